@@ -1,0 +1,383 @@
+import type { JWK } from "jose";
+import { toMilliseconds, type Duration } from "./duration.js";
+import { AuthError, storageError } from "./errors.js";
+import { randomId, randomToken } from "./ids.js";
+import { parseSignin, parseSignup } from "./input.js";
+import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
+import { resolveHasher, verifyAnyFormat, type PasswordHasher } from "./password/hasher.js";
+import { checkPassword } from "./password/policy.js";
+import { memoryStorage } from "./storage/memory.js";
+import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapter.js";
+import { signAccessToken, type AccessTokenSettings } from "./tokens/access-token.js";
+import { VerifiedTokenCache } from "./tokens/cache.js";
+import { createKeyRing, type KeyRing } from "./tokens/keys.js";
+import { RefreshTokenCodec } from "./tokens/refresh-token.js";
+import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, User } from "./types.js";
+
+const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
+
+/** The public view of a stored user: everything but the password hash. */
+function toUser(u: UserRecord): User {
+  return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, createdAt: u.createdAt };
+}
+
+/**
+ * Authentication for one service: password hashing, signup and signin, JWT access tokens and rotating
+ * refresh tokens over a pluggable storage.
+ *
+ * @example
+ * ```ts
+ * import { AuthSkill } from "auth-skill";
+ *
+ * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET });
+ * const { accessToken } = await auth.signup({ email: "ada@example.com", password: "a long passphrase" });
+ * const claims = await auth.verifyAccessToken(accessToken);
+ * ```
+ */
+export class AuthSkill {
+  readonly #o: ResolvedOptions;
+  readonly #storage: StorageAdapter;
+  readonly #hasher: PasswordHasher;
+  readonly #codec: RefreshTokenCodec;
+  readonly #tokens: AccessTokenSettings;
+  readonly #cache = new VerifiedTokenCache(1000);
+  #keys: Promise<KeyRing> | undefined;
+  #dummyHash: Promise<string> | undefined;
+
+  /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. */
+  constructor(options: AuthSkillOptions = {}) {
+    this.#o = resolveOptions(options);
+    this.#storage = this.#o.storage ?? memoryStorage();
+    this.#hasher = resolveHasher(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
+    this.#codec = new RefreshTokenCodec(this.#o.secret);
+    const { issuer, audience, accessTtlMs: ttlMs, clockToleranceMs, now } = this.#o;
+    this.#tokens = { issuer, audience, ttlMs, clockToleranceMs, now };
+  }
+
+  // ---- passwords ---------------------------------------------------------------------------------
+
+  /**
+   * Hashes a password with the configured hasher (argon2id by default), after NFKC normalisation.
+   *
+   * @example
+   * ```ts
+   * const hash = await auth.hashPassword("correct horse battery staple"); // "$argon2id$v=19$m=19456,t=2,p=1$..."
+   * ```
+   */
+  async hashPassword(password: string): Promise<string> {
+    if (typeof password !== "string" || password.length === 0) {
+      throw new AuthError("INVALID_INPUT", "A password is required.", { field: "password" });
+    }
+    const nfkc = password.normalize("NFKC");
+    const max = this.#hasher.maxBytes;
+    if (max !== undefined && Buffer.byteLength(nfkc, "utf8") > max) {
+      throw new AuthError("WEAK_PASSWORD", `Password must be at most ${max} bytes long with the configured hasher.`, { field: "password" });
+    }
+    return this.#hasher.hash(nfkc);
+  }
+
+  /**
+   * Checks a password against a hash of any supported format (argon2id/i/d, bcrypt, Better Auth scrypt,
+   * and your custom hasher's). Resolves `false`, never throws, for a wrong password or a bad hash.
+   *
+   * @example
+   * ```ts
+   * if (await auth.verifyPassword(password, user.passwordHash)) { ... }
+   * ```
+   */
+  verifyPassword(password: string, hash: string): Promise<boolean> {
+    return verifyAnyFormat(this.#o.customHasher, password, hash);
+  }
+
+  /**
+   * True when `hash` is not from the configured hasher or uses weaker parameters than configured.
+   *
+   * @example
+   * ```ts
+   * if (auth.needsRehash(stored)) stored = await auth.hashPassword(password);
+   * ```
+   */
+  needsRehash(hash: string): boolean {
+    if (typeof hash !== "string") return true;
+    return this.#hasher.needsRehash?.(hash) ?? false;
+  }
+
+  // ---- signup and signin -------------------------------------------------------------------------
+
+  /**
+   * Creates a user and signs them in. Throws `INVALID_INPUT`, `WEAK_PASSWORD` or `USER_EXISTS`.
+   *
+   * @example
+   * ```ts
+   * const { user, accessToken, refreshToken } = await auth.signup({ email, password, name: "Ada" });
+   * ```
+   */
+  async signup(input: SignupInput, context: RequestContext = {}): Promise<AuthResult> {
+    const v = parseSignup(input);
+    const violation = checkPassword(v.password, v, {
+      minLength: this.#o.minLength,
+      maxLength: this.#o.maxLength,
+      blockCommon: this.#o.blockCommon,
+      ...(this.#hasher.maxBytes !== undefined ? { maxBytes: this.#hasher.maxBytes } : {}),
+    });
+    if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
+    const now = this.#o.now();
+    const record: UserRecord = {
+      id: randomId(),
+      email: v.email,
+      username: v.username,
+      name: v.name,
+      emailVerified: false,
+      passwordHash: await this.hashPassword(v.password),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const created = await this.#store(() => this.#storage.createUser(record));
+    if (!created.ok) {
+      const field = created.conflict;
+      throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
+    }
+    return this.#startSession(created.user, context);
+  }
+
+  /**
+   * Signs a user in by email or username. An unknown user and a wrong password give the same
+   * `INVALID_CREDENTIALS` in the same time. Hashes in an outdated format are upgraded transparently.
+   *
+   * @example
+   * ```ts
+   * const { accessToken, refreshToken } = await auth.signin({ email, password }, { ip, userAgent });
+   * ```
+   */
+  async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
+    const v = parseSignin(input);
+    const user = await this.#store(() =>
+      v.email !== undefined ? this.#storage.findUserByEmail(v.email) : this.#storage.findUserByUsername(v.username!),
+    );
+    if (!user || user.passwordHash === null) {
+      await this.verifyPassword(v.password, await this.#dummy()); // same cost as a real verification
+      throw invalidCredentials();
+    }
+    if (!(await this.verifyPassword(v.password, user.passwordHash))) throw invalidCredentials();
+    if (this.needsRehash(user.passwordHash)) {
+      const passwordHash = await this.hashPassword(v.password);
+      await this.#store(() => this.#storage.updateUser(user.id, { passwordHash, updatedAt: this.#o.now() }));
+    }
+    return this.#startSession(user, context);
+  }
+
+  // ---- access tokens -----------------------------------------------------------------------------
+
+  /**
+   * Signs an access token (RFC 9068) for a user, optionally tied to a session and with custom claims
+   * (which never override registered ones).
+   *
+   * @example
+   * ```ts
+   * const token = await auth.createAccessToken({ userId, claims: { role: "admin" }, ttl: "5m" });
+   * ```
+   */
+  async createAccessToken(input: { userId: string; sessionId?: string; claims?: Record<string, unknown>; ttl?: Duration }): Promise<string> {
+    if (typeof input?.userId !== "string" || input.userId === "") throw new TypeError("createAccessToken: userId must be a non-empty string");
+    const { token } = await signAccessToken(await this.#keyRing(), this.#tokens, {
+      userId: input.userId,
+      ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
+      ...(input.claims !== undefined ? { claims: input.claims } : {}),
+      ...(input.ttl !== undefined ? { ttlMs: toMilliseconds(input.ttl) } : {}),
+    });
+    return token;
+  }
+
+  /**
+   * Verifies an access token and resolves its claims. Throws `TOKEN_EXPIRED`, `TOKEN_INVALID`, or — when
+   * revocation checks are on — `TOKEN_REVOKED` for a token whose session was revoked or has ended.
+   *
+   * @example
+   * ```ts
+   * const claims = await auth.verifyAccessToken(bearer, { checkRevocation: true });
+   * console.log(claims.sub, claims.sid);
+   * ```
+   */
+  async verifyAccessToken(token: string, options: { checkRevocation?: boolean } = {}): Promise<AccessTokenClaims> {
+    const claims = await this.#cache.verify(token, this.#tokens, await this.#keyRing());
+    if ((options.checkRevocation ?? this.#o.checkRevocation) && claims.sid !== undefined) {
+      const session = await this.#store(() => this.#storage.findSession(claims.sid!));
+      if (!session || session.userId !== claims.sub || this.#ended(session)) {
+        throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
+      }
+    }
+    return claims;
+  }
+
+  /**
+   * The public signing keys as a JWKS, for services that verify our tokens. Empty for HS256.
+   *
+   * @example
+   * ```ts
+   * app.get("/.well-known/jwks.json", async (c) => c.json(await auth.jwks()));
+   * ```
+   */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: (await this.#keyRing()).publicJwks.map((k) => ({ ...k })) };
+  }
+
+  // ---- refresh and revocation ------------------------------------------------------------------
+
+  /**
+   * Exchanges a refresh token for a new refresh token and access token of the same session (rotation).
+   * A rotated token presented again after `reuseInterval` revokes the session: `REFRESH_TOKEN_REUSED`.
+   * Within the interval the duplicate receives the same successor refresh token the first caller got.
+   *
+   * @example
+   * ```ts
+   * const next = await auth.refresh(cookies.refresh_token);
+   * ```
+   */
+  async refresh(refreshToken: string, context: RequestContext = {}): Promise<AuthResult> {
+    void context;
+    const parsed = this.#codec.parse(refreshToken);
+    if (!parsed) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+    const now = this.#o.now();
+    let session = await this.#liveSession(parsed.sessionId, now);
+    if (session.generation === parsed.generation) {
+      if (!this.#codec.matches(refreshToken, session.tokenHash)) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+      const nextGeneration = session.generation + 1;
+      const next = this.#codec.mint(session.id, nextGeneration);
+      const rotated = await this.#store(() =>
+        this.#storage.rotateSession({
+          id: session.id,
+          generation: session.generation,
+          tokenHash: session.tokenHash,
+          next: {
+            tokenHash: this.#codec.hash(next),
+            successor: this.#o.reuseIntervalMs > 0 ? this.#codec.seal(next, session.id, nextGeneration) : null,
+            rotatedAt: now,
+            lastUsedAt: now,
+          },
+        }),
+      );
+      if (rotated) return this.#issue(rotated, next);
+      session = await this.#liveSession(parsed.sessionId, now); // lost a race: judge as a duplicate below
+    }
+    if (session.generation === parsed.generation + 1 && this.#withinReuseInterval(session, now)) {
+      const successor = this.#codec.unseal(session.successor!, session.id, session.generation);
+      if (successor) return this.#issue(session, successor);
+    }
+    if (parsed.generation < session.generation) {
+      await this.#store(() => this.#storage.revokeSession(session.id, now));
+      throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
+    }
+    throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+  }
+
+  /**
+   * Ends one session, given one of its refresh tokens or its id. Idempotent; an unknown token or id
+   * resolves without error (RFC 7009).
+   *
+   * @example
+   * ```ts
+   * await auth.revoke(refreshToken); // sign out this device
+   * ```
+   */
+  async revoke(refreshTokenOrSessionId: string): Promise<void> {
+    if (typeof refreshTokenOrSessionId !== "string" || refreshTokenOrSessionId.length > 200) return;
+    const id = this.#codec.parse(refreshTokenOrSessionId)?.sessionId ?? refreshTokenOrSessionId;
+    await this.#store(() => this.#storage.revokeSession(id, this.#o.now()));
+  }
+
+  /**
+   * Ends every session of a user (sign out everywhere).
+   *
+   * @example
+   * ```ts
+   * await auth.revokeAll(user.id);
+   * ```
+   */
+  async revokeAll(userId: string): Promise<void> {
+    if (typeof userId !== "string" || userId === "") throw new TypeError("revokeAll: userId must be a non-empty string");
+    await this.#store(() => this.#storage.revokeUserSessions(userId, this.#o.now()));
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  async #startSession(user: UserRecord, context: RequestContext): Promise<AuthResult> {
+    const now = this.#o.now();
+    const id = randomId();
+    const token = this.#codec.mint(id, 0);
+    const session: SessionRecord = {
+      id,
+      userId: user.id,
+      tokenHash: this.#codec.hash(token),
+      generation: 0,
+      rotatedAt: null,
+      successor: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.#o.refreshTtlMs),
+      lastUsedAt: now,
+      revokedAt: null,
+      ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
+      userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
+    };
+    await this.#store(() => this.#storage.createSession(session));
+    return this.#result(user, session, token);
+  }
+
+  /** Builds the result for a rotated (or duplicate) refresh: the session's user and a new access token. */
+  async #issue(session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    const user = await this.#store(() => this.#storage.findUserById(session.userId));
+    if (!user) throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
+    return this.#result(user, session, refreshToken);
+  }
+
+  async #result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    const access = await signAccessToken(await this.#keyRing(), this.#tokens, { userId: user.id, sessionId: session.id });
+    return {
+      user: toUser(user),
+      sessionId: session.id,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt: this.#refreshExpiry(session),
+      tokenType: "Bearer",
+    };
+  }
+
+  /** The session a refresh token names, if it is neither revoked nor expired. */
+  async #liveSession(id: string, now: Date): Promise<SessionRecord> {
+    const session = await this.#store(() => this.#storage.findSession(id));
+    if (!session) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+    if (session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED", "This session has been ended.");
+    if (this.#refreshExpiry(session).getTime() <= now.getTime()) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
+    return session;
+  }
+
+  #refreshExpiry(s: SessionRecord): Date {
+    return new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + this.#o.idleTtlMs));
+  }
+
+  #ended(s: SessionRecord): boolean {
+    return s.revokedAt !== null || this.#refreshExpiry(s).getTime() <= this.#o.now().getTime();
+  }
+
+  #withinReuseInterval(s: SessionRecord, now: Date): boolean {
+    return this.#o.reuseIntervalMs > 0 && s.successor !== null && s.rotatedAt !== null && now.getTime() - s.rotatedAt.getTime() <= this.#o.reuseIntervalMs;
+  }
+
+  #keyRing(): Promise<KeyRing> {
+    this.#keys ??= createKeyRing(this.#o.algorithm, this.#o.secret, this.#o.keys);
+    return this.#keys;
+  }
+
+  #dummy(): Promise<string> {
+    this.#dummyHash ??= this.#hasher.hash(randomToken(24));
+    return this.#dummyHash;
+  }
+
+  async #store<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (err) {
+      throw err instanceof AuthError ? err : storageError(err);
+    }
+  }
+}

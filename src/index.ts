@@ -1,0 +1,23 @@
+export { AuthSkill } from "./auth-skill.js";
+export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
+export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
+export type { AuthSkillOptions } from "./options.js";
+export type { Duration } from "./duration.js";
+export type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, User } from "./types.js";
+export { memoryStorage } from "./storage/memory.js";
+export type {
+  CreateUserResult,
+  RotateSessionInput,
+  SessionRecord,
+  StorageAdapter,
+  UserPatch,
+  UserRecord,
+} from "./storage/adapter.js";
+export type { PasswordHasher, HasherChoice } from "./password/hasher.js";
+export { argon2idHasher, ARGON2_DEFAULTS } from "./password/argon2.js";
+export type { Argon2Params } from "./password/argon2.js";
+export { bcryptHasher } from "./password/bcrypt.js";
+export { betterAuthScryptHasher } from "./password/scrypt.js";
+export { isCommonPassword } from "./password/policy.js";
+export { generateSigningKey } from "./tokens/keys.js";
+export type { SigningAlgorithm } from "./tokens/keys.js";

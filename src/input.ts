@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { AuthError } from "./errors.js";
+import type { SigninInput, SignupInput } from "./types.js";
+
+const email = z
+  .string()
+  .trim()
+  .max(254)
+  .transform((v) => v.normalize("NFKC").toLowerCase())
+  .pipe(z.email());
+const username = z
+  .string()
+  .trim()
+  .transform((v) => v.normalize("NFKC").toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,30}[a-z0-9]$/, "3-32 letters, digits, '_', '.' or '-'"));
+// The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string.
+const password = z.string().min(1).max(4096);
+const name = z.string().trim().min(1).max(200);
+
+const signupSchema = z.strictObject({ email, password, username: username.optional(), name: name.optional() });
+const signinSchema = z
+  .strictObject({ email: email.optional(), username: username.optional(), password })
+  .refine((v) => (v.email === undefined) !== (v.username === undefined), { message: "give an email or a username", path: ["email"] });
+
+const FIELD_MESSAGES: Record<string, string> = {
+  email: "A valid email address is required.",
+  username: "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.",
+  password: "A password is required.",
+  name: "Name must be 1 to 200 characters.",
+};
+
+/** Parses with zod and turns the first problem into `INVALID_INPUT` naming the field, never echoing input. */
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
+  const message = (field && FIELD_MESSAGES[field]) ?? "The request is not valid.";
+  throw new AuthError("INVALID_INPUT", message, field ? { field } : {});
+}
+
+/** Validated signup input: email and username trimmed, NFKC and lower-cased. */
+export function parseSignup(input: unknown): Required<Pick<SignupInput, "email" | "password">> & { username: string | null; name: string | null } {
+  const v = parse(signupSchema, input);
+  return { email: v.email, password: v.password, username: v.username ?? null, name: v.name ?? null };
+}
+
+/** Validated signin input: exactly one of email or username. */
+export function parseSignin(input: unknown): { email?: string; username?: string; password: string } {
+  return parse(signinSchema, input) as SigninInput;
+}

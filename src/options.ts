@@ -1,0 +1,193 @@
+import { randomBytes } from "node:crypto";
+import { emitWarning } from "node:process";
+import type { JWK } from "jose";
+import { z } from "zod";
+import { toMilliseconds, type Duration } from "./duration.js";
+import { AuthError } from "./errors.js";
+import { ARGON2_DEFAULTS, type Argon2Params } from "./password/argon2.js";
+import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
+import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
+import type { StorageAdapter } from "./storage/adapter.js";
+
+/** Options of `new AuthSkill(options)`. Every field is optional; see each for its default. */
+export interface AuthSkillOptions {
+  /** At least 32 characters. Default: `AUTH_SECRET`, then `BETTER_AUTH_SECRET` from the environment. */
+  secret?: string;
+  /** Default: `memoryStorage()`. */
+  storage?: StorageAdapter;
+  password?: {
+    /** Hasher for new hashes: "argon2id" (default), "bcrypt" (compat), or your own `{ hash, verify }`. */
+    hasher?: HasherChoice;
+    /** Default 8; at least 8. */
+    minLength?: number;
+    /** Default 128; at least 64. */
+    maxLength?: number;
+    /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
+    argon2?: Partial<Argon2Params>;
+    /** bcrypt cost when `hasher: "bcrypt"` (default 12, at least 10). */
+    bcryptCost?: number;
+    /** Refuse the ~11,600 most common passwords (default true). */
+    blockCommon?: boolean;
+  };
+  /** `false` turns every brute-force limit off. Limits themselves arrive in a later release. */
+  rateLimit?: false;
+  accessToken?: {
+    /** Default "HS256" (keyed with `secret`). */
+    algorithm?: SigningAlgorithm;
+    /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. */
+    keys?: JWK[];
+    /** Default "auth-skill". */
+    issuer?: string;
+    /** Default "auth-skill". */
+    audience?: string | string[];
+    /** Default "15m". */
+    ttl?: Duration;
+    /** Default 5 seconds. */
+    clockTolerance?: Duration;
+    /** Check the session on every verification (default false: stateless). */
+    checkRevocation?: boolean;
+  };
+  refreshToken?: {
+    /** Absolute lifetime of a session from sign-in (default "30d"). */
+    ttl?: Duration;
+    /** Lifetime since the last use (default: same as `ttl`). */
+    idleTtl?: Duration;
+    /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
+    reuseInterval?: Duration;
+  };
+  /** Clock, for tests. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/** Options after validation and defaults. */
+export interface ResolvedOptions {
+  secret: string;
+  storage: StorageAdapter | undefined;
+  hasher: HasherChoice;
+  customHasher: PasswordHasher | null;
+  argon2: Argon2Params;
+  bcryptCost: number;
+  minLength: number;
+  maxLength: number;
+  blockCommon: boolean;
+  algorithm: SigningAlgorithm;
+  keys: JWK[] | undefined;
+  issuer: string;
+  audience: string | string[];
+  accessTtlMs: number;
+  clockToleranceMs: number;
+  checkRevocation: boolean;
+  refreshTtlMs: number;
+  idleTtlMs: number;
+  reuseIntervalMs: number;
+  now: () => Date;
+}
+
+const duration = z.union([z.number().nonnegative(), z.string()]).refine((v) => {
+  try {
+    toMilliseconds(v);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be seconds or a string such as "15m" or "30d"');
+const hasherObject = z.custom<PasswordHasher>(
+  (v) => typeof v === "object" && v !== null && typeof (v as PasswordHasher).hash === "function" && typeof (v as PasswordHasher).verify === "function",
+  "must be \"argon2id\", \"bcrypt\" or an object with hash() and verify()",
+);
+const schema = z.strictObject({
+  secret: z.string().optional(),
+  storage: z.custom<StorageAdapter>((v) => typeof v === "object" && v !== null, "must be a storage adapter").optional(),
+  password: z
+    .strictObject({
+      hasher: z.union([z.literal("argon2id"), z.literal("bcrypt"), hasherObject]).optional(),
+      minLength: z.number().int().min(8).max(64).optional(),
+      maxLength: z.number().int().min(64).max(4096).optional(),
+      argon2: z
+        .strictObject({
+          memoryCost: z.number().int().min(ARGON2_DEFAULTS.memoryCost).optional(),
+          timeCost: z.number().int().min(ARGON2_DEFAULTS.timeCost).optional(),
+          parallelism: z.number().int().min(ARGON2_DEFAULTS.parallelism).max(255).optional(),
+        })
+        .optional(),
+      bcryptCost: z.number().int().min(10).max(31).optional(),
+      blockCommon: z.boolean().optional(),
+    })
+    .optional(),
+  rateLimit: z.literal(false).optional(),
+  accessToken: z
+    .strictObject({
+      algorithm: z.enum(["HS256", "EdDSA", "ES256", "RS256"]).optional(),
+      keys: z.array(z.record(z.string(), z.unknown())).optional(),
+      issuer: z.string().min(1).optional(),
+      audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
+      ttl: duration.optional(),
+      clockTolerance: duration.optional(),
+      checkRevocation: z.boolean().optional(),
+    })
+    .optional(),
+  refreshToken: z.strictObject({ ttl: duration.optional(), idleTtl: duration.optional(), reuseInterval: duration.optional() }).optional(),
+  now: z.function().optional(),
+});
+
+let processSecret: string | undefined;
+
+function configError(message: string): AuthError {
+  return new AuthError("CONFIG_ERROR", `auth-skill configuration: ${message}`);
+}
+
+/** The secret from the options or the environment; a random per-process one outside production. */
+function resolveSecret(given: string | undefined): string {
+  const env = globalThis.process?.env ?? {};
+  const secret = given ?? env.AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
+  if (secret === undefined || secret === "") {
+    if (env.NODE_ENV === "production") throw configError("no secret: set the secret option or AUTH_SECRET");
+    if (processSecret === undefined) {
+      processSecret = randomBytes(32).toString("base64url");
+      emitWarning("auth-skill: no secret configured (secret option, AUTH_SECRET or BETTER_AUTH_SECRET); using a random per-process secret, so tokens will not survive a restart.", "AuthSkillWarning");
+    }
+    return processSecret;
+  }
+  if ([...secret].length < 32) throw configError("the secret must be at least 32 characters (e.g. `openssl rand -base64 32`)");
+  if (new Set(secret).size < 8) throw configError("the secret has too little variety to hold 256 bits; generate a random one");
+  return secret;
+}
+
+/**
+ * Validates options and fills in defaults; throws `CONFIG_ERROR` naming the first bad option.
+ */
+export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw configError(`${issue.path.join(".") || "options"} ${issue.message}`);
+  }
+  const o = options;
+  const algorithm = o.accessToken?.algorithm ?? "HS256";
+  const keyProblem = checkJwks(algorithm, o.accessToken?.keys);
+  if (keyProblem) throw configError(keyProblem);
+  const hasher = o.password?.hasher ?? "argon2id";
+  const refreshTtlMs = toMilliseconds(o.refreshToken?.ttl ?? "30d");
+  return {
+    secret: resolveSecret(o.secret),
+    storage: o.storage,
+    hasher,
+    customHasher: typeof hasher === "object" ? hasher : null,
+    argon2: { ...ARGON2_DEFAULTS, ...o.password?.argon2 },
+    bcryptCost: o.password?.bcryptCost ?? 12,
+    minLength: o.password?.minLength ?? 8,
+    maxLength: o.password?.maxLength ?? 128,
+    blockCommon: o.password?.blockCommon ?? true,
+    algorithm,
+    keys: o.accessToken?.keys,
+    issuer: o.accessToken?.issuer ?? "auth-skill",
+    audience: o.accessToken?.audience ?? "auth-skill",
+    accessTtlMs: toMilliseconds(o.accessToken?.ttl ?? "15m"),
+    clockToleranceMs: toMilliseconds(o.accessToken?.clockTolerance ?? 5),
+    checkRevocation: o.accessToken?.checkRevocation ?? false,
+    refreshTtlMs,
+    idleTtlMs: o.refreshToken?.idleTtl === undefined ? refreshTtlMs : toMilliseconds(o.refreshToken.idleTtl),
+    reuseIntervalMs: toMilliseconds(o.refreshToken?.reuseInterval ?? 0),
+    now: o.now ?? (() => new Date()),
+  };
+}

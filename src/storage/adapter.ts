@@ -1,0 +1,101 @@
+/**
+ * The storage contract. It is a short list of authentication operations, not generic CRUD, so an
+ * adapter can make each one a single statement, transaction or script. Every method may throw on an
+ * infrastructure failure; `AuthSkill` turns that into `STORAGE_ERROR` and keeps the error as `cause`.
+ * Adapters never see a password or a token: only hashes.
+ */
+
+/** A stored user, including its password hash (`null` for accounts without a password). */
+export interface UserRecord {
+  id: string;
+  /** Trimmed and lower-cased; unique. */
+  email: string;
+  /** Lower-cased; unique when not null. */
+  username: string | null;
+  name: string | null;
+  emailVerified: boolean;
+  passwordHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A session: one sign-in on one device, and the family of refresh tokens rotated from it.
+ * Only the current refresh token's keyed hash is stored; older generations are recognised by number.
+ */
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** Keyed hash of the current refresh token. */
+  tokenHash: string;
+  /** Incremented by every rotation; the current token carries this number. */
+  generation: number;
+  /** When the previous generation was rotated (null before the first rotation). */
+  rotatedAt: Date | null;
+  /** The current token, sealed with a key only `AuthSkill` holds, while a reuse interval is configured. */
+  successor: string | null;
+  createdAt: Date;
+  /** Absolute expiry. */
+  expiresAt: Date;
+  /** Last sign-in or rotation, for idle expiry. */
+  lastUsedAt: Date;
+  revokedAt: Date | null;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+/** The outcome of {@link StorageAdapter.createUser}. */
+export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: "email" | "username" };
+
+/** A compare-and-set rotation: applies only if the session is still at `generation` with `tokenHash`. */
+export interface RotateSessionInput {
+  id: string;
+  generation: number;
+  tokenHash: string;
+  next: { tokenHash: string; successor: string | null; rotatedAt: Date; lastUsedAt: Date };
+}
+
+/** Fields of a user that flows update. */
+export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified" | "name" | "updatedAt">>;
+
+/**
+ * Where `AuthSkill` keeps users and sessions. Implement it to use another database; run
+ * `runStorageConformance` from `auth-skill/testing` against your adapter to check the guarantees.
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthSkill({ secret, storage: memoryStorage() });
+ * ```
+ */
+export interface StorageAdapter {
+  /**
+   * Inserts a user unless its email, or its non-null username, is taken.
+   * Atomic: of any number of concurrent calls with one email (or username), exactly one gets `ok: true`
+   * (a unique index, not a read-then-write).
+   */
+  createUser(user: UserRecord): Promise<CreateUserResult>;
+  /** The user with this id, or null. */
+  findUserById(id: string): Promise<UserRecord | null>;
+  /** The user with this (already lower-cased) email, or null. Indexed. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** The user with this (already lower-cased) username, or null. Indexed. */
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  /** Applies `patch` to one user; resolves whether the user existed. A single-row write. */
+  updateUser(id: string, patch: UserPatch): Promise<boolean>;
+  /** Inserts a new session (its id is fresh and random). */
+  createSession(session: SessionRecord): Promise<void>;
+  /** The session with this id, revoked and expired ones included (the caller judges), or null. */
+  findSession(id: string): Promise<SessionRecord | null>;
+  /**
+   * The atomic rotation primitive. Applies `next` and increments `generation` only if the session exists,
+   * is not revoked, and still has exactly `generation` and `tokenHash`; resolves the updated session, or
+   * `null` when any condition failed. Of N concurrent calls with the same input, exactly one resolves a
+   * session and the others resolve `null` (a conditional UPDATE, a transaction, or a script — never a
+   * separate read and write).
+   */
+  rotateSession(input: RotateSessionInput): Promise<SessionRecord | null>;
+  /** Marks one session revoked at `at` (idempotent; an unknown id is not an error). Resolves whether it was live. */
+  revokeSession(id: string, at: Date): Promise<boolean>;
+  /** Revokes every live session of a user; resolves how many were revoked. */
+  revokeUserSessions(userId: string, at: Date): Promise<number>;
+}

@@ -1,0 +1,76 @@
+import type { CreateUserResult, RotateSessionInput, SessionRecord, StorageAdapter, UserPatch, UserRecord } from "./adapter.js";
+
+/**
+ * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and
+ * single-instance services that accept that; use a database adapter as soon as you run two instances.
+ * Every method runs synchronously to completion inside one turn of the event loop, which is what makes
+ * uniqueness and rotation atomic here. Records are copied in and out, so callers cannot mutate state.
+ *
+ * @example
+ * ```ts
+ * import { AuthSkill, memoryStorage } from "auth-skill";
+ * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET, storage: memoryStorage() });
+ * ```
+ */
+export function memoryStorage(): StorageAdapter {
+  const users = new Map<string, UserRecord>();
+  const byEmail = new Map<string, string>();
+  const byUsername = new Map<string, string>();
+  const sessions = new Map<string, SessionRecord>();
+  const sessionsByUser = new Map<string, Set<string>>();
+
+  const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
+  const byId = (id: string | undefined) => (id === undefined ? undefined : users.get(id));
+
+  return {
+    async createUser(user): Promise<CreateUserResult> {
+      if (byEmail.has(user.email)) return { ok: false, conflict: "email" };
+      if (user.username !== null && byUsername.has(user.username)) return { ok: false, conflict: "username" };
+      users.set(user.id, structuredClone(user));
+      byEmail.set(user.email, user.id);
+      if (user.username !== null) byUsername.set(user.username, user.id);
+      return { ok: true, user: structuredClone(user) };
+    },
+    findUserById: async (id) => copy(users.get(id)),
+    findUserByEmail: async (email) => copy(byId(byEmail.get(email))),
+    findUserByUsername: async (username) => copy(byId(byUsername.get(username))),
+    async updateUser(id, patch: UserPatch) {
+      const user = users.get(id);
+      if (!user) return false;
+      Object.assign(user, structuredClone(patch));
+      return true;
+    },
+    async createSession(session) {
+      sessions.set(session.id, structuredClone(session));
+      let set = sessionsByUser.get(session.userId);
+      if (!set) sessionsByUser.set(session.userId, (set = new Set()));
+      set.add(session.id);
+    },
+    findSession: async (id) => copy(sessions.get(id)),
+    async rotateSession(input: RotateSessionInput) {
+      const s = sessions.get(input.id);
+      if (!s || s.revokedAt !== null || s.generation !== input.generation || s.tokenHash !== input.tokenHash) return null;
+      Object.assign(s, structuredClone(input.next), { generation: s.generation + 1 });
+      return structuredClone(s);
+    },
+    async revokeSession(id, at) {
+      const s = sessions.get(id);
+      if (!s || s.revokedAt !== null) return false;
+      s.revokedAt = at;
+      s.successor = null;
+      return true;
+    },
+    async revokeUserSessions(userId, at) {
+      let n = 0;
+      for (const id of sessionsByUser.get(userId) ?? []) {
+        const s = sessions.get(id);
+        if (s && s.revokedAt === null) {
+          s.revokedAt = at;
+          s.successor = null;
+          n++;
+        }
+      }
+      return n;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { AuthError } from "../errors.js";
+import type { AccessTokenClaims } from "../types.js";
+import { verifyAccessTokenJws, type AccessTokenSettings } from "./access-token.js";
+import type { KeyRing } from "./keys.js";
+
+/**
+ * A bounded cache of verified access tokens, keyed by the whole token string and by the key ring that
+ * verified it (a new ring — keys changed — starts empty). A hit still checks `exp` and `nbf` against the
+ * clock; revocation checks happen after it, never inside. Least recently used entries go first.
+ */
+export class VerifiedTokenCache {
+  readonly #max: number;
+  #ring: KeyRing | undefined;
+  #entries = new Map<string, AccessTokenClaims>();
+
+  constructor(max: number) {
+    this.#max = max;
+  }
+
+  async verify(token: unknown, settings: AccessTokenSettings, ring: KeyRing): Promise<AccessTokenClaims> {
+    if (ring !== this.#ring) {
+      this.#entries.clear();
+      this.#ring = ring;
+    }
+    if (typeof token === "string") {
+      const hit = this.#entries.get(token);
+      if (hit) {
+        const now = settings.now().getTime() / 1000;
+        const leeway = settings.clockToleranceMs / 1000;
+        if (hit.exp > now - leeway && (hit.nbf === undefined || hit.nbf <= now + leeway)) {
+          this.#entries.delete(token); // re-insert: most recently used last
+          this.#entries.set(token, hit);
+          return structuredClone(hit);
+        }
+        this.#entries.delete(token);
+        if (hit.exp <= now - leeway) throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
+      }
+    }
+    const claims = await verifyAccessTokenJws(ring, settings, token);
+    this.#entries.set(token as string, structuredClone(claims));
+    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    return claims;
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}

@@ -1,0 +1,89 @@
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+
+/** The algorithms access tokens can be signed with. Each key is used with exactly one of them. */
+export type SigningAlgorithm = "HS256" | "EdDSA" | "ES256" | "RS256";
+
+/** Expected JWK key type (and curve) per asymmetric algorithm. */
+const KEY_SHAPE: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?: string }> = {
+  EdDSA: { kty: "OKP", crv: "Ed25519" },
+  ES256: { kty: "EC", crv: "P-256" },
+  RS256: { kty: "RSA" },
+};
+const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
+
+/** Imported keys: the first one signs, every one verifies (looked up by `kid`). */
+export interface KeyRing {
+  readonly algorithm: SigningAlgorithm;
+  readonly signing: { key: CryptoKey | Uint8Array; kid?: string };
+  readonly verifying: ReadonlyMap<string, CryptoKey | Uint8Array>;
+  readonly publicJwks: JWK[];
+}
+
+/**
+ * Checks asymmetric private JWKs before any import: a `kid` each, unique, of the algorithm's key type,
+ * private, and not marked for another algorithm. Returns an error message or `null`.
+ */
+export function checkJwks(algorithm: SigningAlgorithm, keys: readonly JWK[] | undefined): string | null {
+  if (algorithm === "HS256") return keys?.length ? "accessToken.keys is for asymmetric algorithms; HS256 uses the secret" : null;
+  if (!keys?.length) return `accessToken.keys must hold at least one private JWK for ${algorithm}`;
+  const shape = KEY_SHAPE[algorithm];
+  const kids = new Set<string>();
+  for (const [i, jwk] of keys.entries()) {
+    if (typeof jwk.kid !== "string" || jwk.kid === "") return `accessToken.keys[${i}] needs a kid`;
+    if (kids.has(jwk.kid)) return `accessToken.keys[${i}] repeats a kid`;
+    kids.add(jwk.kid);
+    if (jwk.kty !== shape.kty || (shape.crv && jwk.crv !== shape.crv)) return `accessToken.keys[${i}] is not a ${algorithm} key`;
+    if (jwk.alg !== undefined && jwk.alg !== algorithm) return `accessToken.keys[${i}] is marked for another algorithm`;
+    if (jwk.d === undefined) return `accessToken.keys[${i}] must be a private key`;
+  }
+  return null;
+}
+
+/** The public half of a private JWK: private members dropped, `alg`, `use` and `kid` set. */
+export function publicJwk(jwk: JWK, algorithm: SigningAlgorithm): JWK {
+  const pub: JWK = { ...jwk, alg: algorithm, use: "sig" };
+  for (const member of PRIVATE_MEMBERS) delete (pub as Record<string, unknown>)[member];
+  delete pub.key_ops;
+  delete pub.ext;
+  return pub;
+}
+
+/** Imports the keys once. HS256 uses the UTF-8 bytes of the secret as the key. */
+export async function createKeyRing(algorithm: SigningAlgorithm, secret: string, keys?: readonly JWK[]): Promise<KeyRing> {
+  if (algorithm === "HS256") {
+    const key = new TextEncoder().encode(secret);
+    return { algorithm, signing: { key }, verifying: new Map([["", key]]), publicJwks: [] };
+  }
+  const list = keys ?? [];
+  const verifying = new Map<string, CryptoKey | Uint8Array>();
+  const signers: CryptoKey[] = [];
+  for (const jwk of list) {
+    const pub = publicJwk(jwk, algorithm);
+    verifying.set(jwk.kid!, (await importJWK(pub, algorithm)) as CryptoKey);
+    if (signers.length === 0) signers.push((await importJWK({ ...jwk, alg: algorithm }, algorithm)) as CryptoKey);
+  }
+  return {
+    algorithm,
+    signing: { key: signers[0]!, kid: list[0]!.kid! },
+    verifying,
+    publicJwks: list.map((jwk) => publicJwk(jwk, algorithm)),
+  };
+}
+
+/**
+ * Generates a private signing JWK for `accessToken.keys`, with `kid`, `alg` and `use` set.
+ * Keep it secret (a secrets manager, an env variable holding its JSON); publish only `auth.jwks()`.
+ *
+ * @example
+ * ```ts
+ * const key = await generateSigningKey("EdDSA");
+ * const auth = new AuthSkill({ secret, accessToken: { algorithm: "EdDSA", keys: [key] } });
+ * ```
+ */
+export async function generateSigningKey(alg: Exclude<SigningAlgorithm, "HS256">, options: { kid?: string } = {}): Promise<JWK> {
+  if (!(alg in KEY_SHAPE)) throw new TypeError(`Unsupported algorithm: ${String(alg)}`);
+  const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}) });
+  const jwk = await exportJWK(privateKey);
+  const kid = options.kid ?? crypto.randomUUID();
+  return { ...jwk, kid, alg, use: "sig" };
+}
