@@ -1,25 +1,21 @@
 import type { JWK } from "jose";
 import { toMilliseconds, type Duration } from "./duration.js";
-import { AuthError, storageError } from "./errors.js";
+import { AuthError, guarded } from "./errors.js";
 import { randomId, randomToken } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
 import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
 import { resolveHasher, verifyAnyFormat, type PasswordHasher } from "./password/hasher.js";
 import { checkPassword } from "./password/policy.js";
 import { memoryStorage } from "./storage/memory.js";
-import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapter.js";
+import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
+import { Sessions } from "./sessions.js";
 import { signAccessToken, type AccessTokenSettings } from "./tokens/access-token.js";
 import { VerifiedTokenCache } from "./tokens/cache.js";
 import { createKeyRing, type KeyRing } from "./tokens/keys.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
-import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, User } from "./types.js";
+import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput } from "./types.js";
 
 const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
-
-/** The public view of a stored user: everything but the password hash. */
-function toUser(u: UserRecord): User {
-  return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, createdAt: u.createdAt };
-}
 
 /**
  * Authentication for one service: password hashing, signup and signin, JWT access tokens and rotating
@@ -38,7 +34,7 @@ export class AuthSkill {
   readonly #o: ResolvedOptions;
   readonly #storage: StorageAdapter;
   readonly #hasher: PasswordHasher;
-  readonly #codec: RefreshTokenCodec;
+  readonly #sessions: Sessions;
   readonly #tokens: AccessTokenSettings;
   readonly #cache = new VerifiedTokenCache(1000);
   #keys: Promise<KeyRing> | undefined;
@@ -49,9 +45,12 @@ export class AuthSkill {
     this.#o = resolveOptions(options);
     this.#storage = this.#o.storage ?? memoryStorage();
     this.#hasher = resolveHasher(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
-    this.#codec = new RefreshTokenCodec(this.#o.secret);
     const { issuer, audience, accessTtlMs: ttlMs, clockToleranceMs, now } = this.#o;
     this.#tokens = { issuer, audience, ttlMs, clockToleranceMs, now };
+    this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, async (userId, sessionId) =>
+      signAccessToken(await this.#keyRing(), this.#tokens, { userId, sessionId }),
+    );
+    void this.#dummy().catch(() => undefined); // warm the unknown-user hash so the first signin is not slower
   }
 
   // ---- passwords ---------------------------------------------------------------------------------
@@ -132,12 +131,12 @@ export class AuthSkill {
       createdAt: now,
       updatedAt: now,
     };
-    const created = await this.#store(() => this.#storage.createUser(record));
+    const created = await guarded(() => this.#storage.createUser(record));
     if (!created.ok) {
       const field = created.conflict;
       throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
     }
-    return this.#startSession(created.user, context);
+    return this.#sessions.start(created.user, context);
   }
 
   /**
@@ -151,7 +150,7 @@ export class AuthSkill {
    */
   async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
     const v = parseSignin(input);
-    const user = await this.#store(() =>
+    const user = await guarded(() =>
       v.email !== undefined ? this.#storage.findUserByEmail(v.email) : this.#storage.findUserByUsername(v.username!),
     );
     if (!user || user.passwordHash === null) {
@@ -161,9 +160,9 @@ export class AuthSkill {
     if (!(await this.verifyPassword(v.password, user.passwordHash))) throw invalidCredentials();
     if (this.needsRehash(user.passwordHash)) {
       const passwordHash = await this.hashPassword(v.password);
-      await this.#store(() => this.#storage.updateUser(user.id, { passwordHash, updatedAt: this.#o.now() }));
+      await guarded(() => this.#storage.updateUser(user.id, { passwordHash, updatedAt: this.#o.now() }));
     }
-    return this.#startSession(user, context);
+    return this.#sessions.start(user, context);
   }
 
   // ---- access tokens -----------------------------------------------------------------------------
@@ -201,8 +200,7 @@ export class AuthSkill {
   async verifyAccessToken(token: string, options: { checkRevocation?: boolean } = {}): Promise<AccessTokenClaims> {
     const claims = await this.#cache.verify(token, this.#tokens, await this.#keyRing());
     if ((options.checkRevocation ?? this.#o.checkRevocation) && claims.sid !== undefined) {
-      const session = await this.#store(() => this.#storage.findSession(claims.sid!));
-      if (!session || session.userId !== claims.sub || this.#ended(session)) {
+      if (!(await this.#sessions.isLive(claims.sid, claims.sub))) {
         throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
       }
     }
@@ -234,40 +232,8 @@ export class AuthSkill {
    * ```
    */
   async refresh(refreshToken: string, context: RequestContext = {}): Promise<AuthResult> {
-    void context;
-    const parsed = this.#codec.parse(refreshToken);
-    if (!parsed) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
-    const now = this.#o.now();
-    let session = await this.#liveSession(parsed.sessionId, now);
-    if (session.generation === parsed.generation) {
-      if (!this.#codec.matches(refreshToken, session.tokenHash)) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
-      const nextGeneration = session.generation + 1;
-      const next = this.#codec.mint(session.id, nextGeneration);
-      const rotated = await this.#store(() =>
-        this.#storage.rotateSession({
-          id: session.id,
-          generation: session.generation,
-          tokenHash: session.tokenHash,
-          next: {
-            tokenHash: this.#codec.hash(next),
-            successor: this.#o.reuseIntervalMs > 0 ? this.#codec.seal(next, session.id, nextGeneration) : null,
-            rotatedAt: now,
-            lastUsedAt: now,
-          },
-        }),
-      );
-      if (rotated) return this.#issue(rotated, next);
-      session = await this.#liveSession(parsed.sessionId, now); // lost a race: judge as a duplicate below
-    }
-    if (session.generation === parsed.generation + 1 && this.#withinReuseInterval(session, now)) {
-      const successor = this.#codec.unseal(session.successor!, session.id, session.generation);
-      if (successor) return this.#issue(session, successor);
-    }
-    if (parsed.generation < session.generation) {
-      await this.#store(() => this.#storage.revokeSession(session.id, now));
-      throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
-    }
-    throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+    void context; // reserved for throttling and session metadata
+    return this.#sessions.refresh(refreshToken);
   }
 
   /**
@@ -280,9 +246,7 @@ export class AuthSkill {
    * ```
    */
   async revoke(refreshTokenOrSessionId: string): Promise<void> {
-    if (typeof refreshTokenOrSessionId !== "string" || refreshTokenOrSessionId.length > 200) return;
-    const id = this.#codec.parse(refreshTokenOrSessionId)?.sessionId ?? refreshTokenOrSessionId;
-    await this.#store(() => this.#storage.revokeSession(id, this.#o.now()));
+    await this.#sessions.revoke(refreshTokenOrSessionId);
   }
 
   /**
@@ -295,89 +259,23 @@ export class AuthSkill {
    */
   async revokeAll(userId: string): Promise<void> {
     if (typeof userId !== "string" || userId === "") throw new TypeError("revokeAll: userId must be a non-empty string");
-    await this.#store(() => this.#storage.revokeUserSessions(userId, this.#o.now()));
+    await this.#sessions.revokeAll(userId);
   }
 
   // ---- internals --------------------------------------------------------------------------------
 
-  async #startSession(user: UserRecord, context: RequestContext): Promise<AuthResult> {
-    const now = this.#o.now();
-    const id = randomId();
-    const token = this.#codec.mint(id, 0);
-    const session: SessionRecord = {
-      id,
-      userId: user.id,
-      tokenHash: this.#codec.hash(token),
-      generation: 0,
-      rotatedAt: null,
-      successor: null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + this.#o.refreshTtlMs),
-      lastUsedAt: now,
-      revokedAt: null,
-      ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
-      userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
-    };
-    await this.#store(() => this.#storage.createSession(session));
-    return this.#result(user, session, token);
-  }
-
-  /** Builds the result for a rotated (or duplicate) refresh: the session's user and a new access token. */
-  async #issue(session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const user = await this.#store(() => this.#storage.findUserById(session.userId));
-    if (!user) throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
-    return this.#result(user, session, refreshToken);
-  }
-
-  async #result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const access = await signAccessToken(await this.#keyRing(), this.#tokens, { userId: user.id, sessionId: session.id });
-    return {
-      user: toUser(user),
-      sessionId: session.id,
-      accessToken: access.token,
-      accessTokenExpiresAt: access.expiresAt,
-      refreshToken,
-      refreshTokenExpiresAt: this.#refreshExpiry(session),
-      tokenType: "Bearer",
-    };
-  }
-
-  /** The session a refresh token names, if it is neither revoked nor expired. */
-  async #liveSession(id: string, now: Date): Promise<SessionRecord> {
-    const session = await this.#store(() => this.#storage.findSession(id));
-    if (!session) throw new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
-    if (session.revokedAt !== null) throw new AuthError("TOKEN_REVOKED", "This session has been ended.");
-    if (this.#refreshExpiry(session).getTime() <= now.getTime()) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
-    return session;
-  }
-
-  #refreshExpiry(s: SessionRecord): Date {
-    return new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + this.#o.idleTtlMs));
-  }
-
-  #ended(s: SessionRecord): boolean {
-    return s.revokedAt !== null || this.#refreshExpiry(s).getTime() <= this.#o.now().getTime();
-  }
-
-  #withinReuseInterval(s: SessionRecord, now: Date): boolean {
-    return this.#o.reuseIntervalMs > 0 && s.successor !== null && s.rotatedAt !== null && now.getTime() - s.rotatedAt.getTime() <= this.#o.reuseIntervalMs;
-  }
-
   #keyRing(): Promise<KeyRing> {
-    this.#keys ??= createKeyRing(this.#o.algorithm, this.#o.secret, this.#o.keys);
+    this.#keys ??= createKeyRing(this.#o.algorithm, this.#o.secret, this.#o.keys).catch((cause: unknown) => {
+      throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
+    });
     return this.#keys;
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= this.#hasher.hash(randomToken(24));
+    this.#dummyHash ??= this.#hasher.hash(randomToken(24)).catch((err: unknown) => {
+      this.#dummyHash = undefined; // try again next time
+      throw err;
+    });
     return this.#dummyHash;
-  }
-
-  async #store<T>(operation: () => Promise<T>): Promise<T> {
-    try {
-      return await operation();
-    } catch (err) {
-      throw err instanceof AuthError ? err : storageError(err);
-    }
   }
 }

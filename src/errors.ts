@@ -95,3 +95,15 @@ export function isAuthError(err: unknown, code?: AuthErrorCode): err is AuthErro
 export function storageError(cause: unknown): AuthError {
   return new AuthError("STORAGE_ERROR", "The authentication store is unavailable. Please try again.", { cause });
 }
+
+/**
+ * Runs a storage operation, turning any failure that is not already an {@link AuthError} into
+ * `STORAGE_ERROR` (the original kept as `cause`).
+ */
+export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw err instanceof AuthError ? err : storageError(err);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * auth-skill quickstart: the whole flow on the default in-memory storage, printed as a transcript.
+ * Run it with `npm run demo`.
+ */
+import { AuthError, AuthSkill, memoryStorage } from "auth-skill";
+
+const auth = new AuthSkill({
+  // In a real service: secret: process.env.AUTH_SECRET (at least 32 random characters).
+  secret: "demo-secret-please-change-0123456789-abcdefghijkl",
+  storage: memoryStorage(),
+  password: { hasher: "argon2id", minLength: 8, maxLength: 128 },
+  rateLimit: false,
+});
+
+const step = (title: string) => console.log(`\n== ${title}`);
+const show = (label: string, value: unknown) => console.log(`   ${label.padEnd(22)} ${typeof value === "string" ? value : JSON.stringify(value)}`);
+const short = (token: string) => `${token.slice(0, 24)}… (${token.length} chars)`;
+
+/** Runs a call that must fail, and prints the AuthError it gives. */
+async function refused(label: string, attempt: () => Promise<unknown>): Promise<void> {
+  try {
+    await attempt();
+    throw new Error(`${label}: expected an AuthError`);
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    show(label, `${err.code} (${err.status}) — ${err.message}`);
+  }
+}
+
+const email = "ada@example.com";
+const password = "correct horse battery staple";
+
+step("Sign up");
+const signedUp = await auth.signup({ email: " Ada@Example.com ", password, name: "Ada Lovelace" });
+show("user", signedUp.user);
+show("access token", short(signedUp.accessToken));
+show("refresh token", short(signedUp.refreshToken));
+
+step("Refused signups");
+await refused("duplicate email", () => auth.signup({ email, password: "another long passphrase" }));
+await refused("common password", () => auth.signup({ email: "bob@example.com", password: "password123" }));
+await refused("built from the email", () => auth.signup({ email: "bob@example.com", password: "bob@example.com1" }));
+await refused("too short", () => auth.signup({ email: "bob@example.com", password: "k9#zq" }));
+
+step("Sign in");
+await refused("wrong password", () => auth.signin({ email, password: "incorrect horse battery staple" }));
+await refused("unknown user", () => auth.signin({ email: "nobody@example.com", password }));
+const session = await auth.signin({ email, password }, { ip: "203.0.113.7", userAgent: "quickstart" });
+show("session", session.sessionId);
+show("access token expires", session.accessTokenExpiresAt.toISOString());
+show("refresh token expires", session.refreshTokenExpiresAt.toISOString());
+
+step("The access token");
+const [header, payload] = session.accessToken.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+show("header", header);
+show("claims", payload);
+const claims = await auth.verifyAccessToken(session.accessToken, { checkRevocation: true });
+show("verified", `sub=${claims.sub} sid=${claims.sid}`);
+const [h, , sig] = session.accessToken.split(".");
+const forged = Buffer.from(JSON.stringify({ ...payload, sub: "someone-else" })).toString("base64url");
+await refused("tampered token", () => auth.verifyAccessToken(`${h}.${forged}.${sig}`));
+
+step("Refresh (rotation)");
+const rotated = await auth.refresh(session.refreshToken);
+show("same session", rotated.sessionId === session.sessionId);
+show("new refresh token", short(rotated.refreshToken));
+
+step("Reuse detection");
+await refused("old token replayed", () => auth.refresh(session.refreshToken));
+await refused("successor after reuse", () => auth.refresh(rotated.refreshToken));
+await refused("its access token", () => auth.verifyAccessToken(rotated.accessToken, { checkRevocation: true }));
+
+step("Revoke");
+const phone = await auth.signin({ email, password });
+await auth.revoke(phone.refreshToken);
+await refused("revoked session", () => auth.refresh(phone.refreshToken));
+await auth.revoke(phone.refreshToken);
+show("revoke again", "resolves (RFC 7009: revoking twice, or an unknown token, is not an error)");
+
+console.log("\nDone: every step behaved as expected.");

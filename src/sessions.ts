@@ -1,0 +1,152 @@
+import { AuthError, guarded } from "./errors.js";
+import { randomId } from "./ids.js";
+import type { ResolvedOptions } from "./options.js";
+import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapter.js";
+import type { RefreshTokenCodec } from "./tokens/refresh-token.js";
+import type { AuthResult, RequestContext, User } from "./types.js";
+
+/** Signs an access token for a user's session. */
+export type AccessTokenSigner = (userId: string, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
+
+type SessionTimes = Pick<ResolvedOptions, "refreshTtlMs" | "idleTtlMs" | "reuseIntervalMs" | "now">;
+
+const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
+const ended = () => new AuthError("TOKEN_REVOKED", "This session has been ended.");
+
+/** The public view of a stored user: everything but the password hash. */
+export function toUser(u: UserRecord): User {
+  return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, createdAt: u.createdAt };
+}
+
+/**
+ * Sessions and their refresh-token families: start, rotate (with reuse detection), revoke.
+ * Holds no crypto of its own (the codec does) and no SQL (the storage adapter does).
+ */
+export class Sessions {
+  constructor(
+    private readonly storage: StorageAdapter,
+    private readonly codec: RefreshTokenCodec,
+    private readonly times: SessionTimes,
+    private readonly sign: AccessTokenSigner,
+  ) {}
+
+  /** Starts a session for a user who just proved who they are, and issues its first tokens. */
+  async start(user: UserRecord, context: RequestContext): Promise<AuthResult> {
+    const now = this.times.now();
+    const id = randomId();
+    const token = this.codec.mint(id, 0);
+    const session: SessionRecord = {
+      id,
+      userId: user.id,
+      tokenHash: this.codec.hash(token),
+      generation: 0,
+      rotatedAt: null,
+      successor: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.times.refreshTtlMs),
+      lastUsedAt: now,
+      revokedAt: null,
+      ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
+      userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
+    };
+    await guarded(() => this.storage.createSession(session));
+    return this.result(user, session, token);
+  }
+
+  /**
+   * Rotates a refresh token. The current generation rotates through the storage's compare-and-set, so
+   * of concurrent calls exactly one wins. A loser, or any older token, is a replay: the session is
+   * revoked — unless it is the generation just rotated, within `reuseInterval`, in which case it gets the
+   * same successor token the winner got (decrypted from the session) and a fresh access token.
+   */
+  async refresh(token: string): Promise<AuthResult> {
+    const parsed = this.codec.parse(token);
+    if (!parsed) throw invalidRefresh();
+    const now = this.times.now();
+    let session = await this.live(parsed.sessionId, now);
+    if (session.generation === parsed.generation) {
+      if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
+      const generation = session.generation + 1;
+      const next = this.codec.mint(session.id, generation);
+      const rotated = await guarded(() =>
+        this.storage.rotateSession({
+          id: session.id,
+          generation: session.generation,
+          tokenHash: session.tokenHash,
+          next: {
+            tokenHash: this.codec.hash(next),
+            successor: this.times.reuseIntervalMs > 0 ? this.codec.seal(next, session.id, generation) : null,
+            rotatedAt: now,
+            lastUsedAt: now,
+          },
+        }),
+      );
+      if (rotated) return this.resultFor(rotated, next);
+      session = await this.live(parsed.sessionId, now); // lost the race: judged as a duplicate below
+    }
+    if (session.generation === parsed.generation + 1 && this.withinReuseInterval(session, now)) {
+      const successor = this.codec.unseal(session.successor!, session.id, session.generation);
+      if (successor) return this.resultFor(session, successor);
+    }
+    if (parsed.generation < session.generation) {
+      await guarded(() => this.storage.revokeSession(session.id, now));
+      throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
+    }
+    throw invalidRefresh();
+  }
+
+  /** Revokes the session a refresh token or session id names; unknown ones are ignored (RFC 7009). */
+  async revoke(refreshTokenOrSessionId: string): Promise<void> {
+    if (typeof refreshTokenOrSessionId !== "string" || refreshTokenOrSessionId.length > 200) return;
+    const id = this.codec.parse(refreshTokenOrSessionId)?.sessionId ?? refreshTokenOrSessionId;
+    await guarded(() => this.storage.revokeSession(id, this.times.now()));
+  }
+
+  /** Revokes every session of a user. */
+  async revokeAll(userId: string): Promise<number> {
+    return guarded(() => this.storage.revokeUserSessions(userId, this.times.now()));
+  }
+
+  /** True when the session exists, belongs to `userId`, and is neither revoked nor expired. */
+  async isLive(sessionId: string, userId: string): Promise<boolean> {
+    const s = await guarded(() => this.storage.findSession(sessionId));
+    return s !== null && s.userId === userId && s.revokedAt === null && this.expiry(s).getTime() > this.times.now().getTime();
+  }
+
+  /** When a session's current refresh token stops working: absolute or idle expiry, whichever is first. */
+  expiry(s: SessionRecord): Date {
+    return new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + this.times.idleTtlMs));
+  }
+
+  private async live(id: string, now: Date): Promise<SessionRecord> {
+    const session = await guarded(() => this.storage.findSession(id));
+    if (!session) throw invalidRefresh();
+    if (session.revokedAt !== null) throw ended();
+    if (this.expiry(session).getTime() <= now.getTime()) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
+    return session;
+  }
+
+  private withinReuseInterval(s: SessionRecord, now: Date): boolean {
+    const { reuseIntervalMs } = this.times;
+    return reuseIntervalMs > 0 && s.successor !== null && s.rotatedAt !== null && now.getTime() - s.rotatedAt.getTime() <= reuseIntervalMs;
+  }
+
+  private async resultFor(session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    const user = await guarded(() => this.storage.findUserById(session.userId));
+    if (!user) throw ended();
+    return this.result(user, session, refreshToken);
+  }
+
+  private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    const access = await this.sign(user.id, session.id);
+    return {
+      user: toUser(user),
+      sessionId: session.id,
+      accessToken: access.token,
+      accessTokenExpiresAt: access.expiresAt,
+      refreshToken,
+      refreshTokenExpiresAt: this.expiry(session),
+      tokenType: "Bearer",
+    };
+  }
+}
