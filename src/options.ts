@@ -139,8 +139,8 @@ function configError(message: string): AuthError {
 /** The secret from the options or the environment; a random per-process one outside production. */
 function resolveSecret(given: string | undefined): string {
   const env = globalThis.process?.env ?? {};
-  const secret = given ?? env.AUTH_SECRET ?? env.BETTER_AUTH_SECRET;
-  if (secret === undefined || secret === "") {
+  const secret = [given, env.AUTH_SECRET, env.BETTER_AUTH_SECRET].find((s) => s !== undefined && s !== ""); // empty = unset
+  if (secret === undefined) {
     if (env.NODE_ENV === "production") throw configError("no secret: set the secret option or AUTH_SECRET");
     if (processSecret === undefined) {
       processSecret = randomBytes(32).toString("base64url");
