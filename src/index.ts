@@ -7,11 +7,13 @@ export type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, Signup
 export { memoryStorage } from "./storage/memory.js";
 export type {
   CreateUserResult,
+  DeletedCounts,
   RotateSessionInput,
   SessionRecord,
   StorageAdapter,
   UserPatch,
   UserRecord,
+  VerificationRecord,
 } from "./storage/adapter.js";
 export type { PasswordHasher, HasherChoice } from "./password/hasher.js";
 export { argon2idHasher, ARGON2_DEFAULTS } from "./password/argon2.js";

@@ -44,6 +44,26 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
+/**
+ * A single-use token (email verification, password reset, magic link): stored as a keyed hash only.
+ */
+export interface VerificationRecord {
+  id: string;
+  /** What the token is for, e.g. "password-reset". */
+  purpose: string;
+  userId: string | null;
+  /** Keyed hash of the token; unique. */
+  tokenHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/** How many expired or revoked rows {@link StorageAdapter.deleteExpired} removed. */
+export interface DeletedCounts {
+  sessions: number;
+  verifications: number;
+}
+
 /** The outcome of {@link StorageAdapter.createUser}. */
 export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: "email" | "username" };
 
@@ -98,4 +118,17 @@ export interface StorageAdapter {
   revokeSession(id: string, at: Date): Promise<boolean>;
   /** Revokes every live session of a user; resolves how many were revoked. */
   revokeUserSessions(userId: string, at: Date): Promise<number>;
+  /** Stores a single-use token. */
+  createVerification(record: VerificationRecord): Promise<void>;
+  /**
+   * Takes a single-use token: deletes the row with this `tokenHash` and `purpose` and resolves it, or
+   * `null` if there is none or it expired at `now` (an expired row is deleted too). Of N concurrent calls
+   * with one hash, exactly one resolves the record (a DELETE ... RETURNING, a transaction, or a script).
+   */
+  consumeVerification(tokenHash: string, purpose: string, now: Date): Promise<VerificationRecord | null>;
+  /**
+   * Deletes sessions whose absolute expiry is before `now` or that were revoked before `now - keepRevokedMs`,
+   * and verifications that expired before `now`. Safe to run concurrently with everything else.
+   */
+  deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
 }

@@ -1,4 +1,12 @@
-import type { CreateUserResult, RotateSessionInput, SessionRecord, StorageAdapter, UserPatch, UserRecord } from "./adapter.js";
+import type {
+  CreateUserResult,
+  RotateSessionInput,
+  SessionRecord,
+  StorageAdapter,
+  UserPatch,
+  UserRecord,
+  VerificationRecord,
+} from "./adapter.js";
 
 /**
  * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and
@@ -18,6 +26,7 @@ export function memoryStorage(): StorageAdapter {
   const byUsername = new Map<string, string>();
   const sessions = new Map<string, SessionRecord>();
   const sessionsByUser = new Map<string, Set<string>>();
+  const verifications = new Map<string, VerificationRecord>(); // by tokenHash
 
   const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
   const byId = (id: string | undefined) => (id === undefined ? undefined : users.get(id));
@@ -71,6 +80,34 @@ export function memoryStorage(): StorageAdapter {
         }
       }
       return n;
+    },
+    async createVerification(record) {
+      if (verifications.has(record.tokenHash)) throw new Error("duplicate verification token hash");
+      verifications.set(record.tokenHash, structuredClone(record));
+    },
+    async consumeVerification(tokenHash, purpose, now) {
+      const v = verifications.get(tokenHash);
+      if (!v || v.purpose !== purpose) return null;
+      verifications.delete(tokenHash);
+      return v.expiresAt.getTime() > now.getTime() ? v : null;
+    },
+    async deleteExpired(now, keepRevokedMs = 0) {
+      const counts = { sessions: 0, verifications: 0 };
+      const revokedBefore = now.getTime() - keepRevokedMs;
+      for (const [id, s] of sessions) {
+        if (s.expiresAt.getTime() < now.getTime() || (s.revokedAt !== null && s.revokedAt.getTime() < revokedBefore)) {
+          sessions.delete(id);
+          sessionsByUser.get(s.userId)?.delete(id);
+          counts.sessions++;
+        }
+      }
+      for (const [hash, v] of verifications) {
+        if (v.expiresAt.getTime() < now.getTime()) {
+          verifications.delete(hash);
+          counts.verifications++;
+        }
+      }
+      return counts;
     },
   };
 }

@@ -1,0 +1,2 @@
+export { runStorageConformance } from "./conformance.js";
+export type { ConformanceOptions, StorageCapability } from "./conformance.js";
