@@ -8,6 +8,7 @@ import { resolveHasher, verifyAnyFormat, type PasswordHasher } from "./password/
 import { checkPassword } from "./password/policy.js";
 import { memoryStorage } from "./storage/memory.js";
 import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
+import { SigninLimiter } from "./rate-limit/limiter.js";
 import { Sessions } from "./sessions.js";
 import { signAccessToken, type AccessTokenSettings } from "./tokens/access-token.js";
 import { VerifiedTokenCache } from "./tokens/cache.js";
@@ -35,6 +36,7 @@ export class AuthSkill {
   readonly #storage: StorageAdapter;
   readonly #hasher: PasswordHasher;
   readonly #sessions: Sessions;
+  readonly #limiter: SigninLimiter | null;
   readonly #tokens: AccessTokenSettings;
   readonly #cache = new VerifiedTokenCache(1000);
   #keys: Promise<KeyRing> | undefined;
@@ -45,6 +47,7 @@ export class AuthSkill {
     this.#o = resolveOptions(options);
     this.#storage = this.#o.storage ?? memoryStorage();
     this.#hasher = resolveHasher(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
+    this.#limiter = this.#o.rateLimit === false ? null : new SigninLimiter(this.#o.rateLimit);
     const { issuer, audience, accessTtlMs: ttlMs, clockToleranceMs, now } = this.#o;
     this.#tokens = { issuer, audience, ttlMs, clockToleranceMs, now };
     this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, async (userId, sessionId) =>
@@ -150,19 +153,40 @@ export class AuthSkill {
    */
   async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
     const v = parseSignin(input);
+    const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
+    const now = this.#o.now();
+    await this.#limiter?.attempt(identifier, context.ip, now);
     const user = await guarded(() =>
       v.email !== undefined ? this.#storage.findUserByEmail(v.email) : this.#storage.findUserByUsername(v.username!),
     );
-    if (!user || user.passwordHash === null) {
-      await this.verifyPassword(v.password, await this.#dummy()); // same cost as a real verification
+    const account = user ? `user:${user.id}` : identifier; // unknown accounts are counted and locked alike
+    await this.#limiter?.checkLock(account, now);
+    const hash = user?.passwordHash ?? null;
+    // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
+    const valid = await this.verifyPassword(v.password, hash ?? (await this.#dummy()));
+    if (!valid || !user || hash === null) {
+      await this.#limiter?.failed(account, context.ip, now);
       throw invalidCredentials();
     }
-    if (!(await this.verifyPassword(v.password, user.passwordHash))) throw invalidCredentials();
-    if (this.needsRehash(user.passwordHash)) {
+    await this.#limiter?.succeeded(identifier, account);
+    if (this.needsRehash(hash)) {
       const passwordHash = await this.hashPassword(v.password);
       await guarded(() => this.#storage.updateUser(user.id, { passwordHash, updatedAt: this.#o.now() }));
     }
     return this.#sessions.start(user, context);
+  }
+
+  /**
+   * Lifts the lock that `rateLimit.lockAfter` consecutive failed signins put on an account. Call it when
+   * the user proves control another way (a password reset).
+   *
+   * @example
+   * ```ts
+   * await auth.unlock(user.id);
+   * ```
+   */
+  async unlock(userId: string): Promise<void> {
+    await this.#limiter?.unlock(`user:${userId}`);
   }
 
   // ---- access tokens -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
 import { ARGON2_DEFAULTS, type Argon2Params } from "./password/argon2.js";
 import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
+import type { RateLimitOptions } from "./rate-limit/limiter.js";
 import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 
@@ -29,8 +30,8 @@ export interface AuthSkillOptions {
     /** Refuse the ~11,600 most common passwords (default true). */
     blockCommon?: boolean;
   };
-  /** `false` turns every brute-force limit off. Limits themselves arrive in a later release. */
-  rateLimit?: false;
+  /** Signin brute-force limits (on by default, in memory); `false` turns every limit off. */
+  rateLimit?: false | RateLimitOptions;
   accessToken?: {
     /** Default "HS256" (keyed with `secret`). */
     algorithm?: SigningAlgorithm;
@@ -63,6 +64,7 @@ export interface AuthSkillOptions {
 export interface ResolvedOptions {
   secret: string;
   storage: StorageAdapter | undefined;
+  rateLimit: false | RateLimitOptions;
   hasher: HasherChoice;
   customHasher: PasswordHasher | null;
   argon2: Argon2Params;
@@ -114,7 +116,17 @@ const schema = z.strictObject({
       blockCommon: z.boolean().optional(),
     })
     .optional(),
-  rateLimit: z.literal(false).optional(),
+  rateLimit: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        store: z.custom((v) => typeof v === "object" && v !== null, "must be a rate-limit store").optional(),
+        account: z.strictObject({ max: z.number().int().min(1), window: duration }).optional(),
+        client: z.strictObject({ max: z.number().int().min(1), window: duration }).optional(),
+        lockAfter: z.number().int().min(1).max(100).optional(),
+      }),
+    ])
+    .optional(),
   accessToken: z
     .strictObject({
       algorithm: z.enum(["HS256", "EdDSA", "ES256", "RS256"]).optional(),
@@ -171,6 +183,7 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
   return {
     secret: resolveSecret(o.secret),
     storage: o.storage,
+    rateLimit: o.rateLimit ?? {},
     hasher,
     customHasher: typeof hasher === "object" ? hasher : null,
     argon2: { ...ARGON2_DEFAULTS, ...o.password?.argon2 },

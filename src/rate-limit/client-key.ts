@@ -1,0 +1,39 @@
+import { isIP } from "node:net";
+
+/**
+ * The key a client address is throttled under: an IPv4 address as it is, an IPv6 address collapsed to its
+ * /64 prefix (one customer usually holds a whole /64), an IPv4-mapped IPv6 address as its IPv4.
+ * `null` for anything that is not an IP address.
+ *
+ * @example
+ * ```ts
+ * clientKey("2001:db8:1:2:aaaa::1"); // "2001:db8:1:2::/64"
+ * ```
+ */
+export function clientKey(ip: string | undefined): string | null {
+  if (typeof ip !== "string") return null;
+  const address = ip.trim().replace(/^\[|\]$/g, "").replace(/%.*$/, "");
+  const kind = isIP(address);
+  if (kind === 4) return address;
+  if (kind !== 6) return null;
+  const groups = expandIpv6(address);
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return `${groups[6]! >> 8}.${groups[6]! & 255}.${groups[7]! >> 8}.${groups[7]! & 255}`;
+  }
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address (with `::` and a dotted IPv4 tail expanded). */
+function expandIpv6(address: string): number[] {
+  let text = address.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::") as [string, string | undefined];
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
+  return [...left, ...middle, ...right].map((g) => parseInt(g, 16));
+}
