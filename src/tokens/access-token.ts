@@ -5,7 +5,7 @@ import type { AccessTokenClaims } from "../types.js";
 import type { KeyRing } from "./keys.js";
 
 /** Registered claims a caller's custom claims can never set. */
-const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "client_id", "scope"]);
+const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"]);
 /** Longest token we even try to parse; anything longer is refused before any work. */
 const MAX_TOKEN_LENGTH = 8192;
 const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
@@ -33,6 +33,12 @@ export async function signAccessToken(
   settings: AccessTokenSettings,
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
+  if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
+    throw new TypeError("createAccessToken: sessionId must be a non-empty string");
+  }
+  if (input.claims !== undefined && (typeof input.claims !== "object" || input.claims === null || Array.isArray(input.claims))) {
+    throw new TypeError("createAccessToken: claims must be a plain object");
+  }
   const custom: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(input.claims ?? {})) if (!REGISTERED.has(name)) custom[name] = value;
   const nowMs = settings.now().getTime();
@@ -50,7 +56,45 @@ export async function signAccessToken(
     .setExpirationTime(exp)
     .setJti(jti)
     .sign(ring.signing.key);
+  if (token.length > MAX_TOKEN_LENGTH) {
+    // the verifier refuses it unread; fail here, where the cause (too many custom claims) is visible
+    throw new TypeError(`createAccessToken: the token would be ${token.length} characters; at most ${MAX_TOKEN_LENGTH} verify (keep custom claims small)`);
+  }
   return { token, expiresAt: new Date(exp * 1000), jti };
+}
+
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/**
+ * True when a base64url segment (already known to use only the alphabet) is the one canonical encoding
+ * of its bytes: no impossible length and no stray bits in the last character. Decoders ignore those bits,
+ * so without this check one signature has several spellings and a "flipped" last character still verifies.
+ */
+function isCanonicalBase64url(segment: string): boolean {
+  const rest = segment.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = BASE64URL.indexOf(segment[segment.length - 1]!);
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
+
+/** The clock tolerance in seconds, exactly as configured (fractions kept). */
+function toleranceSeconds(settings: AccessTokenSettings): number {
+  return settings.clockToleranceMs / 1000;
+}
+
+/**
+ * Where the injected clock stands relative to already-verified `exp`/`nbf` claims, with jose's exact rule
+ * (whole-second `now`; expired when `exp <= now - tolerance`; early when `nbf > now + tolerance`), so
+ * the verified-token cache answers exactly as a fresh verification would.
+ */
+export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, settings: AccessTokenSettings): "ok" | "expired" | "early" {
+  const now = Math.floor(settings.now().getTime() / 1000);
+  const tolerance = toleranceSeconds(settings);
+  if (claims.nbf !== undefined && claims.nbf > now + tolerance) return "early";
+  if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
+  if (claims.exp <= now - tolerance) return "expired";
+  return "ok";
 }
 
 function invalid(cause?: unknown): AuthError {
@@ -60,11 +104,13 @@ function invalid(cause?: unknown): AuthError {
 /**
  * Verifies an access token against the baseline: exactly the configured algorithm (never `none`), the
  * signature before any claim, exact issuer, our audience, `exp` required, `nbf` honoured, `typ` at+jwt,
- * `sub` a non-empty string; key material in the header (`jwk`, `jku`, `x5u`) is never used.
+ * `sub` a non-empty string; key material in the header (`jwk`, `jku`, `x5u`) is never used; every segment
+ * must be canonical base64url (one spelling per token).
  * Throws `TOKEN_EXPIRED` for an expired token and `TOKEN_INVALID` for everything else.
  */
 export async function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSettings, token: unknown): Promise<AccessTokenClaims> {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !JWS_SHAPE.test(token)) throw invalid();
+  if (!token.split(".").every(isCanonicalBase64url)) throw invalid();
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -80,7 +126,7 @@ export async function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenS
         issuer: settings.issuer,
         audience: settings.audience,
         typ: "at+jwt",
-        clockTolerance: Math.round(settings.clockToleranceMs / 1000),
+        clockTolerance: toleranceSeconds(settings),
         currentDate: settings.now(),
         requiredClaims: ["exp", "iat", "sub", "jti"],
       },
@@ -91,6 +137,7 @@ export async function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenS
     throw invalid(err);
   }
   if (typeof payload.sub !== "string" || payload.sub === "") throw invalid();
+  if (checkTimes(payload as AccessTokenClaims, settings) === "early") throw invalid();
   if (payload.sid !== undefined && typeof payload.sid !== "string") throw invalid();
   return payload as AccessTokenClaims;
 }

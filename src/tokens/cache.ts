@@ -1,12 +1,13 @@
 import { AuthError } from "../errors.js";
 import type { AccessTokenClaims } from "../types.js";
-import { verifyAccessTokenJws, type AccessTokenSettings } from "./access-token.js";
+import { checkTimes, verifyAccessTokenJws, type AccessTokenSettings } from "./access-token.js";
 import type { KeyRing } from "./keys.js";
 
 /**
  * A bounded cache of verified access tokens, keyed by the whole token string and by the key ring that
  * verified it (a new ring — keys changed — starts empty). A hit still checks `exp` and `nbf` against the
- * clock; revocation checks happen after it, never inside. Least recently used entries go first.
+ * clock with exactly the verifier's rule ({@link checkTimes}); revocation checks happen after it, never
+ * inside. Least recently used entries go first.
  */
 export class VerifiedTokenCache {
   readonly #max: number;
@@ -25,15 +26,15 @@ export class VerifiedTokenCache {
     if (typeof token === "string") {
       const hit = this.#entries.get(token);
       if (hit) {
-        const now = settings.now().getTime() / 1000;
-        const leeway = settings.clockToleranceMs / 1000;
-        if (hit.exp > now - leeway && (hit.nbf === undefined || hit.nbf <= now + leeway)) {
+        const times = checkTimes(hit, settings); // the same rule as a fresh verification
+        if (times === "ok") {
           this.#entries.delete(token); // re-insert: most recently used last
           this.#entries.set(token, hit);
           return structuredClone(hit);
         }
         this.#entries.delete(token);
-        if (hit.exp <= now - leeway) throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
+        if (times === "expired") throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
+        // "early" (the clock went back before nbf): verify afresh below, which rejects it
       }
     }
     const claims = await verifyAccessTokenJws(ring, settings, token);

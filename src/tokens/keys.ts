@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
 /** The algorithms access tokens can be signed with. Each key is used with exactly one of them. */
 export type SigningAlgorithm = "HS256" | "EdDSA" | "ES256" | "RS256";
@@ -10,6 +10,22 @@ const KEY_SHAPE: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?:
   RS256: { kty: "RSA" },
 };
 const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
+/** RFC 7518 §3.3 and jose both require RSA keys of at least 2048 bits. */
+const MIN_RSA_BITS = 2048;
+
+/** Bit length of a base64url big-endian integer (an RSA modulus); 0 when it is not one. */
+function modulusBits(n: unknown): number {
+  if (typeof n !== "string" || n === "") return 0;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64url.decode(n);
+  } catch {
+    return 0;
+  }
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i++;
+  return i === bytes.length ? 0 : (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+}
 
 /** Imported keys: the first one signs, every one verifies (looked up by `kid`). */
 export interface KeyRing {
@@ -21,7 +37,8 @@ export interface KeyRing {
 
 /**
  * Checks asymmetric private JWKs before any import: a `kid` each, unique, of the algorithm's key type,
- * private, and not marked for another algorithm. Returns an error message or `null`.
+ * private, not marked for another algorithm or use (`alg`, `use`, `key_ops`), and RSA of >= 2048 bits.
+ * Returns an error message or `null`.
  */
 export function checkJwks(algorithm: SigningAlgorithm, keys: readonly JWK[] | undefined): string | null {
   if (algorithm === "HS256") return keys?.length ? "accessToken.keys is for asymmetric algorithms; HS256 uses the secret" : null;
@@ -35,6 +52,11 @@ export function checkJwks(algorithm: SigningAlgorithm, keys: readonly JWK[] | un
     if (jwk.kty !== shape.kty || (shape.crv && jwk.crv !== shape.crv)) return `accessToken.keys[${i}] is not a ${algorithm} key`;
     if (jwk.alg !== undefined && jwk.alg !== algorithm) return `accessToken.keys[${i}] is marked for another algorithm`;
     if (jwk.d === undefined) return `accessToken.keys[${i}] must be a private key`;
+    if (jwk.use !== undefined && jwk.use !== "sig") return `accessToken.keys[${i}] is marked for another use than signatures`;
+    if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes("sign") || jwk.key_ops.some((op) => op !== "sign" && op !== "verify"))) {
+      return `accessToken.keys[${i}] has key_ops other than sign/verify, or without sign`;
+    }
+    if (shape.kty === "RSA" && modulusBits(jwk.n) < MIN_RSA_BITS) return `accessToken.keys[${i}] is shorter than ${MIN_RSA_BITS} bits`;
   }
   return null;
 }
@@ -81,7 +103,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
  * ```
  */
 export async function generateSigningKey(alg: Exclude<SigningAlgorithm, "HS256">, options: { kid?: string } = {}): Promise<JWK> {
-  if (!(alg in KEY_SHAPE)) throw new TypeError(`Unsupported algorithm: ${String(alg)}`);
+  if (typeof alg !== "string" || !Object.hasOwn(KEY_SHAPE, alg)) throw new TypeError(`Unsupported algorithm: ${String(alg)}`);
   const { privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === "EdDSA" ? { crv: "Ed25519" } : {}) });
   const jwk = await exportJWK(privateKey);
   const kid = options.kid ?? crypto.randomUUID();
