@@ -9,4 +9,5 @@ export default defineConfig({
   target: "node20",
   splitting: false,
   treeshake: true,
+  removeNodeProtocol: false, // keep "node:crypto": Deno and Bun resolve it, and it says what it is
 });

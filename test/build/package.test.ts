@@ -1,0 +1,150 @@
+// Checks the BUILT package (dist/), as users get it from npm: the four entry files, that require() and
+// import() of it work in a plain `node` (no vitest, no TypeScript loader), through the package's own
+// "exports" map too, and that `import "auth-skill"` reaches only @node-rs/argon2, bcryptjs, jose, zod and
+// Node built-ins.
+//
+// dist/ is (re)built here first when it is missing or older than its inputs, so `npm test` passes on a
+// fresh clone; in CI `npm run build` has run just before, and nothing is rebuilt.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const dist = join(root, "dist");
+const OUTPUTS = ["index.js", "index.cjs", "index.d.ts", "index.d.cts"] as const;
+const ALLOWED_PACKAGES = ["@node-rs/argon2", "bcryptjs", "jose", "zod"] as const;
+const PUBLIC_VALUES = ["AuthSkill", "AuthError", "memoryStorage"] as const;
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Why dist must be (re)built, or null when every output exists and is newer than every input. */
+function staleReason(): string | null {
+  const missing = OUTPUTS.filter((file) => !existsSync(join(dist, file)));
+  if (missing.length > 0) return `missing ${missing.join(", ")}`;
+  const inputs = [...filesUnder(join(root, "src")), ...["package.json", "tsup.config.ts", "tsconfig.json"].map((f) => join(root, f))];
+  const oldestOutput = Math.min(...OUTPUTS.map((file) => statSync(join(dist, file)).mtimeMs));
+  const newer = inputs.filter((file) => existsSync(file) && statSync(file).mtimeMs > oldestOutput);
+  return newer.length > 0 ? `older than ${newer.map((f) => f.slice(root.length)).join(", ")}` : null;
+}
+
+/** Runs `node` in a child process from the repo root; returns its stdout, failing the test on a non-zero exit. */
+function node(args: string[]): string {
+  const result = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", timeout: 60_000 });
+  if (result.status !== 0) {
+    throw new Error(`node ${args.join(" ").slice(0, 200)} exited ${result.status ?? result.signal}:\n${result.stderr}${result.stdout}`);
+  }
+  return result.stdout;
+}
+
+/** The name of the package a bare specifier or a node_modules path names: "@scope/name" or "name". */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+const isBuiltin = (specifier: string) => specifier.startsWith("node:") || builtinModules.includes(specifier.split("/")[0]!);
+
+/** What a built file imports or requires, as esbuild's parser sees it (statically; no code is run). */
+async function importsOf(file: string): Promise<{ specifiers: string[]; warnings: string[] }> {
+  const result = await build({
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: "node",
+    format: file.endsWith(".cjs") ? "cjs" : "esm",
+    packages: "external",
+    logLevel: "silent",
+  });
+  const specifiers = Object.values(result.metafile.inputs)
+    .flatMap((input) => input.imports.map((i) => i.original ?? i.path))
+    .filter((s) => s !== "<runtime>"); // esbuild's own helpers, not an import of the file
+  return { specifiers: [...new Set(specifiers)].sort(), warnings: result.warnings.map((w) => w.text) };
+}
+
+beforeAll(() => {
+  const reason = staleReason();
+  if (reason === null) return;
+  console.log(`test/build: building dist (${reason})`);
+  const result = spawnSync(join(root, "node_modules", ".bin", "tsup"), [], { cwd: root, encoding: "utf8", timeout: 170_000 });
+  if (result.status !== 0) throw new Error(`tsup failed (exit ${result.status ?? result.signal}):\n${result.stderr}${result.stdout}`);
+  expect(staleReason()).toBeNull();
+}, 180_000);
+
+describe("built package", () => {
+  it("has the ESM and CJS builds with their declaration files", () => {
+    for (const file of OUTPUTS) {
+      expect(statSync(join(dist, file)).size, `dist/${file}`).toBeGreaterThan(0);
+    }
+    const dts = readFileSync(join(dist, "index.d.ts"), "utf8");
+    for (const name of PUBLIC_VALUES) expect(dts).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
+  it("is require()-able as CommonJS in a plain node process, by path and by package name", () => {
+    const script = (specifier: string) => `
+      const m = require(${JSON.stringify(specifier)});
+      const kinds = Object.fromEntries(Object.keys(m).sort().map((k) => [k, typeof m[k]]));
+      const sample = new m.AuthError("TOKEN_INVALID", "x");
+      console.log(JSON.stringify({ resolved: require.resolve(${JSON.stringify(specifier)}), kinds, isError: sample instanceof Error, code: sample.code }));`;
+    for (const specifier of [join(dist, "index.cjs"), "auth-skill"]) {
+      const out = JSON.parse(node(["-e", script(specifier)]));
+      expect(out.resolved).toBe(join(dist, "index.cjs"));
+      for (const name of PUBLIC_VALUES) expect(out.kinds[name], `${name} via require(${specifier})`).toBe("function");
+      expect(out.isError).toBe(true);
+      expect(out.code).toBe("TOKEN_INVALID");
+    }
+  });
+
+  it("is import()-able as ESM in a plain node process, by path and by package name, with the same exports as CJS", () => {
+    const script = (specifier: string) => `
+      const m = await import(${JSON.stringify(specifier)});
+      const kinds = Object.fromEntries(Object.keys(m).sort().map((k) => [k, typeof m[k]]));
+      const auth = new m.AuthSkill({ secret: "build-test-secret-0123456789-abcdefghijklmnop", storage: m.memoryStorage() });
+      console.log(JSON.stringify({ resolved: import.meta.resolve(${JSON.stringify(specifier)}), kinds, instance: auth instanceof m.AuthSkill }));`;
+    const esmUrl = pathToFileURL(join(dist, "index.js")).href;
+    const cjsKinds = JSON.parse(node(["-e", `const m = require("auth-skill"); console.log(JSON.stringify(Object.keys(m).sort()))`]));
+    for (const specifier of [esmUrl, "auth-skill"]) {
+      const out = JSON.parse(node(["--input-type=module", "-e", script(specifier)]));
+      expect(out.resolved).toBe(esmUrl);
+      for (const name of PUBLIC_VALUES) expect(out.kinds[name], `${name} via import(${specifier})`).toBe("function");
+      expect(out.instance).toBe(true);
+      expect(Object.keys(out.kinds)).toEqual(cjsKinds);
+    }
+  });
+
+  it.each(["index.js", "index.cjs"])("dist/%s imports only @node-rs/argon2, bcryptjs, jose, zod and node built-ins", async (file) => {
+    const { specifiers, warnings } = await importsOf(join(dist, file));
+    expect(warnings).toEqual([]);
+    // esbuild lists only literal specifiers: a require(x)/import(x) of a computed name would slip past it.
+    const computed = readFileSync(join(dist, file), "utf8").match(/\b(?:require|import)\s*\(\s*[^"'`\s)][^)]{0,40}/g) ?? [];
+    expect(computed, "every import/require has a literal specifier").toEqual([]);
+    const packages = [...new Set(specifiers.filter((s) => !isBuiltin(s)).map(packageName))].sort();
+    expect(packages.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p))).toEqual([]);
+    expect(specifiers.filter((s) => s.startsWith(".")), "no relative imports (one self-contained file)").toEqual([]);
+    // What the bundle imports must be a runtime dependency, or users' installs would miss it.
+    const { dependencies = {} } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+    expect(packages.filter((p) => !(p in dependencies))).toEqual([]);
+  });
+
+  it("loads only those four packages (and argon2's platform binding) at run time", () => {
+    const out = node([
+      "-e",
+      `require("auth-skill");
+       const loaded = Object.keys(require.cache).filter((f) => f.includes("/node_modules/")).map((f) => f.split("/node_modules/").pop());
+       console.log(JSON.stringify(loaded));`,
+    ]);
+    const loaded = [...new Set((JSON.parse(out) as string[]).map(packageName))].sort();
+    const unexpected = loaded.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-"));
+    expect(unexpected).toEqual([]);
+    expect(loaded).toEqual(expect.arrayContaining([...ALLOWED_PACKAGES]));
+  });
+});
