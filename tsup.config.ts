@@ -1,13 +1,14 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: { index: "src/index.ts", testing: "src/testing/index.ts" },
+  external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,
   sourcemap: true,
   target: "node20",
-  splitting: false,
+  splitting: true, // subpaths share one copy of the core (one AuthError class)
   treeshake: true,
   removeNodeProtocol: false, // keep "node:crypto": Deno and Bun resolve it, and it says what it is
 });

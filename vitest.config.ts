@@ -1,10 +1,17 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
 export default defineConfig({
   resolve: {
-    // Examples import the package by name, as users do; resolve it to the source.
-    alias: { "auth-skill": fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+    // Examples import the package by name, as users do; resolve each entry point to its source.
+    alias: [
+      { find: /^auth-skill$/, replacement: src("index.ts") },
+      { find: /^auth-skill\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^auth-skill\/(kysely|redis)$/, replacement: src("adapters/$1/index.ts") },
+      { find: /^auth-skill\/better-auth$/, replacement: src("better-auth/index.ts") },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts"],

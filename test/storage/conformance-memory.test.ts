@@ -1,4 +1,4 @@
 import { memoryStorage } from "../../src/index.js";
-import { runStorageConformance } from "../../src/testing/index.js";
+import { runStorageConformance } from "auth-skill/testing";
 
 runStorageConformance("memory", () => memoryStorage());
