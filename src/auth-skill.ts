@@ -10,9 +10,7 @@ import { memoryStorage } from "./storage/memory.js";
 import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
 import { Sessions } from "./sessions.js";
-import { signAccessToken, type AccessTokenSettings } from "./tokens/access-token.js";
-import { VerifiedTokenCache } from "./tokens/cache.js";
-import { createKeyRing, type KeyRing } from "./tokens/keys.js";
+import { AccessTokens } from "./tokens/access-tokens.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
 import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput } from "./types.js";
 
@@ -37,9 +35,7 @@ export class AuthSkill {
   readonly #hasher: PasswordHasher;
   readonly #sessions: Sessions;
   readonly #limiter: SigninLimiter | null;
-  readonly #tokens: AccessTokenSettings;
-  readonly #cache = new VerifiedTokenCache(1000);
-  #keys: Promise<KeyRing> | undefined;
+  readonly #tokens: AccessTokens;
   #dummyHash: Promise<string> | undefined;
 
   /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. */
@@ -48,10 +44,9 @@ export class AuthSkill {
     this.#storage = this.#o.storage ?? memoryStorage();
     this.#hasher = resolveHasher(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
     this.#limiter = this.#o.rateLimit === false ? null : new SigninLimiter(this.#o.rateLimit);
-    const { issuer, audience, accessTtlMs: ttlMs, clockToleranceMs, now } = this.#o;
-    this.#tokens = { issuer, audience, ttlMs, clockToleranceMs, now };
-    this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, async (userId, sessionId) =>
-      signAccessToken(await this.#keyRing(), this.#tokens, { userId, sessionId }),
+    this.#tokens = new AccessTokens(this.#o);
+    this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>
+      this.#tokens.sign({ userId, sessionId }),
     );
     void this.#dummy().catch(() => undefined); // warm the unknown-user hash so the first signin is not slower
   }
@@ -202,7 +197,7 @@ export class AuthSkill {
    */
   async createAccessToken(input: { userId: string; sessionId?: string; claims?: Record<string, unknown>; ttl?: Duration }): Promise<string> {
     if (typeof input?.userId !== "string" || input.userId === "") throw new TypeError("createAccessToken: userId must be a non-empty string");
-    const { token } = await signAccessToken(await this.#keyRing(), this.#tokens, {
+    const { token } = await this.#tokens.sign({
       userId: input.userId,
       ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
       ...(input.claims !== undefined ? { claims: input.claims } : {}),
@@ -222,7 +217,7 @@ export class AuthSkill {
    * ```
    */
   async verifyAccessToken(token: string, options: { checkRevocation?: boolean } = {}): Promise<AccessTokenClaims> {
-    const claims = await this.#cache.verify(token, this.#tokens, await this.#keyRing());
+    const claims = await this.#tokens.verify(token);
     if ((options.checkRevocation ?? this.#o.checkRevocation) && claims.sid !== undefined) {
       if (!(await this.#sessions.isLive(claims.sid, claims.sub))) {
         throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
@@ -240,7 +235,7 @@ export class AuthSkill {
    * ```
    */
   async jwks(): Promise<{ keys: JWK[] }> {
-    return { keys: (await this.#keyRing()).publicJwks.map((k) => ({ ...k })) };
+    return this.#tokens.jwks();
   }
 
   // ---- refresh and revocation ------------------------------------------------------------------
@@ -287,13 +282,6 @@ export class AuthSkill {
   }
 
   // ---- internals --------------------------------------------------------------------------------
-
-  #keyRing(): Promise<KeyRing> {
-    this.#keys ??= createKeyRing(this.#o.algorithm, this.#o.secret, this.#o.keys).catch((cause: unknown) => {
-      throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
-    });
-    return this.#keys;
-  }
 
   #dummy(): Promise<string> {
     this.#dummyHash ??= this.#hasher.hash(randomToken(24)).catch((err: unknown) => {

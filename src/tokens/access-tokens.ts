@@ -1,0 +1,42 @@
+import type { JWK } from "jose";
+import { AuthError } from "../errors.js";
+import type { ResolvedOptions } from "../options.js";
+import type { AccessTokenClaims } from "../types.js";
+import { signAccessToken, type AccessTokenInput, type AccessTokenSettings } from "./access-token.js";
+import { VerifiedTokenCache } from "./cache.js";
+import { createKeyRing, type KeyRing } from "./keys.js";
+
+/** One instance's access tokens: its key ring (imported once), signer, verifier and verified-token cache. */
+export class AccessTokens {
+  readonly #settings: AccessTokenSettings;
+  readonly #cache = new VerifiedTokenCache(1000);
+  readonly #loadKeys: () => Promise<KeyRing>;
+  #keys: Promise<KeyRing> | undefined;
+
+  constructor(o: Pick<ResolvedOptions, "algorithm" | "secret" | "keys" | "issuer" | "audience" | "accessTtlMs" | "clockToleranceMs" | "now">) {
+    this.#settings = { issuer: o.issuer, audience: o.audience, ttlMs: o.accessTtlMs, clockToleranceMs: o.clockToleranceMs, now: o.now };
+    this.#loadKeys = () => createKeyRing(o.algorithm, o.secret, o.keys);
+  }
+
+  /** Signs a token; resolves it with its expiry. */
+  async sign(input: AccessTokenInput): Promise<{ token: string; expiresAt: Date }> {
+    return signAccessToken(await this.#ring(), this.#settings, input);
+  }
+
+  /** Verifies a token (through the cache) and resolves its claims. */
+  async verify(token: unknown): Promise<AccessTokenClaims> {
+    return this.#cache.verify(token, this.#settings, await this.#ring());
+  }
+
+  /** The public keys, as fresh copies. */
+  async jwks(): Promise<{ keys: JWK[] }> {
+    return { keys: (await this.#ring()).publicJwks.map((k) => ({ ...k })) };
+  }
+
+  #ring(): Promise<KeyRing> {
+    this.#keys ??= this.#loadKeys().catch((cause: unknown) => {
+      throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
+    });
+    return this.#keys;
+  }
+}
