@@ -138,8 +138,12 @@ export class Sessions {
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const access = await this.sign(user.id, session.id);
+    const [access, extra] = await Promise.all([
+      this.sign(user.id, session.id),
+      this.storage.extendResult ? guarded(() => this.storage.extendResult!(session)) : undefined,
+    ]);
     return {
+      ...extra,
       user: toUser(user),
       sessionId: session.id,
       accessToken: access.token,

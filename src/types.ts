@@ -23,6 +23,16 @@ export interface AuthResult {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
   tokenType: "Bearer";
+  /** With the Better Auth bridge's storage: the Better Auth session of this signin, as a cookie to set. */
+  betterAuth?: BetterAuthSessionCookie;
+}
+
+/** A Better Auth session cookie for the front end (see `auth-skill/better-auth`). */
+export interface BetterAuthSessionCookie {
+  /** Better Auth's session token (the `session.token` column). */
+  token: string;
+  /** A complete `Set-Cookie` header value that signs the browser in to Better Auth. */
+  setCookie: string;
 }
 
 /** The claims of a verified access token (RFC 9068), plus any custom claims you added. */

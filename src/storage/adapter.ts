@@ -5,6 +5,8 @@
  * Adapters never see a password or a token: only hashes.
  */
 
+import type { BetterAuthSessionCookie } from "../types.js";
+
 /** A stored user, including its password hash (`null` for accounts without a password). */
 export interface UserRecord {
   id: string;
@@ -131,4 +133,9 @@ export interface StorageAdapter {
    * and verifications that expired before `now`. Safe to run concurrently with everything else.
    */
   deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
+  /**
+   * Optional. Extra fields for the `AuthResult` of a session that signin, signup or refresh returns — the
+   * Better Auth bridge uses it to hand out a Better Auth session cookie alongside the tokens.
+   */
+  extendResult?(session: SessionRecord): Promise<{ betterAuth?: BetterAuthSessionCookie } | undefined>;
 }
