@@ -2,7 +2,7 @@ import type { JWK } from "jose";
 import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId, randomToken } from "./ids.js";
-import { parseSignin, parseSignup } from "./input.js";
+import { hasLoneSurrogate, parseSignin, parseSignup } from "./input.js";
 import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
 import { resolveHasher, verifyAnyFormat, type PasswordHasher } from "./password/hasher.js";
 import { checkPassword } from "./password/policy.js";
@@ -62,8 +62,8 @@ export class AuthSkill {
    * ```
    */
   async hashPassword(password: string): Promise<string> {
-    if (typeof password !== "string" || password.length === 0) {
-      throw new AuthError("INVALID_INPUT", "A password is required.", { field: "password" });
+    if (typeof password !== "string" || password.length === 0 || hasLoneSurrogate(password)) {
+      throw new AuthError("INVALID_INPUT", "A password is required, as valid Unicode text.", { field: "password" });
     }
     const nfkc = password.normalize("NFKC");
     const max = this.#hasher.maxBytes;
@@ -164,10 +164,7 @@ export class AuthSkill {
       throw invalidCredentials();
     }
     await this.#limiter?.succeeded(identifier, account);
-    if (this.needsRehash(hash)) {
-      const passwordHash = await this.hashPassword(v.password);
-      await guarded(() => this.#storage.updateUser(user.id, { passwordHash, updatedAt: this.#o.now() }));
-    }
+    if (this.needsRehash(hash)) await this.#upgradeHash(user.id, v.password);
     return this.#sessions.start(user, context);
   }
 
@@ -216,15 +213,17 @@ export class AuthSkill {
    * console.log(claims.sub, claims.sid);
    * ```
    */
-  async verifyAccessToken(token: string, options: { checkRevocation?: boolean } = {}): Promise<AccessTokenClaims> {
-    const claims = await this.#tokens.verify(token);
-    if ((options.checkRevocation ?? this.#o.checkRevocation) && claims.sid !== undefined) {
-      if (!(await this.#sessions.isLive(claims.sid, claims.sub))) {
+  verifyAccessToken(token: string, options?: { checkRevocation?: boolean }): Promise<AccessTokenClaims> {
+    const verified = this.#tokens.verify(token);
+    if (!(options?.checkRevocation ?? this.#o.checkRevocation)) return verified; // the hot path: no extra await
+    return verified.then(async (claims) => {
+      if (claims.sid !== undefined && !(await this.#sessions.isLive(claims.sid, claims.sub))) {
         throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");
       }
-    }
-    return claims;
+      return claims;
+    });
   }
+
 
   /**
    * The public signing keys as a JWKS, for services that verify our tokens. Empty for HS256.
@@ -282,6 +281,22 @@ export class AuthSkill {
   }
 
   // ---- internals --------------------------------------------------------------------------------
+
+  /**
+   * Replaces an outdated hash after a successful signin. Best effort: a password the current hasher cannot
+   * take in full (over bcrypt's 72 bytes, verified by a foreign bcrypt hash) keeps its old hash, and a
+   * failed write leaves the old hash in place — the signin itself stands either way.
+   */
+  async #upgradeHash(userId: string, password: string): Promise<void> {
+    const max = this.#hasher.maxBytes;
+    if (max !== undefined && Buffer.byteLength(password.normalize("NFKC"), "utf8") > max) return;
+    try {
+      const passwordHash = await this.hashPassword(password);
+      await this.#storage.updateUser(userId, { passwordHash, updatedAt: this.#o.now() });
+    } catch {
+      // the next successful signin tries again
+    }
+  }
 
   #dummy(): Promise<string> {
     this.#dummyHash ??= this.#hasher.hash(randomToken(24)).catch((err: unknown) => {

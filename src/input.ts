@@ -13,8 +13,14 @@ const username = z
   .trim()
   .transform((v) => v.normalize("NFKC").toLowerCase())
   .pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,30}[a-z0-9]$/, "3-32 letters, digits, '_', '.' or '-'"));
-// The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string.
-const password = z.string().min(1).max(4096);
+// The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string:
+// no unpaired surrogates, which UTF-8 encoding would turn into U+FFFD and so make distinct passwords collide.
+const password = z.string().min(1).max(4096).refine((v) => !hasLoneSurrogate(v));
+
+/** True when `value` holds a UTF-16 surrogate that is not half of a pair (not well-formed Unicode). */
+export function hasLoneSurrogate(value: string): boolean {
+  return /\p{Surrogate}/u.test(value);
+}
 const name = z.string().trim().min(1).max(200);
 
 const signupSchema = z.strictObject({ email, password, username: username.optional(), name: name.optional() });
@@ -25,7 +31,7 @@ const signinSchema = z
 const FIELD_MESSAGES: Record<string, string> = {
   email: "A valid email address is required.",
   username: "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.",
-  password: "A password is required.",
+  password: "A password is required, as valid Unicode text.",
   name: "Name must be 1 to 200 characters.",
 };
 

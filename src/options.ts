@@ -4,7 +4,7 @@ import type { JWK } from "jose";
 import { z } from "zod";
 import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
-import { ARGON2_DEFAULTS, type Argon2Params } from "./password/argon2.js";
+import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS, type Argon2Params } from "./password/argon2.js";
 import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
 import type { RateLimitOptions } from "./rate-limit/limiter.js";
 import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
@@ -107,8 +107,8 @@ const schema = z.strictObject({
       maxLength: z.number().int().min(64).max(4096).optional(),
       argon2: z
         .strictObject({
-          memoryCost: z.number().int().min(ARGON2_DEFAULTS.memoryCost).optional(),
-          timeCost: z.number().int().min(ARGON2_DEFAULTS.timeCost).optional(),
+          memoryCost: z.number().int().min(ARGON2_DEFAULTS.memoryCost).max(ARGON2_VERIFY_LIMITS.memoryCost).optional(),
+          timeCost: z.number().int().min(ARGON2_DEFAULTS.timeCost).max(ARGON2_VERIFY_LIMITS.timeCost).optional(),
           parallelism: z.number().int().min(ARGON2_DEFAULTS.parallelism).max(255).optional(),
         })
         .optional(),

@@ -60,6 +60,8 @@ describe("options", () => {
     [{ password: { hasher: "md5" } }, "password.hasher"],
     [{ password: { argon2: { memoryCost: 4096 } } }, "password.argon2.memoryCost"],
     [{ password: { argon2: { timeCost: 1 } } }, "password.argon2.timeCost"],
+    [{ password: { argon2: { memoryCost: 19456000 } } }, "password.argon2.memoryCost"], // above verify limits
+    [{ password: { argon2: { timeCost: 65 } } }, "password.argon2.timeCost"],
     [{ password: { bcryptCost: 8 } }, "password.bcryptCost"],
     [{ accessToken: { ttl: "fifteen minutes" } }, "accessToken.ttl"],
     [{ accessToken: { algorithm: "none" } }, "accessToken.algorithm"],

@@ -13,6 +13,13 @@ export interface Argon2Params {
 
 export const ARGON2_DEFAULTS: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
+/**
+ * The largest costs a stored hash may ask `verify` for: m = 2 GiB (RFC 9106's largest recommendation),
+ * t = 64, p = 255. A hash beyond them is treated as corrupt and fails verification instead of making the
+ * addon allocate up to 4 TiB or spin a thread-pool thread for hours.
+ */
+export const ARGON2_VERIFY_LIMITS: Readonly<Argon2Params> = Object.freeze({ memoryCost: 2 ** 21, timeCost: 64, parallelism: 255 });
+
 const ARGON2ID = 2; // Algorithm.Argon2id (a const enum in the addon's types)
 const PHC = /^\$argon2(id|i|d)\$(?:v=(\d+)\$)?m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
@@ -32,6 +39,17 @@ export function isArgon2Hash(hash: string): boolean {
   return PHC.test(hash);
 }
 
+/** True when `phc` is an argon2 PHC string whose costs are within {@link ARGON2_VERIFY_LIMITS}. */
+function withinVerifyLimits(phc: string): boolean {
+  const p = parseArgon2(phc)?.params;
+  return (
+    p !== undefined &&
+    p.memoryCost <= ARGON2_VERIFY_LIMITS.memoryCost &&
+    p.timeCost <= ARGON2_VERIFY_LIMITS.timeCost &&
+    p.parallelism <= ARGON2_VERIFY_LIMITS.parallelism
+  );
+}
+
 /**
  * The default hasher: argon2id through the `@node-rs/argon2` addon, computed off the event loop,
  * with a 16-byte random salt, in PHC string form.
@@ -47,7 +65,7 @@ export function argon2idHasher(params: Argon2Params = ARGON2_DEFAULTS): Password
   return {
     id: "argon2id",
     hash: (password) => hash(password, options),
-    verify: async (password, phc) => (isArgon2Hash(phc) ? verify(phc, password) : false),
+    verify: async (password, phc) => (withinVerifyLimits(phc) ? verify(phc, password) : false),
     needsRehash(phc) {
       const parsed = parseArgon2(phc);
       if (!parsed || parsed.variant !== "id" || parsed.version < 19) return true;

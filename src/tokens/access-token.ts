@@ -2,7 +2,7 @@ import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload }
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { AccessTokenClaims } from "../types.js";
-import type { KeyRing } from "./keys.js";
+import { headerFor, type KeyRing } from "./keys.js";
 
 /** Registered claims a caller's custom claims can never set. */
 const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"]);
@@ -45,8 +45,7 @@ export async function signAccessToken(
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + Math.max(1, Math.round((input.ttlMs ?? settings.ttlMs) / 1000));
   const jti = randomId();
-  const header: JWTHeaderParameters = { alg: ring.algorithm, typ: "at+jwt" };
-  if (ring.signing.kid) header.kid = ring.signing.kid;
+  const header: JWTHeaderParameters = headerFor(ring.algorithm, ring.signing.kid);
   const token = await new SignJWT({ ...custom, ...(input.sessionId ? { sid: input.sessionId } : {}) })
     .setProtectedHeader(header)
     .setIssuer(settings.issuer)
@@ -115,12 +114,13 @@ export async function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenS
   try {
     ({ payload } = await jwtVerify(
       token,
-      (header) => {
-        if (ring.algorithm === "HS256") return ring.signing.key;
-        const key = typeof header.kid === "string" ? ring.verifying.get(header.kid) : undefined;
-        if (!key) throw invalid(); // unknown kid: a removed key, or not ours
-        return key;
-      },
+      ring.knownHeaders.get(token.slice(0, token.indexOf("."))) ??
+        ((header) => {
+          if (ring.algorithm === "HS256") return ring.signing.key;
+          const key = typeof header.kid === "string" ? ring.verifying.get(header.kid) : undefined;
+          if (!key) throw invalid(); // unknown kid: a removed key, or not ours
+          return key;
+        }),
       {
         algorithms: [ring.algorithm],
         issuer: settings.issuer,

@@ -12,6 +12,7 @@ export class AccessTokens {
   readonly #cache = new VerifiedTokenCache(1000);
   readonly #loadKeys: () => Promise<KeyRing>;
   #keys: Promise<KeyRing> | undefined;
+  #loaded: KeyRing | undefined; // once imported, used without awaiting a promise on the hot path
 
   constructor(o: Pick<ResolvedOptions, "algorithm" | "secret" | "keys" | "issuer" | "audience" | "accessTtlMs" | "clockToleranceMs" | "now">) {
     this.#settings = { issuer: o.issuer, audience: o.audience, ttlMs: o.accessTtlMs, clockToleranceMs: o.clockToleranceMs, now: o.now };
@@ -24,8 +25,9 @@ export class AccessTokens {
   }
 
   /** Verifies a token (through the cache) and resolves its claims. */
-  async verify(token: unknown): Promise<AccessTokenClaims> {
-    return this.#cache.verify(token, this.#settings, await this.#ring());
+  verify(token: unknown): Promise<AccessTokenClaims> {
+    if (this.#loaded) return this.#cache.verify(token, this.#settings, this.#loaded);
+    return this.#ring().then((ring) => this.#cache.verify(token, this.#settings, ring));
   }
 
   /** The public keys, as fresh copies. */
@@ -34,9 +36,12 @@ export class AccessTokens {
   }
 
   #ring(): Promise<KeyRing> {
-    this.#keys ??= this.#loadKeys().catch((cause: unknown) => {
-      throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
-    });
+    this.#keys ??= this.#loadKeys().then(
+      (ring) => (this.#loaded = ring),
+      (cause: unknown) => {
+        throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
+      },
+    );
     return this.#keys;
   }
 }

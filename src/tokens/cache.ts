@@ -18,7 +18,7 @@ export class VerifiedTokenCache {
     this.#max = max;
   }
 
-  async verify(token: unknown, settings: AccessTokenSettings, ring: KeyRing): Promise<AccessTokenClaims> {
+  verify(token: unknown, settings: AccessTokenSettings, ring: KeyRing): Promise<AccessTokenClaims> {
     if (ring !== this.#ring) {
       this.#entries.clear();
       this.#ring = ring;
@@ -30,20 +30,31 @@ export class VerifiedTokenCache {
         if (times === "ok") {
           this.#entries.delete(token); // re-insert: most recently used last
           this.#entries.set(token, hit);
-          return structuredClone(hit);
+          return Promise.resolve({ ...hit }); // nested values are frozen; the copy keeps callers off the entry
         }
         this.#entries.delete(token);
-        if (times === "expired") throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
+        if (times === "expired") return Promise.reject(new AuthError("TOKEN_EXPIRED", "The access token has expired."));
         // "early" (the clock went back before nbf): verify afresh below, which rejects it
       }
     }
-    const claims = await verifyAccessTokenJws(ring, settings, token);
-    this.#entries.set(token as string, structuredClone(claims));
-    if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
-    return claims;
+    return verifyAccessTokenJws(ring, settings, token).then((verified) => {
+      const claims = deepFreeze(verified);
+      this.#entries.set(token as string, claims);
+      if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+      return { ...claims };
+    });
   }
 
   clear(): void {
     this.#entries.clear();
   }
+}
+
+/** Freezes a JSON value in place, all the way down (claims come fresh from the verifier: we own them). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

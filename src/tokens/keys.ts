@@ -33,7 +33,20 @@ export interface KeyRing {
   readonly signing: { key: CryptoKey | Uint8Array; kid?: string };
   readonly verifying: ReadonlyMap<string, CryptoKey | Uint8Array>;
   readonly publicJwks: JWK[];
+  /**
+   * The exact header segment our signer writes for each key (`{"alg","typ","kid"}` in base64url), mapped to
+   * that key: a token that starts with one is handed its key directly, skipping jose's key-lookup callback.
+   * Anything else takes the general path (lookup by `kid`).
+   */
+  readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
 }
+
+/** The protected header our signer writes, in the order it writes it. */
+export function headerFor(algorithm: SigningAlgorithm, kid?: string): { alg: SigningAlgorithm; typ: "at+jwt"; kid?: string } {
+  return kid === undefined ? { alg: algorithm, typ: "at+jwt" } : { alg: algorithm, typ: "at+jwt", kid };
+}
+
+const segment = (header: object) => Buffer.from(JSON.stringify(header)).toString("base64url");
 
 /**
  * Checks asymmetric private JWKs before any import: a `kid` each, unique, of the algorithm's key type,
@@ -73,9 +86,12 @@ export function publicJwk(jwk: JWK, algorithm: SigningAlgorithm): JWK {
 /** Imports the keys once. HS256 uses the UTF-8 bytes of the secret as the key. */
 export async function createKeyRing(algorithm: SigningAlgorithm, secret: string, keys?: readonly JWK[]): Promise<KeyRing> {
   if (algorithm === "HS256") {
-    const key = new TextEncoder().encode(secret);
-    return { algorithm, signing: { key }, verifying: new Map([["", key]]), publicJwks: [] };
+    // Imported once as a CryptoKey: given raw bytes, jose would import them again on every sign and verify.
+    const bytes = new TextEncoder().encode(secret);
+    const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    return { algorithm, signing: { key }, verifying: new Map([["", key]]), publicJwks: [], knownHeaders: new Map([[segment(headerFor(algorithm)), key]]) };
   }
+
   const list = keys ?? [];
   const verifying = new Map<string, CryptoKey | Uint8Array>();
   const signers: CryptoKey[] = [];
@@ -89,6 +105,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
     signing: { key: signers[0]!, kid: list[0]!.kid! },
     verifying,
     publicJwks: list.map((jwk) => publicJwk(jwk, algorithm)),
+    knownHeaders: new Map([...verifying].map(([kid, key]) => [segment(headerFor(algorithm, kid)), key])),
   };
 }
 

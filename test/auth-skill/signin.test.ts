@@ -101,4 +101,29 @@ describe("signin", () => {
     const later = await auth.signin({ email: "ada@example.com", password });
     expect(later.user.email).toBe("ada@example.com");
   });
+
+  it("refuses passwords with unpaired surrogates, which would collide with U+FFFD once encoded", async () => {
+    const auth = makeAuth();
+    for (const bad of ["\uD800abcdefghij", "abcdefghij\uDC00"]) {
+      await rejectsWith(auth.signup({ email: "ada@example.com", password: bad }), "INVALID_INPUT");
+      await rejectsWith(auth.signin({ email: "ada@example.com", password: bad }), "INVALID_INPUT");
+      await rejectsWith(auth.hashPassword(bad), "INVALID_INPUT");
+    }
+    await expect(auth.signup({ email: "ada@example.com", password: "\uFFFDabcdefghij" })).resolves.toBeTruthy();
+  });
+
+  it("a failed hash upgrade does not fail a correct signin, and is retried next time", async () => {
+    const inner = memoryStorage();
+    let failWrites = true;
+    const storage: StorageAdapter = { ...inner, updateUser: (id, patch) => (failWrites ? Promise.reject(new Error("read-only replica")) : inner.updateUser(id, patch)) };
+    const auth = makeAuth({ storage });
+    const { user } = await auth.signup({ email: "ada@example.com", password });
+    const bcrypt = (await import("bcryptjs")).default;
+    await inner.updateUser(user.id, { passwordHash: await bcrypt.hash(password, 10) });
+    await expect(auth.signin({ email: "ada@example.com", password })).resolves.toMatchObject({ user: { id: user.id } });
+    expect((await inner.findUserById(user.id))!.passwordHash).toMatch(/^\$2[ab]\$/);
+    failWrites = false;
+    await auth.signin({ email: "ada@example.com", password });
+    expect((await inner.findUserById(user.id))!.passwordHash).toMatch(/^\$argon2id\$/);
+  });
 });

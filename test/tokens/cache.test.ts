@@ -123,12 +123,12 @@ describe("the cache trusts nothing across instances or edits", () => {
     const auth = tokenOnly();
     const token = await auth.createAccessToken({ userId: "user-1", claims: { roles: ["reader"] } });
     const first = await auth.verifyAccessToken(token); // miss
-    first.sub = "admin";
-    (first.roles as string[]).push("admin");
+    first.sub = "admin"; // the top level is the caller's own copy
+    expect(() => (first.roles as string[]).push("admin")).toThrow(TypeError); // nested values are frozen
     const second = await auth.verifyAccessToken(token); // hit
     expect(second).toMatchObject({ sub: "user-1", roles: ["reader"] });
     second.sub = "admin";
-    (second.roles as string[]).push("admin");
+    expect(() => (second.roles as string[]).push("admin")).toThrow(TypeError);
     expect(await auth.verifyAccessToken(token)).toMatchObject({ sub: "user-1", roles: ["reader"] });
   });
 

@@ -1,0 +1,245 @@
+import { createHash } from "node:crypto";
+import { sql, type Kysely } from "kysely";
+import { isKyselyDialect, quote, type KyselyDialect } from "./dialect.js";
+
+/**
+ * The three tables, their columns and indexes. Portable types: ids and hashes are `VARCHAR(255)` (MySQL
+ * cannot index TEXT without a length), timestamps are `BIGINT` epoch milliseconds, flags are each
+ * dialect's boolean (`INTEGER` 0/1 on SQLite, `BOOLEAN` = `TINYINT(1)` on MySQL). MySQL tables use
+ * `utf8mb4_bin`, so ids, hashes and emails compare byte for byte as they do on SQLite and PostgreSQL.
+ */
+
+/** A timestamp as stored (epoch milliseconds) and as drivers return it: pg reads BIGINT as a string. */
+export type Millis = number | string | bigint;
+/** A boolean as stored: `BOOLEAN` on PostgreSQL, 0/1 on SQLite and MySQL. */
+export type Flag = boolean | number;
+
+/** A row of the users table. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  username: string | null;
+  name: string | null;
+  email_verified: Flag;
+  password_hash: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A row of the sessions table. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  generation: number;
+  rotated_at: Millis | null;
+  successor: string | null;
+  created_at: Millis;
+  expires_at: Millis;
+  last_used_at: Millis;
+  revoked_at: Millis | null;
+  ip_address: string | null;
+  user_agent: string | null;
+}
+
+/** A row of the verifications table. */
+export interface VerificationsTable {
+  id: string;
+  purpose: string;
+  user_id: string | null;
+  token_hash: string;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+/** The database as the adapter's queries see it (table names are mapped to prefixed ones at runtime). */
+export interface Tables {
+  users: UsersTable;
+  sessions: SessionsTable;
+  verifications: VerificationsTable;
+}
+
+/** The default table prefix. */
+export const DEFAULT_PREFIX = "auth_";
+
+/**
+ * Throws `TypeError` unless `prefix` is at most 32 of `[a-z0-9_]` starting with a letter or `_` (or empty):
+ * lower case because MySQL may fold table names; short so every index name fits PostgreSQL's 63 bytes.
+ *
+ * @example
+ * ```ts
+ * checkPrefix("myapp_auth_"); // ok
+ * ```
+ */
+export function checkPrefix(prefix: unknown, caller: string): asserts prefix is string {
+  if (typeof prefix !== "string" || !/^(?:[a-z_][a-z0-9_]{0,31})?$/.test(prefix)) {
+    throw new TypeError(`${caller}: tablePrefix must be up to 32 lower-case letters, digits or '_', not starting with a digit`);
+  }
+}
+
+type Type = "id" | "text" | "time" | "int" | "flag";
+type Column = readonly [name: string, type: Type, nullable?: "null"];
+interface TableSpec {
+  table: keyof Tables;
+  columns: readonly Column[];
+  unique: readonly string[];
+  indexed: readonly string[];
+  userRef?: string;
+}
+
+const TYPES: Record<KyselyDialect, Record<Type, string>> = {
+  sqlite: { id: "TEXT", text: "TEXT", time: "INTEGER", int: "INTEGER", flag: "INTEGER" },
+  postgres: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
+  mysql: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
+};
+
+const SPECS: readonly TableSpec[] = [
+  {
+    table: "users",
+    columns: [["id", "id"], ["email", "id"], ["username", "id", "null"], ["name", "text", "null"], ["email_verified", "flag"],
+      ["password_hash", "text", "null"], ["created_at", "time"], ["updated_at", "time"]],
+    unique: ["email", "username"],
+    indexed: [],
+  },
+  {
+    table: "sessions",
+    columns: [["id", "id"], ["user_id", "id"], ["token_hash", "id"], ["generation", "int"], ["rotated_at", "time", "null"],
+      ["successor", "text", "null"], ["created_at", "time"], ["expires_at", "time"], ["last_used_at", "time"],
+      ["revoked_at", "time", "null"], ["ip_address", "text", "null"], ["user_agent", "text", "null"]],
+    unique: [],
+    indexed: ["user_id", "expires_at", "revoked_at"],
+    userRef: "user_id",
+  },
+  {
+    table: "verifications",
+    columns: [["id", "id"], ["purpose", "id"], ["user_id", "id", "null"], ["token_hash", "id"], ["created_at", "time"], ["expires_at", "time"]],
+    unique: ["token_hash"],
+    indexed: ["user_id", "expires_at"],
+    userRef: "user_id",
+  },
+];
+
+/**
+ * The prefixed table names, and the constraint name of each unique column (`<table>_<column>_key`).
+ *
+ * @example
+ * ```ts
+ * tableNames("auth_").users; // "auth_users"
+ * ```
+ */
+export function tableNames(prefix: string) {
+  return {
+    users: `${prefix}users`,
+    sessions: `${prefix}sessions`,
+    verifications: `${prefix}verifications`,
+    emailKey: `${prefix}users_email_key`,
+    usernameKey: `${prefix}users_username_key`,
+  } as const;
+}
+
+/**
+ * Every name the schema defines (tables, columns, constraints, indexes): the identifiers that may stay
+ * in a sanitised driver error message.
+ *
+ * @example
+ * ```ts
+ * schemaNames("auth_").has("auth_users_email_key"); // true
+ * ```
+ */
+export function schemaNames(prefix: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const spec of SPECS) {
+    const table = `${prefix}${spec.table}`;
+    names.add(table);
+    for (const [column] of spec.columns) names.add(column);
+    for (const c of spec.unique) names.add(`${table}_${c}_key`);
+    for (const c of spec.indexed) names.add(`${table}_${c}_idx`);
+    if (spec.userRef) names.add(`${table}_${spec.userRef}_fk`);
+  }
+  return names;
+}
+
+function statementsFor(spec: TableSpec, dialect: KyselyDialect, prefix: string): string[] {
+  const q = (name: string) => quote(dialect, name);
+  const table = `${prefix}${spec.table}`;
+  const lines = spec.columns.map(([name, type, nullable]) => `  ${q(name)} ${TYPES[dialect][type]} ${nullable ? "NULL" : "NOT NULL"}`);
+  lines.push(`  PRIMARY KEY (${q("id")})`);
+  for (const c of spec.unique) lines.push(`  CONSTRAINT ${q(`${table}_${c}_key`)} UNIQUE (${q(c)})`);
+  if (spec.userRef) {
+    lines.push(`  CONSTRAINT ${q(`${table}_${spec.userRef}_fk`)} FOREIGN KEY (${q(spec.userRef)}) REFERENCES ${q(`${prefix}users`)} (${q("id")}) ON DELETE CASCADE`);
+  }
+  // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB does), so there the indexes live inside CREATE TABLE.
+  const indexes = spec.indexed.map((c) => [q(`${table}_${c}_idx`), q(c)] as const);
+  if (dialect === "mysql") for (const [name, c] of indexes) lines.push(`  INDEX ${name} (${c})`);
+  const options = dialect === "mysql" ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin" : "";
+  const create = `CREATE TABLE IF NOT EXISTS ${q(table)} (\n${lines.join(",\n")}\n)${options}`;
+  if (dialect === "mysql") return [create];
+  return [create, ...indexes.map(([name, c]) => `CREATE INDEX IF NOT EXISTS ${name} ON ${q(table)} (${c})`)];
+}
+
+/**
+ * The schema's statements, in order (users first: the others reference it).
+ *
+ * @example
+ * ```ts
+ * for (const statement of schemaStatements("postgres", "auth_")) await sql.raw(statement).execute(db);
+ * ```
+ */
+export function schemaStatements(dialect: KyselyDialect, prefix: string): string[] {
+  return SPECS.flatMap((spec) => statementsFor(spec, dialect, prefix));
+}
+
+/**
+ * The adapter's schema as plain SQL (`CREATE TABLE/INDEX IF NOT EXISTS` statements separated by `;`), for
+ * projects that run their own migrations. `kyselyStorage(...).migrate()` creates exactly these tables, so
+ * it is a no-op on a database where this SQL has run.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from "node:fs";
+ * import { kyselySchemaSql } from "auth-skill/kysely";
+ * writeFileSync("migrations/001_auth.sql", kyselySchemaSql("postgres"));
+ * ```
+ */
+export function kyselySchemaSql(dialect: KyselyDialect, tablePrefix: string = DEFAULT_PREFIX): string {
+  if (!isKyselyDialect(dialect)) throw new TypeError('kyselySchemaSql: dialect must be "sqlite", "postgres" or "mysql"');
+  checkPrefix(tablePrefix, "kyselySchemaSql");
+  return `${schemaStatements(dialect, tablePrefix).join(";\n\n")};\n`;
+}
+
+/**
+ * Creates the tables and indexes if they do not exist. Idempotent and safe to run concurrently: on
+ * PostgreSQL inside one transaction holding an advisory lock, on MySQL under `GET_LOCK` on one
+ * connection (DDL commits implicitly there), on SQLite inside one transaction.
+ *
+ * @example
+ * ```ts
+ * await migrate(db, "postgres", "auth_");
+ * ```
+ */
+export async function migrate(db: Kysely<any>, dialect: KyselyDialect, prefix: string): Promise<void> {
+  const statements = schemaStatements(dialect, prefix);
+  const lockName = `auth-skill/kysely:migrate:${prefix}`;
+  const run = async (conn: Kysely<any>) => {
+    for (const statement of statements) await sql.raw(statement).execute(conn);
+  };
+  if (dialect === "postgres") {
+    const key = createHash("sha256").update(lockName).digest().readBigInt64BE(0).toString();
+    return db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(cast(${key} as bigint))`.execute(trx);
+      await run(trx);
+    });
+  }
+  if (dialect === "mysql") {
+    return db.connection().execute(async (conn) => {
+      const { rows } = await sql<{ locked: unknown }>`select get_lock(${lockName}, 60) as locked`.execute(conn);
+      if (Number(rows[0]?.locked) !== 1) throw new Error("auth-skill/kysely: timed out waiting for the migration lock");
+      try {
+        await run(conn);
+      } finally {
+        await sql`select release_lock(${lockName})`.execute(conn);
+      }
+    });
+  }
+  return db.transaction().execute(run);
+}

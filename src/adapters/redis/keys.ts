@@ -1,0 +1,50 @@
+/**
+ * The key layout of `redisStorage`. Every key starts with the hash tag `{prefix}`, so a Redis Cluster
+ * keeps all of one prefix's keys in one slot and multi-key scripts stay legal there.
+ *
+ * | key                              | type   | holds                                   | expires                     |
+ * | -------------------------------- | ------ | --------------------------------------- | --------------------------- |
+ * | `{prefix}user:<id>`              | hash   | a user record                           | never                       |
+ * | `{prefix}email:<email>`          | string | the user id with this email             | never                       |
+ * | `{prefix}username:<username>`    | string | the user id with this username          | never                       |
+ * | `{prefix}session:<id>`           | hash   | a session record                        | at the session's expiresAt  |
+ * | `{prefix}user-sessions:<userId>` | set    | ids of the user's sessions              | with the user's last session |
+ * | `{prefix}verification:<hash>`    | hash   | a single-use token record, by tokenHash | at the token's expiresAt    |
+ */
+import { globEscape } from "./client.js";
+
+/** The key names of one storage prefix. */
+export interface StorageKeys {
+  /** `{prefix}`: the hash tag every key starts with. */
+  tag: string;
+  user(id: string): string;
+  email(email: string): string;
+  username(username: string): string;
+  session(id: string): string;
+  userSessions(userId: string): string;
+  verification(tokenHash: string): string;
+  /** SCAN MATCH patterns for the kinds `deleteExpired` walks. */
+  patterns: { userSessions: string; verifications: string };
+}
+
+/**
+ * The key names for `prefix` (already validated: non-empty, no braces).
+ *
+ * @example
+ * ```ts
+ * storageKeys("auth:").session("q0E8c1aQ"); // "{auth:}session:q0E8c1aQ"
+ * ```
+ */
+export function storageKeys(prefix: string): StorageKeys {
+  const tag = `{${prefix}}`;
+  return {
+    tag,
+    user: (id) => `${tag}user:${id}`,
+    email: (email) => `${tag}email:${email}`,
+    username: (username) => `${tag}username:${username}`,
+    session: (id) => `${tag}session:${id}`,
+    userSessions: (userId) => `${tag}user-sessions:${userId}`,
+    verification: (tokenHash) => `${tag}verification:${tokenHash}`,
+    patterns: { userSessions: `${globEscape(tag)}user-sessions:*`, verifications: `${globEscape(tag)}verification:*` },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The Lua scripts behind every write. Redis runs a script to completion before any other command, so
+ * each one is a single atomic step. Redis does not roll a script back, so each one does all of its
+ * checks before its first write: a refused or failing call writes nothing. Every key a script touches
+ * is in KEYS, and all storage keys share the `{prefix}` hash tag (one Cluster slot).
+ */
+import { LuaScript } from "./client.js";
+
+/** apply(key, i): ARGV[i] = n, ARGV[i+1 .. i+n] are field/value pairs to HSET, the rest are fields to HDEL. */
+const APPLY = `
+local function apply(key, i)
+  local n = tonumber(ARGV[i])
+  if n > 0 then redis.call('HSET', key, unpack(ARGV, i + 1, i + n)) end
+  if #ARGV > i + n then redis.call('HDEL', key, unpack(ARGV, i + n + 1)) end
+end
+`;
+
+/**
+ * The storage scripts, one per atomic operation.
+ *
+ * @example
+ * ```ts
+ * const live = await storageScripts.revokeSession.run(client, [keys.session(id)], [String(at.getTime())]);
+ * ```
+ */
+export const storageScripts = {
+  /**
+   * KEYS: user hash, email index, [username index]. ARGV: user id, the user's field/value pairs.
+   * Check-and-set of both indexes and the record in one step: of concurrent creates with one email
+   * (or username) exactly one returns 'ok'; the others return the taken index's name.
+   */
+  createUser: new LuaScript(`
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'email' end
+if KEYS[3] and redis.call('EXISTS', KEYS[3]) == 1 then return 'username' end
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate user id') end
+redis.call('SET', KEYS[2], ARGV[1])
+if KEYS[3] then redis.call('SET', KEYS[3], ARGV[1]) end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 'ok'`),
+
+  /** KEYS: user hash. ARGV: a patch (see APPLY). Patches an existing user only (1), else writes nothing (0). */
+  updateUser: new LuaScript(`${APPLY}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+apply(KEYS[1], 1)
+return 1`),
+
+  /**
+   * KEYS: session hash, the user's session-id set. ARGV: session id, expire-at (ms), field/value pairs.
+   * Writes the session, expires it at its absolute expiry, and adds it to the user's set, which is kept
+   * alive as long as the user's longest session. A duplicate id is an error (nothing is merged).
+   */
+  createSession: new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate session id') end
+local at = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIREAT', KEYS[1], at)
+redis.call('SADD', KEYS[2], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[2])
+local t = redis.call('TIME')
+if ttl == -1 or t[1] * 1000 + math.floor(t[2] / 1000) + ttl < at then redis.call('PEXPIREAT', KEYS[2], at) end
+return 1`),
+
+  /**
+   * KEYS: session hash. ARGV: expected generation, expected token hash, the patch of `next`.
+   * Compare-and-set: only an existing, unrevoked session still at that generation and hash is updated
+   * (generation + 1) and returned; otherwise nil. Hash writes keep the key's expiry (no KEEPTTL needed).
+   */
+  rotateSession: new LuaScript(`${APPLY}
+local s = redis.call('HMGET', KEYS[1], 'generation', 'tokenHash', 'revokedAt')
+if s[1] ~= ARGV[1] or s[2] ~= ARGV[2] or s[3] then return nil end
+apply(KEYS[1], 3)
+redis.call('HINCRBY', KEYS[1], 'generation', 1)
+return redis.call('HGETALL', KEYS[1])`),
+
+  /** KEYS: session hash. ARGV: revoked-at (ms). Revokes a live session and drops its successor: 1, else 0. */
+  revokeSession: new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'revokedAt') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'revokedAt', ARGV[1])
+redis.call('HDEL', KEYS[1], 'successor')
+return 1`),
+
+  /**
+   * KEYS: the user's session-id set, then the session hash of each id read from it just before.
+   * ARGV: revoked-at (ms), then those ids in the same order (ARGV[i] names KEYS[i]).
+   * All or nothing: if the set holds an id the caller did not declare (a session created in between), it
+   * returns -1 without writing and the caller reads again. Otherwise it revokes every live session,
+   * removes ids whose hash is gone (expired), and returns how many it revoked.
+   */
+  revokeUserSessions: new LuaScript(`
+local declared = {}
+for i = 2, #ARGV do declared[ARGV[i]] = true end
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if not declared[id] then return -1 end
+end
+local n = 0
+for i = 2, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 0 then
+    redis.call('SREM', KEYS[1], ARGV[i])
+  elseif redis.call('HEXISTS', KEYS[i], 'revokedAt') == 0 then
+    redis.call('HSET', KEYS[i], 'revokedAt', ARGV[1])
+    redis.call('HDEL', KEYS[i], 'successor')
+    n = n + 1
+  end
+end
+return n`),
+
+  /** KEYS: verification hash. ARGV: expire-at (ms), field/value pairs. A duplicate token hash is an error. */
+  createVerification: new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate verification token hash') end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+return 1`),
+
+  /**
+   * KEYS: verification hash. ARGV: purpose, now (ms). Get + check purpose + delete in one step: of
+   * concurrent callers exactly one receives the record. Another purpose leaves it in place (nil); an
+   * expired one is deleted and yields nil.
+   */
+  consumeVerification: new LuaScript(`
+if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
+local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
+local record = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+if expires > tonumber(ARGV[2]) then return record end
+return nil`),
+
+  /**
+   * KEYS: a user's session-id set, then the session hashes of ids read from it. ARGV: now (ms),
+   * revoked-before (ms), then the ids (ARGV[i + 1] names KEYS[i]). Deletes sessions that expired before
+   * now or were revoked before revoked-before, removes ids whose hash is gone, deletes the set once
+   * empty; returns how many sessions it deleted.
+   */
+  sweepSessions: new LuaScript(`
+local now, cutoff, n = tonumber(ARGV[1]), tonumber(ARGV[2]), 0
+for i = 2, #KEYS do
+  local s = redis.call('HMGET', KEYS[i], 'expiresAt', 'revokedAt')
+  if not s[1] then
+    redis.call('SREM', KEYS[1], ARGV[i + 1])
+  elseif tonumber(s[1]) < now or (s[2] and tonumber(s[2]) < cutoff) then
+    redis.call('DEL', KEYS[i])
+    redis.call('SREM', KEYS[1], ARGV[i + 1])
+    n = n + 1
+  end
+end
+if redis.call('SCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1]) end
+return n`),
+
+  /** KEYS: verification hash. ARGV: now (ms). Deletes it if it expired before now: 1, else 0. */
+  sweepVerification: new LuaScript(`
+local e = redis.call('HGET', KEYS[1], 'expiresAt')
+if e and tonumber(e) < tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) return 1 end
+return 0`),
+};
+
+/**
+ * The rate-limit scripts (one key each, so counters spread over a Cluster).
+ *
+ * @example
+ * ```ts
+ * const [count, msLeft] = (await rateLimitScripts.hit.run(client, [key], [windowMs])) as [number, number];
+ * ```
+ */
+export const rateLimitScripts = {
+  /**
+   * KEYS: counter. ARGV: window (ms). One hit in a fixed window starting at the first hit: INCR, and
+   * PEXPIRE only when the counter is new (or has somehow lost its expiry). Returns {count, ms left}.
+   */
+  hit: new LuaScript(`
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if count == 1 or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`),
+
+  /** KEYS: counter. Returns {count, ms left}; {0, -2} without a counter, {count, -1} if it has no expiry. */
+  peek: new LuaScript(`
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return {0, -2} end
+return {tonumber(redis.call('GET', KEYS[1])) or 0, ttl}`),
+};

@@ -1,0 +1,140 @@
+import type { CreateUserResult, DeletedCounts, StorageAdapter } from "../../storage/adapter.js";
+import { checkClient, checkPrefix, scanKeys, type RedisClient } from "./client.js";
+import {
+  decodeSession,
+  decodeUser,
+  decodeVerification,
+  encodeSession,
+  encodeUser,
+  encodeVerification,
+  fieldsOf,
+  patchArgs,
+  rotationPatch,
+  userPatch,
+} from "./codec.js";
+import { storageKeys } from "./keys.js";
+import { storageScripts as lua } from "./scripts.js";
+
+/** Options of {@link redisStorage}. */
+export interface RedisStorageOptions {
+  /** An ioredis client (standalone or Sentinel), without `keyPrefix`. The adapter never closes it. */
+  client: RedisClient;
+  /** Starts every key, inside a `{...}` hash tag (default `"auth:"`, keys like `{auth:}session:<id>`). No braces. */
+  prefix?: string;
+  /**
+   * The clock the records' dates are on: pass the `now` you give `AuthSkill` when you fake time in tests.
+   * Keys expire `expiresAt - now()` after they are written. Default: the real clock, so a key expires
+   * exactly at its record's `expiresAt` (PEXPIREAT), by the Redis server's clock.
+   */
+  now?: () => Date;
+}
+
+/** How often revokeUserSessions re-reads a user's sessions when new ones keep appearing meanwhile. */
+const REVOKE_ATTEMPTS = 10;
+
+const ms = (at: Date) => {
+  const t = at.getTime();
+  if (!Number.isFinite(t)) throw new TypeError("auth-skill/redis: invalid date");
+  return t;
+};
+
+/**
+ * Users, sessions and single-use tokens in Redis, through ioredis. Every write is one Lua script, so
+ * uniqueness, rotation, revocation and single-use consumption are atomic across any number of
+ * instances. Session and verification keys expire at their records' `expiresAt`, so Redis drops ended
+ * sessions itself; revoked sessions stay readable (with `revokedAt`) until then, or until
+ * `deleteExpired` removes them. Users never expire.
+ *
+ * Redis Cluster: all keys of one prefix carry the hash tag `{prefix}` and live in one slot, so every
+ * script's keys are declared and co-located; `deleteExpired` uses SCAN, which ioredis' `Cluster` does
+ * not run on every node, so the supported client is a standalone or Sentinel `Redis`.
+ *
+ * @example
+ * ```ts
+ * import Redis from "ioredis";
+ * import { AuthSkill } from "auth-skill";
+ * import { redisStorage } from "auth-skill/redis";
+ *
+ * const storage = redisStorage({ client: new Redis(process.env.REDIS_URL!) });
+ * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET, storage });
+ * // optional: revoked sessions are otherwise kept (readable) until their expiry
+ * setInterval(() => void storage.deleteExpired(new Date(), 86_400_000), 3_600_000);
+ * ```
+ */
+export function redisStorage(options: RedisStorageOptions): StorageAdapter {
+  if (typeof options !== "object" || options === null) throw new TypeError("redisStorage: options are required");
+  const { client, prefix = "auth:", now } = options;
+  checkClient(client, "redisStorage");
+  checkPrefix(prefix, "redisStorage");
+  if (now !== undefined && typeof now !== "function") throw new TypeError("redisStorage: options.now must be a function");
+  const keys = storageKeys(prefix);
+  /** A record's expiry as a PEXPIREAT time on the real clock. */
+  const expireAt = (expiresAt: Date) => ms(expiresAt) + (now ? Date.now() - ms(now()) : 0);
+  const findUser = async (id: string | null) => (id === null ? null : decodeUser(await client.hgetall(keys.user(id))));
+
+  return {
+    async createUser(user): Promise<CreateUserResult> {
+      const indexes = [keys.email(user.email), ...(user.username !== null ? [keys.username(user.username)] : [])];
+      const reply = await lua.createUser.run(client, [keys.user(user.id), ...indexes], [user.id, ...encodeUser(user)]);
+      if (reply === "email" || reply === "username") return { ok: false, conflict: reply };
+      return { ok: true, user: structuredClone(user) };
+    },
+    findUserById: (id) => findUser(id),
+    findUserByEmail: async (email) => findUser(await client.get(keys.email(email))),
+    findUserByUsername: async (username) => findUser(await client.get(keys.username(username))),
+    async updateUser(id, patch) {
+      return (await lua.updateUser.run(client, [keys.user(id)], patchArgs(userPatch(patch)))) === 1;
+    },
+
+    async createSession(session) {
+      const sessionKeys = [keys.session(session.id), keys.userSessions(session.userId)];
+      await lua.createSession.run(client, sessionKeys, [session.id, expireAt(session.expiresAt), ...encodeSession(session)]);
+    },
+    findSession: async (id) => decodeSession(await client.hgetall(keys.session(id))),
+    async rotateSession({ id, generation, tokenHash, next }) {
+      const args = [String(generation), tokenHash, ...patchArgs(rotationPatch(next))];
+      return decodeSession(fieldsOf(await lua.rotateSession.run(client, [keys.session(id)], args)));
+    },
+    async revokeSession(id, at) {
+      return (await lua.revokeSession.run(client, [keys.session(id)], [ms(at)])) === 1;
+    },
+    async revokeUserSessions(userId, at) {
+      const set = keys.userSessions(userId);
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        const ids = await client.smembers(set);
+        const revoked = Number(await lua.revokeUserSessions.run(client, [set, ...ids.map(keys.session)], [ms(at), ...ids]));
+        if (revoked >= 0) return revoked;
+      }
+      throw new Error("auth-skill/redis: revokeUserSessions: new sessions kept appearing; try again");
+    },
+
+    async createVerification(record) {
+      const args = [expireAt(record.expiresAt), ...encodeVerification(record)];
+      await lua.createVerification.run(client, [keys.verification(record.tokenHash)], args);
+    },
+    async consumeVerification(tokenHash, purpose, at) {
+      const reply = await lua.consumeVerification.run(client, [keys.verification(tokenHash)], [purpose, ms(at)]);
+      return decodeVerification(fieldsOf(reply));
+    },
+
+    async deleteExpired(at, keepRevokedMs = 0): Promise<DeletedCounts> {
+      if (!Number.isFinite(keepRevokedMs) || keepRevokedMs < 0) throw new TypeError("deleteExpired: keepRevokedMs must be >= 0");
+      const t = ms(at);
+      const counts: DeletedCounts = { sessions: 0, verifications: 0 };
+      const sum = (replies: unknown[]) => replies.reduce<number>((total, n) => total + Number(n), 0);
+      await scanKeys(client, keys.patterns.userSessions, async (sets) => {
+        const swept = await Promise.all(
+          sets.map(async (set) => {
+            const ids = await client.smembers(set);
+            return lua.sweepSessions.run(client, [set, ...ids.map(keys.session)], [t, t - keepRevokedMs, ...ids]);
+          }),
+        );
+        counts.sessions += sum(swept);
+      });
+      await scanKeys(client, keys.patterns.verifications, async (found) => {
+        counts.verifications += sum(await Promise.all(found.map((key) => lua.sweepVerification.run(client, [key], [t]))));
+      });
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from "node:fs";
+import { AuthError, AuthSkill, type AuthSkillOptions } from "../../src/index.js";
+
+/** 32+ characters with 8+ distinct ones, as the options demand. */
+export const SECRET = "password-tests-secret-0123456789-ABCDEFGHIJ";
+
+/** An `AuthSkill` with the test secret and the given options (memory storage unless one is passed). */
+export function makeAuth(options: Omit<AuthSkillOptions, "secret"> = {}): AuthSkill {
+  return new AuthSkill({ secret: SECRET, ...options });
+}
+
+export type ForeignAlgorithm = "argon2id" | "argon2i" | "argon2d" | "bcrypt" | "scrypt-better-auth";
+
+/** One entry of test/fixtures/foreign-hashes.json (see test/fixtures/README.md). */
+export interface ForeignHash {
+  source: string;
+  algorithm: ForeignAlgorithm;
+  password: string;
+  hash: string;
+  note?: string;
+}
+
+export const FOREIGN_HASHES: readonly ForeignHash[] = JSON.parse(
+  readFileSync(new URL("../fixtures/foreign-hashes.json", import.meta.url), "utf8"),
+) as ForeignHash[];
+
+/** The first fixture matching `predicate`; throws when none does, so a test cannot pass vacuously. */
+export function fixture(predicate: (e: ForeignHash) => boolean): ForeignHash {
+  const found = FOREIGN_HASHES.find(predicate);
+  if (!found) throw new Error("no fixture matches");
+  return found;
+}
+
+/** Awaits `promise` and returns the `AuthError` it rejected with; fails when it resolved or threw something else. */
+export async function rejection(promise: Promise<unknown>): Promise<AuthError> {
+  let settled: { ok: true } | { ok: false; error: unknown };
+  try {
+    await promise;
+    settled = { ok: true };
+  } catch (error) {
+    settled = { ok: false, error };
+  }
+  if (settled.ok) throw new Error("expected a rejection, but the promise resolved");
+  if (!(settled.error instanceof AuthError)) throw new Error(`expected an AuthError, got ${String(settled.error)}`);
+  return settled.error;
+}
+
+/** Runs `fn` and returns the `AuthError` it threw synchronously; fails otherwise. */
+export function thrown(fn: () => unknown): AuthError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof AuthError) return error;
+    throw new Error(`expected an AuthError, got ${String(error)}`);
+  }
+  throw new Error("expected an AuthError, but nothing was thrown");
+}
+
+/** Decodes an unpadded standard-base64 PHC segment. */
+export function b64(segment: string): Buffer {
+  return Buffer.from(segment, "base64");
+}
