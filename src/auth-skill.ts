@@ -48,7 +48,6 @@ export class AuthSkill {
     this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>
       this.#tokens.sign({ userId, sessionId }),
     );
-    void this.#dummy().catch(() => undefined); // warm the unknown-user hash so the first signin is not slower
   }
 
   // ---- passwords ---------------------------------------------------------------------------------
@@ -148,6 +147,7 @@ export class AuthSkill {
    */
   async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
     const v = parseSignin(input);
+    const dummy = this.#dummy(); // made once, on the first signin (token-only services never pay for it)
     const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
     const now = this.#o.now();
     await this.#limiter?.attempt(identifier, context.ip, now);
@@ -158,7 +158,7 @@ export class AuthSkill {
     await this.#limiter?.checkLock(account, now);
     const hash = user?.passwordHash ?? null;
     // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
-    const valid = await this.verifyPassword(v.password, hash ?? (await this.#dummy()));
+    const valid = await this.verifyPassword(v.password, hash ?? (await dummy));
     if (!valid || !user || hash === null) {
       await this.#limiter?.failed(account, context.ip, now);
       throw invalidCredentials();
@@ -299,10 +299,12 @@ export class AuthSkill {
   }
 
   #dummy(): Promise<string> {
-    this.#dummyHash ??= this.#hasher.hash(randomToken(24)).catch((err: unknown) => {
-      this.#dummyHash = undefined; // try again next time
-      throw err;
-    });
+    if (!this.#dummyHash) {
+      const made = this.#hasher.hash(randomToken(24));
+      made.catch(() => (this.#dummyHash = undefined)); // handled here; a later signin tries again
+      this.#dummyHash = made;
+    }
     return this.#dummyHash;
   }
+
 }
