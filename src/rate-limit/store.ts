@@ -1,6 +1,7 @@
 /**
  * Where brute-force counters live. The memory store is the default; a shared store (Redis) makes the
- * limits hold across instances.
+ * limits hold across instances. A store may run windows on its own clock (Redis key expiry); `now` then
+ * only informs the reported `resetAt`.
  */
 export interface RateLimitStore {
   /**

@@ -2,7 +2,8 @@
  * The storage contract. It is a short list of authentication operations, not generic CRUD, so an
  * adapter can make each one a single statement, transaction or script. Every method may throw on an
  * infrastructure failure; `AuthSkill` turns that into `STORAGE_ERROR` and keeps the error as `cause`.
- * Adapters never see a password or a token: only hashes.
+ * Adapters never see a password or a token: only hashes — and what they throw must not carry record
+ * values either (hashes, sealed tokens, emails): strip driver errors that quote a statement's parameters.
  */
 
 import type { BetterAuthSessionCookie } from "../types.js";
@@ -102,11 +103,14 @@ export interface StorageAdapter {
   findUserByEmail(email: string): Promise<UserRecord | null>;
   /** The user with this (already lower-cased) username, or null. Indexed. */
   findUserByUsername(username: string): Promise<UserRecord | null>;
-  /** Applies `patch` to one user; resolves whether the user existed. A single-row write. */
+  /** Applies `patch` to one user (other keys are ignored); resolves whether the user existed. A single-row write. */
   updateUser(id: string, patch: UserPatch): Promise<boolean>;
-  /** Inserts a new session (its id is fresh and random). */
+  /** Inserts a new session (its id is fresh and random; an existing id is an error, never a merge). */
   createSession(session: SessionRecord): Promise<void>;
-  /** The session with this id, revoked and expired ones included (the caller judges), or null. */
+  /**
+   * The session with this id, revoked and expired ones included (the caller judges), or null. A store with
+   * native expiry may return null once `expiresAt` has passed.
+   */
   findSession(id: string): Promise<SessionRecord | null>;
   /**
    * The atomic rotation primitive. Applies `next` and increments `generation` only if the session exists,
@@ -130,7 +134,8 @@ export interface StorageAdapter {
   consumeVerification(tokenHash: string, purpose: string, now: Date): Promise<VerificationRecord | null>;
   /**
    * Deletes sessions whose absolute expiry is before `now` or that were revoked before `now - keepRevokedMs`,
-   * and verifications that expired before `now`. Safe to run concurrently with everything else.
+   * and verifications that expired before `now`; resolves how many this call removed (a store with native
+   * expiry may already have dropped some). Safe to run concurrently with everything else.
    */
   deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
   /**

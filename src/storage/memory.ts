@@ -46,10 +46,13 @@ export function memoryStorage(): StorageAdapter {
     async updateUser(id, patch: UserPatch) {
       const user = users.get(id);
       if (!user) return false;
-      Object.assign(user, structuredClone(patch));
+      for (const key of ["passwordHash", "emailVerified", "name", "updatedAt"] as const) {
+        if (key in patch) (user as unknown as Record<string, unknown>)[key] = structuredClone(patch[key]);
+      }
       return true;
     },
     async createSession(session) {
+      if (sessions.has(session.id)) throw new Error("duplicate session id");
       sessions.set(session.id, structuredClone(session));
       let set = sessionsByUser.get(session.userId);
       if (!set) sessionsByUser.set(session.userId, (set = new Set()));

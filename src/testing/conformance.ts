@@ -18,7 +18,8 @@ export interface ConformanceOptions {
 }
 
 const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
-const T0 = new Date("2026-01-01T00:00:00.000Z");
+// Relative to the real clock, so stores with native expiry (Redis) keep the suite's rows while it runs.
+const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
 
 function user(overrides: Partial<UserRecord> = {}): UserRecord {
   const id = randomId();
@@ -117,6 +118,14 @@ export function runStorageConformance(
         expect(await storage.updateUser("missing", { passwordHash: "x" })).toBe(false);
       });
 
+      it("ignores keys a patch may not change (email, id)", async () => {
+        const u = user();
+        await storage.createUser(u);
+        await storage.updateUser(u.id, { name: "New", email: "other@example.com", id: "other" } as never);
+        expect(await storage.findUserById(u.id)).toEqual({ ...u, name: "New" });
+        expect(await storage.findUserByEmail("other@example.com")).toBeNull();
+      });
+
       it(`keeps emails unique under ${2 * n} concurrent creates`, async () => {
         const email = `race-${randomId(8).toLowerCase()}@example.com`;
         const results = await Promise.all(Array.from({ length: 2 * n }, () => storage.createUser(user({ email }))));
@@ -140,6 +149,8 @@ export function runStorageConformance(
         await storage.createSession(s);
         expect(await storage.findSession(s.id)).toEqual(s);
         expect(await storage.findSession("missing")).toBeNull();
+        await expect(storage.createSession({ ...s, tokenHash: "other" })).rejects.toBeDefined(); // never a merge
+        expect(await storage.findSession(s.id)).toEqual(s);
       });
 
       it(`rotates atomically: of ${n} concurrent rotations exactly one wins`, async () => {
@@ -275,13 +286,17 @@ export function runStorageConformance(
         const revoked = session(u.id, { revokedAt: new Date(T0.getTime() - 10_000) });
         for (const s of [live, expired, revoked]) await storage.createSession(s);
         const deleted = await storage.deleteExpired(T0, 5_000);
-        expect(deleted.sessions).toBe(2);
+        // Stores with native expiry may have dropped the expired row already; the revoked one is this call's.
+        expect(deleted.sessions).toBeGreaterThanOrEqual(1);
+        expect(deleted.sessions).toBeLessThanOrEqual(2);
         expect(await storage.findSession(live.id)).not.toBeNull();
         expect(await storage.findSession(expired.id)).toBeNull();
         expect(await storage.findSession(revoked.id)).toBeNull();
         if (!lacks.has("verifications")) {
-          await storage.createVerification({ id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() - 1) });
-          expect((await storage.deleteExpired(T0)).verifications).toBe(1);
+          const stale = { id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() - 1) };
+          await storage.createVerification(stale);
+          expect((await storage.deleteExpired(T0)).verifications).toBeLessThanOrEqual(1);
+          expect(await storage.consumeVerification(stale.tokenHash, "p", new Date(T0.getTime() - 10))).toBeNull();
         }
       });
     });

@@ -1,7 +1,15 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 
-/** The ioredis client the Redis adapters accept: a standalone or Sentinel `Redis` connection. */
+/**
+ * The ioredis client the Redis adapters accept: a standalone or Sentinel `Redis` connection.
+ *
+ * @example
+ * ```ts
+ * import Redis from "ioredis";
+ * const client: RedisClient = new Redis(process.env.REDIS_URL!);
+ * ```
+ */
 export type RedisClient = Redis;
 
 /**
@@ -94,4 +102,47 @@ export async function scanKeys(client: RedisClient, pattern: string, onPage: (ke
     if (keys.length > 0) await onPage(keys);
     cursor = next;
   } while (cursor !== "0");
+}
+
+/**
+ * Drops the arguments ioredis attaches to its errors (`err.command.args`: key names with emails, and
+ * script arguments with password hashes, token hashes and sealed tokens), keeping the command's name.
+ * The error otherwise stays as it was (class, message, stack), and becomes `AuthError`'s `cause`.
+ *
+ * @example
+ * ```ts
+ * try { await client.hgetall(key); } catch (err) { throw scrub(err); }
+ * ```
+ */
+export function scrub(err: unknown): unknown {
+  if (typeof err === "object" && err !== null && "command" in err) {
+    const { command } = err as { command?: { name?: unknown } };
+    (err as { command: unknown }).command = { name: command?.name };
+  }
+  return err;
+}
+
+/**
+ * The same object with each method's failures passed through {@link scrub}.
+ *
+ * @example
+ * ```ts
+ * return scrubbed({ async hit(key) { ... }, async reset(key) { ... } });
+ * ```
+ */
+export function scrubbed<T extends object>(methods: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods)) {
+    out[name] =
+      typeof method === "function"
+        ? async (...args: unknown[]) => {
+            try {
+              return await (method as (...a: unknown[]) => Promise<unknown>).apply(methods, args);
+            } catch (err) {
+              throw scrub(err);
+            }
+          }
+        : method;
+  }
+  return out as T;
 }

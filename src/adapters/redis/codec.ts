@@ -5,10 +5,24 @@
  */
 import type { RotateSessionInput, SessionRecord, UserPatch, UserRecord, VerificationRecord } from "../../storage/adapter.js";
 
-/** A hash as HGETALL returns it. */
+/**
+ * A hash as HGETALL returns it.
+ *
+ * @example
+ * ```ts
+ * const fields: Fields = await client.hgetall(key); // { id: "s1", generation: "0", ... }
+ * ```
+ */
 export type Fields = Record<string, string>;
 
-/** A change to a hash: field/value pairs to HSET and field names to HDEL. */
+/**
+ * A change to a hash: field/value pairs to HSET and field names to HDEL.
+ *
+ * @example
+ * ```ts
+ * const patch: HashPatch = { set: ["name", "Ada"], del: ["passwordHash"] };
+ * ```
+ */
 export interface HashPatch {
   set: string[];
   del: string[];

@@ -13,7 +13,15 @@
  */
 import { globEscape } from "./client.js";
 
-/** The key names of one storage prefix. */
+/**
+ * The key names of one storage prefix.
+ *
+ * @example
+ * ```ts
+ * const keys: StorageKeys = storageKeys("auth:");
+ * keys.userSessions("u1"); // "{auth:}user-sessions:u1"
+ * ```
+ */
 export interface StorageKeys {
   /** `{prefix}`: the hash tag every key starts with. */
   tag: string;

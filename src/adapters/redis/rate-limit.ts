@@ -1,8 +1,15 @@
 import type { RateLimitStore } from "../../rate-limit/store.js";
-import { checkClient, checkPrefix, type RedisClient } from "./client.js";
+import { checkClient, checkPrefix, scrubbed, type RedisClient } from "./client.js";
 import { rateLimitScripts as lua } from "./scripts.js";
 
-/** Options of {@link redisRateLimitStore}. */
+/**
+ * Options of {@link redisRateLimitStore}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisRateLimitOptions = { client: new Redis(url), prefix: "myapp:auth:" };
+ * ```
+ */
 export interface RedisRateLimitOptions {
   /** An ioredis client (standalone or Sentinel), without `keyPrefix`. The store never closes it. */
   client: RedisClient;
@@ -14,7 +21,9 @@ export interface RedisRateLimitOptions {
  * Signin brute-force counters in Redis, so limits hold across every instance that shares the server.
  * Each counter is one key with a fixed window on the Redis server's clock: the first hit creates it with
  * a PEXPIRE of the window, later hits only INCR it (one Lua script, so N concurrent hits count N), and
- * Redis deletes it when the window ends. Each script touches one key, so counters spread over a Cluster.
+ * Redis deletes it when the window ends. The `now` the limiter passes only anchors `resetAt`
+ * (`now` + the key's PTTL); it does not move windows. Each script touches one key and counters carry
+ * no hash tag, so on a Cluster they would spread over the slots.
  *
  * @example
  * ```ts
@@ -34,7 +43,7 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): RateLimitSt
   const counter = (key: string) => `${prefix}rl:${key}`;
   const pair = (reply: unknown) => (reply as [number | string, number | string]).map(Number) as [number, number];
 
-  return {
+  return scrubbed<RateLimitStore>({
     async hit(key, windowMs, now) {
       if (!Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("redisRateLimitStore: windowMs must be a positive number");
       const [count, msLeft] = pair(await lua.hit.run(client, [counter(key)], [Math.ceil(windowMs)]));
@@ -47,5 +56,5 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): RateLimitSt
     async reset(key) {
       await client.unlink(counter(key));
     },
-  };
+  });
 }

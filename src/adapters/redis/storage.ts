@@ -1,5 +1,5 @@
 import type { CreateUserResult, DeletedCounts, StorageAdapter } from "../../storage/adapter.js";
-import { checkClient, checkPrefix, scanKeys, type RedisClient } from "./client.js";
+import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
 import {
   decodeSession,
   decodeUser,
@@ -15,7 +15,14 @@ import {
 import { storageKeys } from "./keys.js";
 import { storageScripts as lua } from "./scripts.js";
 
-/** Options of {@link redisStorage}. */
+/**
+ * Options of {@link redisStorage}.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStorageOptions = { client: new Redis(url), prefix: "myapp:auth:" };
+ * ```
+ */
 export interface RedisStorageOptions {
   /** An ioredis client (standalone or Sentinel), without `keyPrefix`. The adapter never closes it. */
   client: RedisClient;
@@ -72,7 +79,7 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
   const expireAt = (expiresAt: Date) => ms(expiresAt) + (now ? Date.now() - ms(now()) : 0);
   const findUser = async (id: string | null) => (id === null ? null : decodeUser(await client.hgetall(keys.user(id))));
 
-  return {
+  return scrubbed<StorageAdapter>({
     async createUser(user): Promise<CreateUserResult> {
       const indexes = [keys.email(user.email), ...(user.username !== null ? [keys.username(user.username)] : [])];
       const reply = await lua.createUser.run(client, [keys.user(user.id), ...indexes], [user.id, ...encodeUser(user)]);
@@ -136,5 +143,5 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
       });
       return counts;
     },
-  };
+  });
 }
