@@ -69,12 +69,19 @@ const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345678
  * of its bytes: no impossible length and no stray bits in the last character. Decoders ignore those bits,
  * so without this check one signature has several spellings and a "flipped" last character still verifies.
  */
-function isCanonicalBase64url(segment: string): boolean {
-  const rest = segment.length % 4;
+function isCanonicalBase64url(token: string, start: number, end: number): boolean {
+  const rest = (end - start) % 4;
   if (rest === 0) return true;
   if (rest === 1) return false;
-  const last = BASE64URL.indexOf(segment[segment.length - 1]!);
+  const last = BASE64URL.indexOf(token[end - 1]!);
   return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
+
+/** Every segment of a JWS-shaped token is canonical base64url (no split, no allocation). */
+function allCanonical(token: string): boolean {
+  const first = token.indexOf(".");
+  const second = token.indexOf(".", first + 1);
+  return isCanonicalBase64url(token, 0, first) && isCanonicalBase64url(token, first + 1, second) && isCanonicalBase64url(token, second + 1, token.length);
 }
 
 /** The clock tolerance in seconds, exactly as configured (fractions kept). */
@@ -109,7 +116,7 @@ function invalid(cause?: unknown): AuthError {
  */
 export async function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSettings, token: unknown): Promise<AccessTokenClaims> {
   if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !JWS_SHAPE.test(token)) throw invalid();
-  if (!token.split(".").every(isCanonicalBase64url)) throw invalid();
+  if (!allCanonical(token)) throw invalid();
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(

@@ -50,11 +50,13 @@ export class VerifiedTokenCache {
   }
 }
 
-/** Freezes a JSON value in place, all the way down (claims come fresh from the verifier: we own them). */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
+/**
+ * Freezes the nested objects and arrays of verified claims, all the way down (the top level is never handed
+ * out: callers get copies). Claims come fresh from the verifier, so we own them.
+ */
+function deepFreeze<T extends object>(claims: T): T {
+  for (const value of Object.values(claims)) {
+    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) deepFreeze(Object.freeze(value));
   }
-  return value;
+  return claims;
 }
