@@ -12,6 +12,7 @@ type SessionTimes = Pick<ResolvedOptions, "refreshTtlMs" | "idleTtlMs" | "reuseI
 
 const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
 const ended = () => new AuthError("TOKEN_REVOKED", "This session has been ended.");
+const reused = () => new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
 
 /** The public view of a stored user: everything but the password hash. */
 export function toUser(u: UserRecord): User {
@@ -63,7 +64,7 @@ export class Sessions {
     const parsed = this.codec.parse(token);
     if (!parsed) throw invalidRefresh();
     const now = this.times.now();
-    let session = await this.live(parsed.sessionId, now);
+    let session = await this.live(parsed.sessionId, now, parsed.generation);
     if (session.generation === parsed.generation) {
       if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
       const generation = session.generation + 1;
@@ -82,7 +83,7 @@ export class Sessions {
         }),
       );
       if (rotated) return this.resultFor(rotated, next);
-      session = await this.live(parsed.sessionId, now); // lost the race: judged as a duplicate below
+      session = await this.live(parsed.sessionId, now, parsed.generation); // lost the race: judged as a duplicate below
     }
     if (session.generation === parsed.generation + 1 && this.withinReuseInterval(session, now)) {
       const successor = this.codec.unseal(session.successor!, session.id, session.generation);
@@ -90,7 +91,7 @@ export class Sessions {
     }
     if (parsed.generation < session.generation) {
       await guarded(() => this.storage.revokeSession(session.id, now));
-      throw new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
+      throw reused();
     }
     throw invalidRefresh();
   }
@@ -118,10 +119,13 @@ export class Sessions {
     return new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + this.times.idleTtlMs));
   }
 
-  private async live(id: string, now: Date): Promise<SessionRecord> {
+  /** The session a token of `generation` names, if live; a revoked one answers reuse for an older generation. */
+  private async live(id: string, now: Date, generation: number): Promise<SessionRecord> {
     const session = await guarded(() => this.storage.findSession(id));
     if (!session) throw invalidRefresh();
-    if (session.revokedAt !== null) throw ended();
+    // An older generation was rotated away: a replay, even when a concurrent replay already revoked the
+    // session — reported the same way whatever the interleaving.
+    if (session.revokedAt !== null) throw generation < session.generation ? reused() : ended();
     if (this.expiry(session).getTime() <= now.getTime()) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
     return session;
   }

@@ -47,6 +47,14 @@ describe("refresh tokens", () => {
     await expect(auth.verifyAccessToken(second.accessToken)).resolves.toMatchObject({ sid: first.sessionId }); // stateless check
   });
 
+  it("an old token presented after the session was revoked still reads as reuse; the current one as revoked", async () => {
+    const { auth, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken);
+    await auth.revoke(first.sessionId);
+    await rejectsWith(auth.refresh(first.refreshToken), "REFRESH_TOKEN_REUSED");
+    await rejectsWith(auth.refresh(second.refreshToken), "TOKEN_REVOKED");
+  });
+
   it("detects reuse of a token several generations old", async () => {
     const { auth, first } = await signedUp();
     let current: AuthResult = first;

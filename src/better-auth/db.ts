@@ -1,0 +1,100 @@
+import { PostgresAdapter, SqliteAdapter, sql, type Kysely, type RawBuilder } from "kysely";
+
+/**
+ * The SQL dialects the bridge speaks (Better Auth's Kysely adapter stores dates differently in each).
+ *
+ * @example
+ * ```ts
+ * betterAuthBridge({ db, secret, dialect: "postgres" }); // normally detected from the Kysely instance
+ * ```
+ */
+export type BridgeDialect = "sqlite" | "postgres";
+
+/**
+ * How one Better Auth database is reached: the Kysely instance, its dialect, and our own table's name.
+ * Better Auth's own tables keep their default names (`user`, `session`, `account`, `verification`, `jwks`).
+ */
+export interface Db {
+  // Kysely<any>: the tables are Better Auth's and their extra columns depend on its plugins.
+  readonly kysely: Kysely<any>;
+  readonly dialect: BridgeDialect;
+  /** Name of auth-skill's refresh-token table. */
+  readonly refresh: string;
+}
+
+/** The dialect of a Kysely instance, from its adapter; `TypeError` for anything but SQLite or PostgreSQL. */
+export function detectDialect(kysely: Kysely<any>): BridgeDialect {
+  const adapter: unknown = kysely.getExecutor().adapter;
+  if (adapter instanceof PostgresAdapter) return "postgres";
+  if (adapter instanceof SqliteAdapter) return "sqlite";
+  const name = (adapter as { constructor?: { name?: string } } | null)?.constructor?.name ?? "";
+  if (/postgres/i.test(name)) return "postgres";
+  if (/sqlite/i.test(name)) return "sqlite";
+  throw new TypeError('betterAuthBridge: db must be a Kysely instance over SQLite or PostgreSQL (or pass dialect: "sqlite" | "postgres")');
+}
+
+/**
+ * A date as Better Auth's Kysely adapter stores it: an ISO-8601 string on SQLite (it declares no date
+ * support there), a `Date` (timestamptz) on PostgreSQL. ISO strings of one format compare correctly as text.
+ */
+export function toDb(db: Db, date: Date): string | Date {
+  return db.dialect === "sqlite" ? date.toISOString() : date;
+}
+
+/** A date parameter for raw SQL, typed for PostgreSQL. */
+export function dateParam(db: Db, date: Date): RawBuilder<unknown> {
+  return db.dialect === "sqlite" ? sql`${date.toISOString()}` : sql`${date}::timestamptz`;
+}
+
+/** A date read back from either dialect. */
+export function fromDb(value: unknown): Date {
+  return value instanceof Date ? new Date(value.getTime()) : new Date(value as string | number);
+}
+
+/** A date or `null`. */
+export function fromDbNullable(value: unknown): Date | null {
+  return value === null || value === undefined ? null : fromDb(value);
+}
+
+/** A boolean as stored: 0/1 on SQLite, boolean on PostgreSQL. */
+export function boolToDb(db: Db, value: boolean): number | boolean {
+  return db.dialect === "sqlite" ? (value ? 1 : 0) : value;
+}
+
+/** A boolean read back from either dialect. */
+export function boolFromDb(value: unknown): boolean {
+  return value === true || value === 1 || value === "1" || value === "t";
+}
+
+/** The earlier of two dates. */
+export function earlier(a: Date, b: Date): Date {
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+/**
+ * Creates auth-skill's refresh-token table (and its indexes) if missing. Never touches Better Auth's tables:
+ * the only link is a foreign key from our `userId` to `user.id` (so deleting a user deletes their families).
+ * The session id is deliberately not a foreign key: our row must outlive a Better Auth sign-out, so that
+ * a refresh token of an ended session is told apart from a forged one.
+ */
+export async function migrate(db: Db): Promise<void> {
+  const date = db.dialect === "sqlite" ? "text" : "timestamptz";
+  await db.kysely.schema
+    .createTable(db.refresh)
+    .ifNotExists()
+    .addColumn("sessionId", "text", (c) => c.primaryKey())
+    .addColumn("userId", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
+    .addColumn("tokenHash", "text", (c) => c.notNull())
+    .addColumn("generation", "integer", (c) => c.notNull())
+    .addColumn("rotatedAt", date)
+    .addColumn("successor", "text")
+    .addColumn("createdAt", date, (c) => c.notNull())
+    .addColumn("expiresAt", date, (c) => c.notNull())
+    .addColumn("lastUsedAt", date, (c) => c.notNull())
+    .addColumn("revokedAt", date)
+    .addColumn("ipAddress", "text")
+    .addColumn("userAgent", "text")
+    .execute();
+  await db.kysely.schema.createIndex(`${db.refresh}_userId_idx`).ifNotExists().on(db.refresh).column("userId").execute();
+  await db.kysely.schema.createIndex(`${db.refresh}_expiresAt_idx`).ifNotExists().on(db.refresh).column("expiresAt").execute();
+}

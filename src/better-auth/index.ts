@@ -1,0 +1,184 @@
+/**
+ * "auth-skill/better-auth": share one user base, one session table and one set of signing keys with a
+ * Better Auth app. Reads and writes Better Auth's formats directly (its tables through Kysely, its cookie
+ * HMAC, its jwt-plugin keys); `better-auth` itself is not needed at runtime.
+ */
+import type { JWK, JWTPayload } from "jose";
+import type { AuthSkill } from "../auth-skill.js";
+import type { StorageAdapter } from "../storage/adapter.js";
+import type { AuthResult, RequestContext } from "../types.js";
+import { sessionCookieName, signSessionToken, type CookieSettings } from "./cookie.js";
+import { migrate } from "./db.js";
+import { run } from "./errors.js";
+import { betterAuthPasswordHasher, type BetterAuthPasswordHasher } from "./hasher.js";
+import { createJwtVerifier } from "./jwt.js";
+import { signingKeys, type SigningKeysOptions } from "./keys.js";
+import { resolveBridgeOptions, type BetterAuthBridgeOptions } from "./options.js";
+import { findByToken, insertSession, readSession, type BetterAuthSessionResult, type CreatedBetterAuthSession, type SessionContext } from "./session.js";
+import { bridgeStorage } from "./storage.js";
+import { issueTokens, type IssueTokensOptions } from "./tokens.js";
+
+export type { BetterAuthBridgeOptions, VersionedSecret } from "./options.js";
+export type { BetterAuthSession, BetterAuthSessionResult, BetterAuthUser, CreatedBetterAuthSession } from "./session.js";
+export type { BetterAuthPasswordHasher } from "./hasher.js";
+export type { SigningKeysOptions } from "./keys.js";
+export type { IssueTokensOptions } from "./tokens.js";
+export type { BridgeDialect } from "./db.js";
+export { betterAuthPasswordHasher } from "./hasher.js";
+export { BetterAuthBridgeError } from "./errors.js";
+
+/**
+ * What {@link betterAuthBridge} returns.
+ *
+ * @example
+ * ```ts
+ * const bridge: BetterAuthBridge = betterAuthBridge({ db, secret });
+ * ```
+ */
+export interface BetterAuthBridge {
+  /**
+   * The Better Auth session of a request — a signed `Authorization: Bearer` credential (bearer plugin) or
+   * the session cookie — with its user; `null` when absent, wrongly signed, unknown or expired. Read-only.
+   *
+   * @example
+   * ```ts
+   * const current = await bridge.getSession(request);
+   * if (!current) return new Response("Unauthorized", { status: 401 });
+   * ```
+   */
+  getSession(input: Request | Headers): Promise<BetterAuthSessionResult | null>;
+  /**
+   * Creates a Better Auth session for a user (say, after your own login step) and resolves its token and a
+   * `Set-Cookie` value Better Auth accepts. Throws `INVALID_INPUT` for an unknown user.
+   *
+   * @example
+   * ```ts
+   * const { setCookie } = await bridge.createSession(user.id, { ip, userAgent });
+   * return new Response(null, { status: 204, headers: { "set-cookie": setCookie } });
+   * ```
+   */
+  createSession(userId: string, context?: RequestContext): Promise<CreatedBetterAuthSession>;
+  /**
+   * Verifies a Better Auth jwt-plugin token (EdDSA by default; key from the `jwks` table or `jwt.jwksUrl`;
+   * issuer and audience default to the baseURL origin). Throws `TOKEN_EXPIRED` or `TOKEN_INVALID`.
+   *
+   * @example
+   * ```ts
+   * const claims = await bridge.verifyJWT(bearerToken); // claims.sub is the Better Auth user id
+   * ```
+   */
+  verifyJWT(token: string): Promise<JWTPayload>;
+  /**
+   * Better Auth's private jwt-plugin keys, decrypted with the secret, newest live key first: pass them as
+   * AuthSkill's `accessToken.keys` and its tokens verify with Better Auth's `verifyJWT` and `/jwks`.
+   *
+   * @example
+   * ```ts
+   * const auth = new AuthSkill({ storage: bridge.storage, accessToken: { algorithm: "EdDSA", keys: await bridge.signingKeys(), issuer: origin, audience: origin } });
+   * ```
+   */
+  signingKeys(options?: SigningKeysOptions): Promise<JWK[]>;
+  /**
+   * Starts AuthSkill tokens (rotating refresh token with reuse detection, access token) for a user signed in
+   * to Better Auth, in a new session of their own. See `tokens.ts` for the rules.
+   *
+   * @example
+   * ```ts
+   * const { accessToken, refreshToken } = await bridge.issueTokens(auth, request);
+   * ```
+   */
+  issueTokens(auth: AuthSkill, input: Request | Headers | BetterAuthSessionResult, options?: IssueTokensOptions): Promise<AuthResult>;
+  /**
+   * Creates auth-skill's refresh-token table if it is missing (idempotent; Better Auth's tables must exist
+   * already — run Better Auth's migrations first; they are never altered).
+   *
+   * @example
+   * ```ts
+   * await bridge.migrate();
+   * ```
+   */
+  migrate(): Promise<void>;
+  /**
+   * An auth-skill storage adapter over Better Auth's tables: `new AuthSkill({ storage: bridge.storage })`.
+   *
+   * @example
+   * ```ts
+   * const result = await new AuthSkill({ secret, storage: bridge.storage }).signin({ email, password });
+   * result.betterAuth?.setCookie; // the same signin, as a Better Auth session cookie
+   * ```
+   */
+  readonly storage: StorageAdapter;
+  /**
+   * Better Auth's `emailAndPassword.password`: argon2id for new hashes, old scrypt hashes still verify.
+   *
+   * @example
+   * ```ts
+   * betterAuth({ emailAndPassword: { enabled: true, password: bridge.passwordHasher } });
+   * ```
+   */
+  readonly passwordHasher: BetterAuthPasswordHasher;
+  /**
+   * The signed form of a Better Auth session token that its bearer plugin accepts (`Authorization: Bearer ...`,
+   * what Better Auth's `set-auth-token` header carries): for native clients given `result.betterAuth.token`.
+   *
+   * @example
+   * ```ts
+   * const headers = { authorization: `Bearer ${bridge.bearerToken(result.betterAuth!.token)}` };
+   * ```
+   */
+  bearerToken(sessionToken: string): string;
+  /**
+   * The session cookie's name, as Better Auth sets it (`better-auth.session_token`, `__Secure-` on https).
+   *
+   * @example
+   * ```ts
+   * res.setHeader("set-cookie", `${bridge.cookieName}=; Max-Age=0; Path=/`);
+   * ```
+   */
+  readonly cookieName: string;
+}
+
+/**
+ * Connects auth-skill to a Better Auth app's database and secret. Mirror your Better Auth configuration in
+ * the options (baseURL, cookie prefix, session lifetime); pass the same Kysely instance Better Auth uses
+ * (`betterAuth({ database: { db, type } })`) so both share one connection pool.
+ *
+ * @example
+ * ```ts
+ * import { Kysely, SqliteDialect } from "kysely";
+ * import Database from "better-sqlite3";
+ * import { betterAuthBridge } from "auth-skill/better-auth";
+ *
+ * const db = new Kysely({ dialect: new SqliteDialect({ database: new Database("auth.db") }) });
+ * const bridge = betterAuthBridge({ db, secret: process.env.BETTER_AUTH_SECRET!, baseURL: "https://app.example.com" });
+ * await bridge.migrate();
+ * const current = await bridge.getSession(request);
+ * ```
+ */
+export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBridge {
+  const o = resolveBridgeOptions(options);
+  const cookies: CookieSettings = { prefix: o.cookiePrefix, secure: o.secureCookies, maxAgeSec: o.sessionExpiresInMs / 1000 };
+  const sessions: SessionContext = { db: o.db, cookies, cookieSecret: o.cookieSecret, sessionExpiresInMs: o.sessionExpiresInMs, now: o.now };
+  const storage = bridgeStorage({ ...sessions, usernames: o.usernames });
+  const verifyJWT = createJwtVerifier(o.db, o);
+  const t = o.db.refresh;
+  const getSession = (input: Request | Headers) => readSession(sessions, input, (token) => run("getSession", () => findByToken(sessions, token), t));
+  const resolve = (input: Request | Headers | BetterAuthSessionResult) =>
+    input instanceof Request || input instanceof Headers ? getSession(input) : run("issueTokens", () => findByToken(sessions, String(input?.session?.token ?? "")), t);
+
+  return {
+    getSession,
+    createSession: (userId, context) => run("createSession", () => insertSession(sessions, userId, context), t),
+    verifyJWT,
+    signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),
+    issueTokens: (auth, input, issueOptions) => issueTokens({ storage, authSkillSecret: o.authSkillSecret, now: o.now, resolve }, auth, input, issueOptions),
+    migrate: () => run("migrate", () => migrate(o.db), t),
+    storage,
+    passwordHasher: betterAuthPasswordHasher(o.argon2),
+    bearerToken(sessionToken) {
+      if (typeof sessionToken !== "string" || sessionToken === "") throw new TypeError("bearerToken: sessionToken must be a non-empty string");
+      return decodeURIComponent(signSessionToken(sessionToken, o.cookieSecret));
+    },
+    cookieName: sessionCookieName(cookies),
+  };
+}

@@ -1,0 +1,150 @@
+import type { Kysely } from "kysely";
+import type { Argon2Params } from "../password/argon2.js";
+import { detectDialect, type BridgeDialect, type Db } from "./db.js";
+
+/**
+ * One entry of Better Auth's `secrets` option (or `BETTER_AUTH_SECRETS="2:new,1:old"`).
+ *
+ * @example
+ * ```ts
+ * const secrets: VersionedSecret[] = [{ version: 2, value: process.env.SECRET_V2! }, { version: 1, value: process.env.SECRET_V1! }];
+ * ```
+ */
+export interface VersionedSecret {
+  version: number;
+  value: string;
+}
+
+/**
+ * Options of `betterAuthBridge`. Mirror your Better Auth configuration; every default is Better Auth's.
+ *
+ * @example
+ * ```ts
+ * const options: BetterAuthBridgeOptions = { db, secret: process.env.BETTER_AUTH_SECRET!, baseURL: "https://app.example.com" };
+ * ```
+ */
+export interface BetterAuthBridgeOptions {
+  /** A Kysely instance over Better Auth's own database (SQLite or PostgreSQL). Share it with Better Auth. */
+  db: Kysely<any>;
+  /**
+   * Better Auth's `secret` (`BETTER_AUTH_SECRET`). It signs session cookies and encrypts jwt-plugin keys.
+   * With `secrets` set, this is Better Auth's legacy secret (for keys encrypted before the rotation).
+   */
+  secret: string;
+  /** Better Auth's `secrets` rotation list, current first: `secrets[0]` signs cookies and encrypts new keys. */
+  secrets?: VersionedSecret[];
+  /** Better Auth's `baseURL`: an https URL means `__Secure-` cookies; its origin is the JWT issuer and audience. */
+  baseURL?: string;
+  /** Better Auth's `advanced.cookiePrefix` (default "better-auth"). */
+  cookiePrefix?: string;
+  /** Better Auth's `advanced.useSecureCookies` (default: from `baseURL`, else `NODE_ENV === "production"`). */
+  useSecureCookies?: boolean;
+  /** Better Auth's `session.expiresIn` in seconds (default 7 days): new sessions and each refresh's slide. */
+  sessionExpiresIn?: number;
+  /** Store usernames in the `username` column of Better Auth's username plugin (default false: not supported). */
+  usernames?: boolean;
+  /** Default: detected from the Kysely instance. */
+  dialect?: BridgeDialect;
+  /** Name of auth-skill's refresh-token table (default "authSkillRefresh"). */
+  refreshTable?: string;
+  /** Better Auth's jwt plugin: where its public keys are, and the claims it sets. */
+  jwt?: {
+    /** Fetch keys from this JWKS URL (e.g. `${baseURL}/api/auth/jwks`) instead of reading the `jwks` table. */
+    jwksUrl?: string | URL;
+    /** Default: the origin of `baseURL` (Better Auth's default). */
+    issuer?: string;
+    /** Default: the origin of `baseURL`. */
+    audience?: string | string[];
+    /** Default 5 seconds. */
+    clockTolerance?: number;
+  };
+  /** Argon2id costs of `passwordHasher` (default, and minimum: AuthSkill's, m=19456 KiB, t=2, p=1). */
+  argon2?: Partial<Argon2Params>;
+  /** The `secret` of the AuthSkill instance given to `issueTokens` (default: `secret`). */
+  authSkillSecret?: string;
+  /** Clock, for tests (default `() => new Date()`). */
+  now?: () => Date;
+}
+
+/** The validated options. */
+export interface ResolvedBridgeOptions {
+  db: Db;
+  /** The secret that signs cookies (Better Auth's current one). */
+  cookieSecret: string;
+  /** Secrets that decrypt and encrypt jwt-plugin private keys, as Better Auth's `secretConfig`. */
+  keySecrets: { legacy: string | null; versions: ReadonlyMap<number, string>; current: number | null; plain: string | null };
+  baseOrigin: string | null;
+  cookiePrefix: string;
+  secureCookies: boolean;
+  sessionExpiresInMs: number;
+  usernames: boolean;
+  jwt: { jwksUrl: URL | null; issuer: string | null; audience: string | string[] | null; clockToleranceSec: number };
+  argon2: Partial<Argon2Params>;
+  authSkillSecret: string;
+  now: () => Date;
+}
+
+const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const DEFAULT_EXPIRES_IN = 7 * 24 * 3600;
+
+function nonEmpty(value: unknown, name: string): string {
+  if (typeof value !== "string" || value === "") throw new TypeError(`betterAuthBridge: ${name} must be a non-empty string`);
+  return value;
+}
+
+/** Validates the options (programming mistakes throw `TypeError`, never echoing a secret). */
+export function resolveBridgeOptions(options: BetterAuthBridgeOptions): ResolvedBridgeOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("betterAuthBridge: options are required");
+  const o = options;
+  if (typeof o.db?.getExecutor !== "function") throw new TypeError("betterAuthBridge: db must be a Kysely instance");
+  const secret = nonEmpty(o.secret, "secret");
+  const refresh = o.refreshTable ?? "authSkillRefresh";
+  if (!TABLE_NAME.test(refresh)) throw new TypeError("betterAuthBridge: refreshTable must be a plain SQL identifier");
+  if (o.dialect !== undefined && o.dialect !== "sqlite" && o.dialect !== "postgres") throw new TypeError('betterAuthBridge: dialect must be "sqlite" or "postgres"');
+
+  const versions = new Map<number, string>();
+  for (const entry of o.secrets ?? []) {
+    if (!Number.isInteger(entry?.version) || entry.version < 0) throw new TypeError("betterAuthBridge: secrets[].version must be a non-negative integer");
+    if (versions.has(entry.version)) throw new TypeError("betterAuthBridge: secrets[] repeats a version");
+    versions.set(entry.version, nonEmpty(entry.value, "secrets[].value"));
+  }
+  if (o.secrets !== undefined && versions.size === 0) throw new TypeError("betterAuthBridge: secrets must hold at least one entry");
+  const current = o.secrets?.[0];
+
+  let baseOrigin: string | null = null;
+  if (o.baseURL !== undefined) {
+    try {
+      baseOrigin = new URL(nonEmpty(o.baseURL, "baseURL")).origin;
+    } catch {
+      throw new TypeError("betterAuthBridge: baseURL must be an absolute URL");
+    }
+  }
+  const expiresIn = o.sessionExpiresIn ?? DEFAULT_EXPIRES_IN;
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new TypeError("betterAuthBridge: sessionExpiresIn must be a positive number of seconds");
+  const env = globalThis.process?.env ?? {};
+  const tolerance = o.jwt?.clockTolerance ?? 5;
+  if (!Number.isFinite(tolerance) || tolerance < 0) throw new TypeError("betterAuthBridge: jwt.clockTolerance must be a non-negative number of seconds");
+
+  return {
+    db: { kysely: o.db, dialect: o.dialect ?? detectDialect(o.db), refresh },
+    cookieSecret: current ? current.value : secret,
+    keySecrets: current
+      ? { legacy: secret, versions, current: current.version, plain: null }
+      : { legacy: null, versions, current: null, plain: secret },
+    baseOrigin,
+    cookiePrefix: o.cookiePrefix === undefined || o.cookiePrefix === "" ? "better-auth" : o.cookiePrefix,
+    // Better Auth's rule (cookies/index.ts createCookieGetter): explicit setting, else https baseURL, else production.
+    secureCookies: o.useSecureCookies ?? (o.baseURL !== undefined ? o.baseURL.startsWith("https://") : env.NODE_ENV === "production"),
+    sessionExpiresInMs: expiresIn * 1000,
+    usernames: o.usernames === true,
+    jwt: {
+      jwksUrl: o.jwt?.jwksUrl === undefined ? null : new URL(o.jwt.jwksUrl),
+      issuer: o.jwt?.issuer ?? baseOrigin,
+      audience: o.jwt?.audience ?? baseOrigin,
+      clockToleranceSec: tolerance,
+    },
+    argon2: o.argon2 ?? {},
+    authSkillSecret: o.authSkillSecret === undefined ? secret : nonEmpty(o.authSkillSecret, "authSkillSecret"),
+    now: o.now ?? (() => new Date()),
+  };
+}

@@ -1,0 +1,181 @@
+import { AuthError } from "../errors.js";
+import { randomId } from "../ids.js";
+import type { RequestContext } from "../types.js";
+import { serializeSessionCookie, sessionTokenFrom, type CookieSettings } from "./cookie.js";
+import { boolFromDb, fromDb, toDb, type Db } from "./db.js";
+
+/**
+ * A row of Better Auth's `user` table (core columns).
+ *
+ * @example
+ * ```ts
+ * const user: BetterAuthUser | undefined = (await bridge.getSession(request))?.user;
+ * ```
+ */
+export interface BetterAuthUser {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+  image: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A row of Better Auth's `session` table. `token` is the bearer secret of the session: never log it.
+ *
+ * @example
+ * ```ts
+ * const { session } = (await bridge.getSession(request))!;
+ * console.log(session.id, session.expiresAt); // not session.token
+ * ```
+ */
+export interface BetterAuthSession {
+  id: string;
+  userId: string;
+  token: string;
+  expiresAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  ipAddress: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * What `getSession` resolves: the session and its user, as Better Auth's `auth.api.getSession` does.
+ *
+ * @example
+ * ```ts
+ * const current: BetterAuthSessionResult | null = await bridge.getSession(request);
+ * ```
+ */
+export interface BetterAuthSessionResult {
+  user: BetterAuthUser;
+  session: BetterAuthSession;
+}
+
+/**
+ * What `createSession` resolves: the new session, its token, and the cookie that signs a browser in.
+ *
+ * @example
+ * ```ts
+ * const { setCookie }: CreatedBetterAuthSession = await bridge.createSession(userId);
+ * ```
+ */
+export interface CreatedBetterAuthSession {
+  token: string;
+  /** A complete `Set-Cookie` header value, with Better Auth's name and attributes. */
+  setCookie: string;
+  session: BetterAuthSession;
+}
+
+/** What session reading and writing need. */
+export interface SessionContext {
+  db: Db;
+  cookies: CookieSettings;
+  cookieSecret: string;
+  sessionExpiresInMs: number;
+  now: () => Date;
+}
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/**
+ * The session a request carries (bearer credential or cookie), or `null` when there is none, its signature
+ * is wrong, the session is unknown, or it has expired. Read-only: unlike Better Auth's own `getSession`, it
+ * neither slides `expiresAt` (updateAge) nor deletes an expired row.
+ */
+export async function readSession(
+  c: SessionContext,
+  input: Request | Headers,
+  lookup: (token: string) => Promise<BetterAuthSessionResult | null> = (token) => findByToken(c, token),
+): Promise<BetterAuthSessionResult | null> {
+  const headers = input instanceof Headers ? input : (input as Request | undefined)?.headers;
+  if (!(headers instanceof Headers)) throw new TypeError("getSession: pass a Request or a Headers object");
+  const token = sessionTokenFrom(headers, c.cookies, c.cookieSecret);
+  return token === null ? null : lookup(token);
+}
+
+/** The live session with this (already verified) token, joined to its user; `null` if unknown or expired. */
+export async function findByToken(c: SessionContext, token: string): Promise<BetterAuthSessionResult | null> {
+  const row = await c.db.kysely
+    .selectFrom("session as s")
+    .innerJoin("user as u", "u.id", "s.userId")
+    .select([
+      "s.id as sId", "s.userId as sUserId", "s.token as sToken", "s.expiresAt as sExpiresAt", "s.createdAt as sCreatedAt",
+      "s.updatedAt as sUpdatedAt", "s.ipAddress as sIp", "s.userAgent as sUa",
+      "u.id as uId", "u.name as uName", "u.email as uEmail", "u.emailVerified as uVerified", "u.image as uImage",
+      "u.createdAt as uCreatedAt", "u.updatedAt as uUpdatedAt",
+    ])
+    .where("s.token", "=", token)
+    .executeTakeFirst();
+  if (!row) return null;
+  const expiresAt = fromDb(row.sExpiresAt);
+  if (!(expiresAt.getTime() > c.now().getTime())) return null;
+  return {
+    user: {
+      id: row.uId,
+      name: String(row.uName ?? ""),
+      email: row.uEmail,
+      emailVerified: boolFromDb(row.uVerified),
+      image: text(row.uImage),
+      createdAt: fromDb(row.uCreatedAt),
+      updatedAt: fromDb(row.uUpdatedAt),
+    },
+    session: {
+      id: row.sId,
+      userId: row.sUserId,
+      token: row.sToken,
+      expiresAt,
+      createdAt: fromDb(row.sCreatedAt),
+      updatedAt: fromDb(row.sUpdatedAt),
+      ipAddress: text(row.sIp),
+      userAgent: text(row.sUa),
+    },
+  };
+}
+
+/** A Better Auth `session` row's values for a new session (token: 32 random [A-Za-z0-9], like Better Auth's). */
+export function newSessionRow(c: Pick<SessionContext, "db">, s: Omit<BetterAuthSession, "token" | "updatedAt">): Record<string, unknown> & { token: string } {
+  return {
+    id: s.id,
+    userId: s.userId,
+    token: randomId(32),
+    expiresAt: toDb(c.db, s.expiresAt),
+    createdAt: toDb(c.db, s.createdAt),
+    updatedAt: toDb(c.db, s.createdAt),
+    ipAddress: s.ipAddress,
+    userAgent: s.userAgent,
+  };
+}
+
+function clip(value: unknown, max: number): string | null {
+  return typeof value === "string" ? value.slice(0, max) : null;
+}
+
+/**
+ * Inserts a Better Auth session for a user (as Better Auth's sign-in does) and resolves its token and cookie.
+ * Throws `INVALID_INPUT` for an unknown user.
+ */
+export async function insertSession(c: SessionContext, userId: string, context: RequestContext = {}): Promise<CreatedBetterAuthSession> {
+  if (typeof userId !== "string" || userId === "") throw new TypeError("createSession: userId must be a non-empty string");
+  const user = await c.db.kysely.selectFrom("user").select("id").where("id", "=", userId).executeTakeFirst();
+  if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
+  const now = c.now();
+  const session = {
+    id: randomId(),
+    userId,
+    expiresAt: new Date(now.getTime() + c.sessionExpiresInMs),
+    createdAt: now,
+    ipAddress: clip(context.ip, 64),
+    userAgent: clip(context.userAgent, 512),
+  };
+  const row = newSessionRow(c, session);
+  await c.db.kysely.insertInto("session").values(row).execute();
+  return {
+    token: row.token,
+    setCookie: serializeSessionCookie(row.token, c.cookieSecret, c.cookies),
+    session: { ...session, token: row.token, updatedAt: now },
+  };
+}

@@ -1,0 +1,139 @@
+import type { Kysely } from "kysely";
+import { randomId } from "../ids.js";
+import type { CreateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
+import { boolFromDb, boolToDb, fromDb, toDb, type Db } from "./db.js";
+
+/**
+ * Users on Better Auth's tables: a `UserRecord` is a `user` row plus the password of its `account` row with
+ * `providerId = "credential"` and `accountId = userId` (exactly what Better Auth's email sign-up writes).
+ * Better Auth's `user.name` is NOT NULL: a user without a name is stored with `""` and read back as `null`.
+ */
+export interface UserStoreSettings {
+  db: Db;
+  /** Read and write the username plugin's `username` (and `displayUsername`) columns. */
+  usernames: boolean;
+  now: () => Date;
+}
+
+const CREDENTIAL = "credential";
+
+/** A failure of a unique index on `user`, as `email` or `username`; `null` for any other error. */
+export function uniqueConflict(err: unknown): "email" | "username" | null {
+  const e = (typeof err === "object" && err !== null ? err : {}) as { code?: unknown; constraint?: unknown; message?: unknown };
+  // PostgreSQL names the constraint ("user_email_key"); SQLite names the column ("UNIQUE constraint failed: user.email").
+  const where =
+    e.code === "23505" ? String(e.constraint ?? "") : e.code === "SQLITE_CONSTRAINT_UNIQUE" ? /constraint failed: ([\w.]+)/.exec(String(e.message))?.[1] ?? "" : "";
+  if (/^user[._]username(?:_key)?$/.test(where)) return "username";
+  if (/^user[._]email(?:_key)?$/.test(where)) return "email";
+  return null;
+}
+
+function selectUsers(s: UserStoreSettings, kysely: Kysely<any> = s.db.kysely) {
+  const columns = ["u.id", "u.email", "u.name", "u.emailVerified", "u.createdAt", "u.updatedAt", "a.password"];
+  if (s.usernames) columns.push("u.username");
+  return kysely
+    .selectFrom("user as u")
+    .leftJoin("account as a", (join) => join.onRef("a.userId", "=", "u.id").on("a.providerId", "=", CREDENTIAL))
+    .select(columns);
+}
+
+function toRecord(s: UserStoreSettings, row: Record<string, unknown>): UserRecord {
+  return {
+    id: String(row.id),
+    email: String(row.email),
+    username: s.usernames && typeof row.username === "string" ? row.username : null,
+    name: typeof row.name === "string" && row.name !== "" ? row.name : null,
+    emailVerified: boolFromDb(row.emailVerified),
+    passwordHash: typeof row.password === "string" ? row.password : null,
+    createdAt: fromDb(row.createdAt),
+    updatedAt: fromDb(row.updatedAt),
+  };
+}
+
+/** The user whose `column` equals `value`, or `null`. */
+export async function findUser(s: UserStoreSettings, column: "id" | "email" | "username", value: string): Promise<UserRecord | null> {
+  if (column === "username" && !s.usernames) return null;
+  const row = await selectUsers(s).where(`u.${column}`, "=", value).executeTakeFirst();
+  return row ? toRecord(s, row as Record<string, unknown>) : null;
+}
+
+/**
+ * Inserts the `user` row and its credential `account` row in one transaction. The unique index Better Auth's
+ * migration puts on `user.email` (and the username plugin's on `user.username`) decides races.
+ */
+export async function createUser(s: UserStoreSettings, user: UserRecord): Promise<CreateUserResult> {
+  if (user.username !== null && !s.usernames) {
+    throw new Error("betterAuthBridge: usernames are off (enable Better Auth's username plugin and the bridge's usernames option)");
+  }
+  const { db } = s;
+  try {
+    await db.kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("user")
+        .values({
+          id: user.id,
+          name: user.name ?? "",
+          email: user.email,
+          emailVerified: boolToDb(db, user.emailVerified),
+          image: null,
+          createdAt: toDb(db, user.createdAt),
+          updatedAt: toDb(db, user.updatedAt),
+          ...(s.usernames ? { username: user.username, displayUsername: user.username } : {}),
+        })
+        .execute();
+      if (user.passwordHash !== null) await insertCredential(s, trx, user.id, user.passwordHash, user.createdAt);
+    });
+  } catch (err) {
+    const conflict = uniqueConflict(err);
+    if (conflict) return { ok: false, conflict };
+    throw err;
+  }
+  return { ok: true, user: structuredClone(user) };
+}
+
+async function insertCredential(s: UserStoreSettings, kysely: Kysely<any>, userId: string, password: string, at: Date): Promise<void> {
+  await kysely
+    .insertInto("account")
+    .values({
+      id: randomId(),
+      accountId: userId,
+      providerId: CREDENTIAL,
+      userId,
+      password,
+      createdAt: toDb(s.db, at),
+      updatedAt: toDb(s.db, at),
+    })
+    .execute();
+}
+
+/**
+ * Applies a patch: `name`, `emailVerified` and `updatedAt` to the `user` row, `passwordHash` to the credential
+ * account's `password` (inserting the credential account for a user who had none, e.g. a social sign-up).
+ * One transaction; resolves whether the user exists.
+ */
+export async function updateUser(s: UserStoreSettings, id: string, patch: UserPatch): Promise<boolean> {
+  const { db } = s;
+  const values: Record<string, unknown> = {};
+  if (patch.name !== undefined) values.name = patch.name ?? "";
+  if (patch.emailVerified !== undefined) values.emailVerified = boolToDb(db, patch.emailVerified);
+  if (patch.updatedAt !== undefined) values.updatedAt = toDb(db, patch.updatedAt);
+  return db.kysely.transaction().execute(async (trx) => {
+    if (Object.keys(values).length > 0) {
+      const result = await trx.updateTable("user").set(values).where("id", "=", id).executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return false;
+    } else if (!(await trx.selectFrom("user").select("id").where("id", "=", id).executeTakeFirst())) {
+      return false;
+    }
+    if (patch.passwordHash !== undefined) {
+      const at = patch.updatedAt ?? s.now();
+      const updated = await trx
+        .updateTable("account")
+        .set({ password: patch.passwordHash, updatedAt: toDb(db, at) })
+        .where("userId", "=", id)
+        .where("providerId", "=", CREDENTIAL)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n && patch.passwordHash !== null) await insertCredential(s, trx, id, patch.passwordHash, at);
+    }
+    return true;
+  });
+}

@@ -1,0 +1,50 @@
+import type { StorageAdapter } from "../storage/adapter.js";
+import { serializeSessionCookie, type CookieSettings } from "./cookie.js";
+import { run } from "./errors.js";
+import type { Db } from "./db.js";
+import * as sessions from "./storage-sessions.js";
+import * as users from "./storage-users.js";
+import * as verifications from "./storage-verifications.js";
+
+/** What the storage adapter needs from the bridge. */
+export interface BridgeStorageSettings {
+  db: Db;
+  usernames: boolean;
+  sessionExpiresInMs: number;
+  cookies: CookieSettings;
+  cookieSecret: string;
+  now: () => Date;
+}
+
+/**
+ * An auth-skill `StorageAdapter` over Better Auth's tables (`user`, `account`, `session`, `verification`)
+ * plus auth-skill's refresh-token table. See `storage-users.ts`, `storage-sessions.ts` and
+ * `storage-verifications.ts` for the mapping; `extendResult` hands each signin, signup and refresh the
+ * Better Auth session cookie of its session (`result.betterAuth`).
+ */
+export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
+  const { db } = settings;
+  const t = db.refresh;
+  return {
+    createUser: (user) => run("createUser", () => users.createUser(settings, user), t),
+    findUserById: (id) => run("findUserById", () => users.findUser(settings, "id", id), t),
+    findUserByEmail: (email) => run("findUserByEmail", () => users.findUser(settings, "email", email), t),
+    findUserByUsername: (username) => run("findUserByUsername", () => users.findUser(settings, "username", username), t),
+    updateUser: (id, patch) => run("updateUser", () => users.updateUser(settings, id, patch), t),
+    createSession: (session) => run("createSession", () => sessions.createSession(settings, session), t),
+    findSession: (id) => run("findSession", () => sessions.findSession(settings, id), t),
+    rotateSession: (input) => run("rotateSession", () => sessions.rotateSession(settings, input), t),
+    revokeSession: (id, at) => run("revokeSession", () => sessions.revokeSession(settings, id, at), t),
+    revokeUserSessions: (userId, at) => run("revokeUserSessions", () => sessions.revokeUserSessions(settings, userId, at), t),
+    createVerification: (record) => run("createVerification", () => verifications.createVerification(db, record), t),
+    consumeVerification: (tokenHash, purpose, now) =>
+      run("consumeVerification", () => verifications.consumeVerification(db, tokenHash, purpose, now), t),
+    deleteExpired: (now, keepRevokedMs) => run("deleteExpired", () => sessions.deleteExpired(settings, now, keepRevokedMs), t),
+    extendResult: (session) =>
+      run("extendResult", async () => {
+        const token = await sessions.betterAuthToken(settings, session.id);
+        if (token === null) return undefined;
+        return { betterAuth: { token, setCookie: serializeSessionCookie(token, settings.cookieSecret, settings.cookies) } };
+      }, t),
+  };
+}

@@ -1,0 +1,30 @@
+// Point 3: bridge.storage keeps every StorageAdapter guarantee on Better Auth's own tables (created by Better
+// Auth's migrations), on SQLite and PostgreSQL. Usernames need Better Auth's username plugin; without it the
+// capability is declared missing. Single-use tokens live in Better Auth's verification table.
+import type { StorageAdapter } from "auth-skill";
+import { runStorageConformance } from "auth-skill/testing";
+import { DIALECTS, stack, type DialectName } from "./support.js";
+
+function conformance(dialect: DialectName, usernames: boolean): void {
+  const closers = new Map<StorageAdapter, () => Promise<void>>();
+  runStorageConformance(
+    `better-auth bridge (${dialect}${usernames ? ", username plugin" : ""})`,
+    async () => {
+      const s = await stack(dialect, { usernames });
+      closers.set(s.bridge.storage, s.close);
+      return s.bridge.storage;
+    },
+    {
+      ...(usernames ? {} : { without: ["usernames" as const] }),
+      teardown: async (storage) => {
+        await closers.get(storage)?.();
+        closers.delete(storage);
+      },
+    },
+  );
+}
+
+for (const dialect of DIALECTS) {
+  conformance(dialect, true);
+  conformance(dialect, false);
+}
