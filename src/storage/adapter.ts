@@ -92,7 +92,8 @@ export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified
  */
 export interface StorageAdapter {
   /**
-   * Inserts a user unless its email, or its non-null username, is taken.
+   * Inserts a user unless its email, or its non-null username, is taken (when both are, either conflict
+   * may be reported).
    * Atomic: of any number of concurrent calls with one email (or username), exactly one gets `ok: true`
    * (a unique index, not a read-then-write).
    */
@@ -105,7 +106,10 @@ export interface StorageAdapter {
   findUserByUsername(username: string): Promise<UserRecord | null>;
   /** Applies `patch` to one user (other keys are ignored); resolves whether the user existed. A single-row write. */
   updateUser(id: string, patch: UserPatch): Promise<boolean>;
-  /** Inserts a new session (its id is fresh and random; an existing id is an error, never a merge). */
+  /**
+   * Inserts a new session for an existing user (its id is fresh and random; an existing id is an error,
+   * never a merge).
+   */
   createSession(session: SessionRecord): Promise<void>;
   /**
    * The session with this id, revoked and expired ones included (the caller judges), or null. A store with

@@ -10,7 +10,14 @@ const ADAPTERS = [
   [SqliteAdapter, "sqlite"],
 ] as const;
 
-/** True for "sqlite", "postgres" and "mysql". */
+/**
+ * True for "sqlite", "postgres" and "mysql".
+ *
+ * @example
+ * ```ts
+ * isKyselyDialect("mysql"); // true
+ * ```
+ */
 export function isKyselyDialect(value: unknown): value is KyselyDialect {
   return typeof value === "string" && (DIALECTS as readonly string[]).includes(value);
 }

@@ -1,5 +1,13 @@
 import type { Kysely } from "kysely";
-import type { CreateUserResult, DeletedCounts, SessionRecord, StorageAdapter, UserRecord, VerificationRecord } from "../../storage/adapter.js";
+import type {
+  CreateUserResult,
+  DeletedCounts,
+  RotateSessionInput,
+  SessionRecord,
+  StorageAdapter,
+  UserRecord,
+  VerificationRecord,
+} from "../../storage/adapter.js";
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userPatchRow, userRow, verificationRow } from "./rows.js";
@@ -96,7 +104,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
       return row ? toUser(row) : null;
     });
 
-  const rotationOf = (q: Kysely<Tables>, input: Parameters<StorageAdapter["rotateSession"]>[0]) =>
+  const rotationOf = (q: Kysely<Tables>, input: RotateSessionInput) =>
     q
       .updateTable(sessions)
       .set((eb) => ({
