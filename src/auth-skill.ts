@@ -1,10 +1,10 @@
 import type { JWK } from "jose";
 import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError, guarded } from "./errors.js";
-import { randomId, randomToken } from "./ids.js";
-import { hasLoneSurrogate, parseSignin, parseSignup } from "./input.js";
+import { randomId } from "./ids.js";
+import { parseSignin, parseSignup } from "./input.js";
 import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
-import { resolveHasher, verifyAnyFormat, type PasswordHasher } from "./password/hasher.js";
+import { Passwords } from "./password/passwords.js";
 import { checkPassword } from "./password/policy.js";
 import { memoryStorage } from "./storage/memory.js";
 import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
@@ -32,17 +32,16 @@ const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid e
 export class AuthSkill {
   readonly #o: ResolvedOptions;
   readonly #storage: StorageAdapter;
-  readonly #hasher: PasswordHasher;
+  readonly #passwords: Passwords;
   readonly #sessions: Sessions;
   readonly #limiter: SigninLimiter | null;
   readonly #tokens: AccessTokens;
-  #dummyHash: Promise<string> | undefined;
 
   /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. */
   constructor(options: AuthSkillOptions = {}) {
     this.#o = resolveOptions(options);
     this.#storage = this.#o.storage ?? memoryStorage();
-    this.#hasher = resolveHasher(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
+    this.#passwords = new Passwords(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
     this.#limiter = this.#o.rateLimit === false ? null : new SigninLimiter(this.#o.rateLimit);
     this.#tokens = new AccessTokens(this.#o);
     this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>
@@ -60,17 +59,10 @@ export class AuthSkill {
    * const hash = await auth.hashPassword("correct horse battery staple"); // "$argon2id$v=19$m=19456,t=2,p=1$..."
    * ```
    */
-  async hashPassword(password: string): Promise<string> {
-    if (typeof password !== "string" || password.length === 0 || hasLoneSurrogate(password)) {
-      throw new AuthError("INVALID_INPUT", "A password is required, as valid Unicode text.", { field: "password" });
-    }
-    const nfkc = password.normalize("NFKC");
-    const max = this.#hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(nfkc, "utf8") > max) {
-      throw new AuthError("WEAK_PASSWORD", `Password must be at most ${max} bytes long with the configured hasher.`, { field: "password" });
-    }
-    return this.#hasher.hash(nfkc);
+  hashPassword(password: string): Promise<string> {
+    return this.#passwords.hash(password);
   }
+
 
   /**
    * Checks a password against a hash of any supported format (argon2id/i/d, bcrypt, Better Auth scrypt,
@@ -82,7 +74,7 @@ export class AuthSkill {
    * ```
    */
   verifyPassword(password: string, hash: string): Promise<boolean> {
-    return verifyAnyFormat(this.#o.customHasher, password, hash);
+    return this.#passwords.verify(password, hash);
   }
 
   /**
@@ -94,8 +86,7 @@ export class AuthSkill {
    * ```
    */
   needsRehash(hash: string): boolean {
-    if (typeof hash !== "string") return true;
-    return this.#hasher.needsRehash?.(hash) ?? false;
+    return this.#passwords.needsRehash(hash);
   }
 
   // ---- signup and signin -------------------------------------------------------------------------
@@ -114,7 +105,7 @@ export class AuthSkill {
       minLength: this.#o.minLength,
       maxLength: this.#o.maxLength,
       blockCommon: this.#o.blockCommon,
-      ...(this.#hasher.maxBytes !== undefined ? { maxBytes: this.#hasher.maxBytes } : {}),
+      ...(this.#passwords.hasher.maxBytes !== undefined ? { maxBytes: this.#passwords.hasher.maxBytes } : {}),
     });
     if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
     const now = this.#o.now();
@@ -147,7 +138,7 @@ export class AuthSkill {
    */
   async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
     const v = parseSignin(input);
-    const dummy = this.#dummy(); // made once, on the first signin (token-only services never pay for it)
+    const dummy = this.#passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
     const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
     const now = this.#o.now();
     await this.#limiter?.attempt(identifier, context.ip, now);
@@ -164,7 +155,9 @@ export class AuthSkill {
       throw invalidCredentials();
     }
     await this.#limiter?.succeeded(identifier, account);
-    if (this.needsRehash(hash)) await this.#upgradeHash(user.id, v.password);
+    const upgraded = this.needsRehash(hash) ? await this.#passwords.upgrade(v.password) : null;
+    // Best effort: a failed write keeps the old hash, and the next signin tries again.
+    if (upgraded) await this.#storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: this.#o.now() }).catch(() => false);
     return this.#sessions.start(user, context);
   }
 
@@ -210,7 +203,7 @@ export class AuthSkill {
    * @example
    * ```ts
    * const claims = await auth.verifyAccessToken(bearer, { checkRevocation: true });
-   * console.log(claims.sub, claims.sid);
+   * const { sub: userId, sid: sessionId } = claims;
    * ```
    */
   verifyAccessToken(token: string, options?: { checkRevocation?: boolean }): Promise<AccessTokenClaims> {
@@ -279,32 +272,4 @@ export class AuthSkill {
     if (typeof userId !== "string" || userId === "") throw new TypeError("revokeAll: userId must be a non-empty string");
     await this.#sessions.revokeAll(userId);
   }
-
-  // ---- internals --------------------------------------------------------------------------------
-
-  /**
-   * Replaces an outdated hash after a successful signin. Best effort: a password the current hasher cannot
-   * take in full (over bcrypt's 72 bytes, verified by a foreign bcrypt hash) keeps its old hash, and a
-   * failed write leaves the old hash in place — the signin itself stands either way.
-   */
-  async #upgradeHash(userId: string, password: string): Promise<void> {
-    const max = this.#hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(password.normalize("NFKC"), "utf8") > max) return;
-    try {
-      const passwordHash = await this.hashPassword(password);
-      await this.#storage.updateUser(userId, { passwordHash, updatedAt: this.#o.now() });
-    } catch {
-      // the next successful signin tries again
-    }
-  }
-
-  #dummy(): Promise<string> {
-    if (!this.#dummyHash) {
-      const made = this.#hasher.hash(randomToken(24));
-      made.catch(() => (this.#dummyHash = undefined)); // handled here; a later signin tries again
-      this.#dummyHash = made;
-    }
-    return this.#dummyHash;
-  }
-
 }

@@ -66,7 +66,6 @@ export interface ResolvedOptions {
   storage: StorageAdapter | undefined;
   rateLimit: false | RateLimitOptions;
   hasher: HasherChoice;
-  customHasher: PasswordHasher | null;
   argon2: Argon2Params;
   bcryptCost: number;
   minLength: number;
@@ -185,7 +184,6 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     storage: o.storage,
     rateLimit: o.rateLimit ?? {},
     hasher,
-    customHasher: typeof hasher === "object" ? hasher : null,
     argon2: { ...ARGON2_DEFAULTS, ...o.password?.argon2 },
     bcryptCost: o.password?.bcryptCost ?? 12,
     minLength: o.password?.minLength ?? 8,

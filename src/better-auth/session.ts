@@ -28,7 +28,7 @@ export interface BetterAuthUser {
  * @example
  * ```ts
  * const { session } = (await bridge.getSession(request))!;
- * console.log(session.id, session.expiresAt); // not session.token
+ * const { id, expiresAt } = session; // never expose session.token
  * ```
  */
 export interface BetterAuthSession {

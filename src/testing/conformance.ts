@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "../auth-skill.js";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
-import type { SessionRecord, StorageAdapter, UserRecord, VerificationRecord } from "../storage/adapter.js";
+import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import { SECRET, T0, session, user } from "./fixtures.js";
 
 /** Parts of the contract an adapter may declare it does not support; their tests are skipped. */
 export type StorageCapability = "usernames" | "verifications" | "cleanup";
@@ -15,43 +16,6 @@ export interface ConformanceOptions {
   concurrency?: number;
   /** Called after each test with the storage it used (close connections, drop tables). */
   teardown?: (storage: StorageAdapter) => unknown;
-}
-
-const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
-// Relative to the real clock, so stores with native expiry (Redis) keep the suite's rows while it runs.
-const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
-
-function user(overrides: Partial<UserRecord> = {}): UserRecord {
-  const id = randomId();
-  return {
-    id,
-    email: `${id.toLowerCase()}@example.com`,
-    username: null,
-    name: null,
-    emailVerified: false,
-    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
-    createdAt: T0,
-    updatedAt: T0,
-    ...overrides,
-  };
-}
-
-function session(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: randomId(),
-    userId,
-    tokenHash: randomId(43),
-    generation: 0,
-    rotatedAt: null,
-    successor: null,
-    createdAt: T0,
-    expiresAt: new Date(T0.getTime() + 86_400_000),
-    lastUsedAt: T0,
-    revokedAt: null,
-    ipAddress: "203.0.113.9",
-    userAgent: "conformance",
-    ...overrides,
-  };
 }
 
 /**

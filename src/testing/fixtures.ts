@@ -1,0 +1,41 @@
+import { randomId } from "../ids.js";
+import type { SessionRecord, UserRecord } from "../storage/adapter.js";
+
+/** Records the conformance suite writes: valid, unique, and dated from {@link T0}. */
+export const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
+// Relative to the real clock, so stores with native expiry (Redis) keep the suite's rows while it runs.
+export const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
+
+export function user(overrides: Partial<UserRecord> = {}): UserRecord {
+  const id = randomId();
+  return {
+    id,
+    email: `${id.toLowerCase()}@example.com`,
+    username: null,
+    name: null,
+    emailVerified: false,
+    passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function session(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
+  return {
+    id: randomId(),
+    userId,
+    tokenHash: randomId(43),
+    generation: 0,
+    rotatedAt: null,
+    successor: null,
+    createdAt: T0,
+    expiresAt: new Date(T0.getTime() + 86_400_000),
+    lastUsedAt: T0,
+    revokedAt: null,
+    ipAddress: "203.0.113.9",
+    userAgent: "conformance",
+    ...overrides,
+  };
+}
+
