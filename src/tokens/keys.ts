@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
 /** The algorithms access tokens can be signed with. Each key is used with exactly one of them. */
@@ -39,6 +40,8 @@ export interface KeyRing {
    * Anything else takes the general path (lookup by `kid`).
    */
   readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
+  /** HS256 only: the secret as a node:crypto key, for synchronous signing (WebCrypto would hop threads). */
+  readonly hmac?: KeyObject;
 }
 
 /** The protected header our signer writes, in the order it writes it. */
@@ -89,7 +92,14 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
     // Imported once as a CryptoKey: given raw bytes, jose would import them again on every sign and verify.
     const bytes = new TextEncoder().encode(secret);
     const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-    return { algorithm, signing: { key }, verifying: new Map([["", key]]), publicJwks: [], knownHeaders: new Map([[segment(headerFor(algorithm)), key]]) };
+    return {
+      algorithm,
+      signing: { key },
+      verifying: new Map([["", key]]),
+      publicJwks: [],
+      knownHeaders: new Map([[segment(headerFor(algorithm)), key]]),
+      hmac: createSecretKey(bytes),
+    };
   }
 
   const list = keys ?? [];
