@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { emitWarning } from "node:process";
 import type { JWK } from "jose";
 import { z } from "zod";
+import { systemClock } from "./clock.js";
 import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
 import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS, type Argon2Params } from "./password/argon2.js";
@@ -199,6 +200,6 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     refreshTtlMs,
     idleTtlMs: o.refreshToken?.idleTtl === undefined ? refreshTtlMs : toMilliseconds(o.refreshToken.idleTtl),
     reuseIntervalMs: toMilliseconds(o.refreshToken?.reuseInterval ?? 0),
-    now: o.now ?? (() => new Date()),
+    now: o.now ?? systemClock,
   };
 }

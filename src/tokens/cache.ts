@@ -8,11 +8,17 @@ import type { KeyRing } from "./keys.js";
  * verified it (a new ring — keys changed — starts empty). A hit still checks `exp` and `nbf` against the
  * clock with exactly the verifier's rule ({@link checkTimes}); revocation checks happen after it, never
  * inside. Least recently used entries go first.
+ *
+ * Admission: a token enters the cache on its second verification, not its first. A doorkeeper — a
+ * fixed array of small fingerprints, no objects — remembers tokens seen once. A stream of distinct tokens
+ * (the cold case) then never fills the cache with entries that would only outlive a few garbage collections
+ * and be evicted unused; that retention alone cost ~10% of cold HS256 throughput.
  */
 export class VerifiedTokenCache {
   readonly #max: number;
   #ring: KeyRing | undefined;
   #entries = new Map<string, AccessTokenClaims>();
+  readonly #seen = new Uint32Array(4096);
 
   constructor(max: number) {
     this.#max = max;
@@ -20,7 +26,7 @@ export class VerifiedTokenCache {
 
   verify(token: unknown, settings: AccessTokenSettings, ring: KeyRing): Promise<AccessTokenClaims> {
     if (ring !== this.#ring) {
-      this.#entries.clear();
+      this.clear();
       this.#ring = ring;
     }
     if (typeof token === "string") {
@@ -38,7 +44,8 @@ export class VerifiedTokenCache {
       }
     }
     return verifyAccessTokenJws(ring, settings, token).then((verified) => {
-      const claims = deepFreeze(verified);
+      const claims = deepFreeze(verified); // nested values frozen either way, so callers see one behaviour
+      if (!this.#admit(token as string)) return claims; // first sighting: nothing retained, no copy needed
       this.#entries.set(token as string, claims);
       if (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value!);
       return { ...claims };
@@ -47,6 +54,20 @@ export class VerifiedTokenCache {
 
   clear(): void {
     this.#entries.clear();
+    this.#seen.fill(0);
+  }
+
+  /** True on a token's second sighting (by fingerprint); marks it seen otherwise. */
+  #admit(token: string): boolean {
+    // FNV-1a over the signature's last 16 characters: random bits, so a cheap and well-spread fingerprint.
+    // A collision only admits a token one sighting early; the cache itself is keyed by the whole token.
+    let h = 0x811c9dc5;
+    for (let i = Math.max(0, token.length - 16); i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+    const fingerprint = h >>> 0 || 1;
+    const slot = fingerprint & (this.#seen.length - 1);
+    if (this.#seen[slot] === fingerprint) return true;
+    this.#seen[slot] = fingerprint;
+    return false;
   }
 }
 

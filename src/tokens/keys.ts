@@ -40,8 +40,10 @@ export interface KeyRing {
    * Anything else takes the general path (lookup by `kid`).
    */
   readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
-  /** HS256 only: the secret as a node:crypto key, for synchronous signing (WebCrypto would hop threads). */
+  /** HS256 only: the secret as a node:crypto key, for synchronous signing and verification. */
   readonly hmac?: KeyObject;
+  /** HS256 only: the header segment we write, the one the synchronous verifier accepts. */
+  readonly hmacHeader?: string;
 }
 
 /** The protected header our signer writes, in the order it writes it. */
@@ -99,6 +101,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
       publicJwks: [],
       knownHeaders: new Map([[segment(headerFor(algorithm)), key]]),
       hmac: createSecretKey(bytes),
+      hmacHeader: segment(headerFor(algorithm)),
     };
   }
 
