@@ -3,7 +3,7 @@ import { systemClock } from "../clock.js";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { AccessTokenClaims } from "../types.js";
-import { signHs256, verifyHs256Signature } from "./hs256.js";
+import { signHs256, verifySync } from "./sync-jws.js";
 import { headerFor, type KeyRing } from "./keys.js";
 
 /** Registered claims a caller's custom claims can never set. */
@@ -167,9 +167,10 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
   }
   const firstDot = token.indexOf(".");
   const header = token.slice(0, firstDot);
-  if (ring.hmac && header === ring.hmacHeader) {
-    // Our own HS256 header, byte for byte: check the HMAC synchronously, then the claims, as jose would.
-    const payload = verifyHs256Signature(ring.hmac, token, firstDot, token.indexOf(".", firstDot + 1));
+  const check = ring.syncChecks.get(header);
+  if (check) {
+    // One of our own headers, byte for byte: check the signature synchronously, then the claims, as jose would.
+    const payload = verifySync(check, token, firstDot, token.indexOf(".", firstDot + 1));
     if (!payload) return Promise.reject(invalid());
     return new Promise((resolve) => resolve(checkClaims(payload, settings)));
   }

@@ -1,4 +1,5 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
+import { signatureCheck, type SignatureCheck } from "./sync-jws.js";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
 /** The algorithms access tokens can be signed with. Each key is used with exactly one of them. */
@@ -40,10 +41,10 @@ export interface KeyRing {
    * Anything else takes the general path (lookup by `kid`).
    */
   readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
-  /** HS256 only: the secret as a node:crypto key, for synchronous signing and verification. */
+  /** HS256 only: the secret as a node:crypto key, for synchronous signing. */
   readonly hmac?: KeyObject;
-  /** HS256 only: the header segment we write, the one the synchronous verifier accepts. */
-  readonly hmacHeader?: string;
+  /** Synchronous signature checks (node:crypto) by the exact header segment we write for each key. */
+  readonly syncChecks: ReadonlyMap<string, SignatureCheck>;
 }
 
 /** The protected header our signer writes, in the order it writes it. */
@@ -101,7 +102,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
       publicJwks: [],
       knownHeaders: new Map([[segment(headerFor(algorithm)), key]]),
       hmac: createSecretKey(bytes),
-      hmacHeader: segment(headerFor(algorithm)),
+      syncChecks: new Map([[segment(headerFor(algorithm)), signatureCheck(algorithm, createSecretKey(bytes))]]),
     };
   }
 
@@ -119,6 +120,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
     verifying,
     publicJwks: list.map((jwk) => publicJwk(jwk, algorithm)),
     knownHeaders: new Map([...verifying].map(([kid, key]) => [segment(headerFor(algorithm, kid)), key])),
+    syncChecks: new Map(list.map((jwk) => [segment(headerFor(algorithm, jwk.kid)), signatureCheck(algorithm, publicJwk(jwk, algorithm))])),
   };
 }
 
