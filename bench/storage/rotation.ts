@@ -2,6 +2,7 @@
 // statements (or Redis commands) one refresh costs, issued straight through the driver.
 import { AuthSkill, memoryStorage, type SessionRecord, type StorageAdapter } from "../../src/index.js";
 import { randomId } from "../../src/ids.js";
+import { session as sessionRecord } from "../../src/testing/fixtures.js";
 import { alternate, num, ratio, table } from "./measure.js";
 import { freshKyselyStorage, openRedis, openSql, REDIS_PREFIX, unavailable, type SqlStore, type StoreKind } from "./stores.js";
 
@@ -23,20 +24,7 @@ interface Setup {
 
 function sessionFor(userId: string): SessionRecord {
   const now = new Date();
-  return {
-    id: randomId(),
-    userId,
-    tokenHash: randomId(43),
-    generation: 0,
-    rotatedAt: null,
-    successor: null,
-    createdAt: now,
-    expiresAt: new Date(now.getTime() + 30 * 86_400_000),
-    lastUsedAt: now,
-    revokedAt: null,
-    ipAddress: "203.0.113.9",
-    userAgent: "bench",
-  };
+  return sessionRecord(userId, { createdAt: now, lastUsedAt: now, expiresAt: new Date(now.getTime() + 30 * 86_400_000), ipAddress: null, userAgent: null });
 }
 
 let counter = 0;

@@ -6,6 +6,14 @@ export const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
 // Relative to the real clock, so stores with native expiry (Redis) keep the suite's rows while it runs.
 export const T0 = new Date(Math.floor(Date.now() / 1000) * 1000);
 
+/**
+ * A valid user record with a fresh id and email (exported as `userRecord` from `auth-skill/testing`).
+ *
+ * @example
+ * ```ts
+ * await storage.createUser(userRecord({ username: "ada" }));
+ * ```
+ */
 export function user(overrides: Partial<UserRecord> = {}): UserRecord {
   const id = randomId();
   return {
@@ -21,6 +29,14 @@ export function user(overrides: Partial<UserRecord> = {}): UserRecord {
   };
 }
 
+/**
+ * A valid, live session record for `userId` (exported as `sessionRecord` from `auth-skill/testing`).
+ *
+ * @example
+ * ```ts
+ * await storage.createSession(sessionRecord(user.id, { expiresAt: new Date(Date.now() + 60_000) }));
+ * ```
+ */
 export function session(userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
   return {
     id: randomId(),

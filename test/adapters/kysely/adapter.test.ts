@@ -2,39 +2,23 @@ import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KyselyStorageError, type KyselyStorage } from "auth-skill/kysely";
 import type { SessionRecord, UserRecord } from "auth-skill";
+import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { allTargets, dropTables, freshStorage } from "./helpers.js";
 
 const T0 = new Date("2026-01-01T00:00:00.000Z");
 const HASH = "$argon2id$v=19$m=19456,t=2,p=1$c2VjcmV0c2FsdHNlY3JldA$U0VDUkVUSEFTSFNFQ1JFVEhBU0hTRUNSRVRIQVNI";
 
-const user = (overrides: Partial<UserRecord> = {}): UserRecord => ({
-  id: randomId(),
-  email: `${randomId(10).toLowerCase()}@example.com`,
-  username: null,
-  name: null,
-  emailVerified: false,
-  passwordHash: HASH,
-  createdAt: T0,
-  updatedAt: T0,
-  ...overrides,
-});
-
-const session = (userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord => ({
-  id: randomId(),
-  userId,
-  tokenHash: randomId(43),
-  generation: 0,
-  rotatedAt: null,
-  successor: null,
-  createdAt: T0,
-  expiresAt: new Date(T0.getTime() + 86_400_000),
-  lastUsedAt: T0,
-  revokedAt: null,
-  ipAddress: null,
-  userAgent: null,
-  ...overrides,
-});
+const user = (overrides: Partial<UserRecord> = {}): UserRecord => userRecord({ passwordHash: HASH, createdAt: T0, updatedAt: T0, ...overrides });
+const session = (userId: string, overrides: Partial<SessionRecord> = {}): SessionRecord =>
+  sessionRecord(userId, {
+    createdAt: T0,
+    expiresAt: new Date(T0.getTime() + 86_400_000),
+    lastUsedAt: T0,
+    ipAddress: null,
+    userAgent: null,
+    ...overrides,
+  });
 
 for (const target of allTargets()) {
   describe(`kysely ${target.dialect}: types and edge cases`, () => {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "auth-skill";
 import type { SessionRecord, StorageAdapter, VerificationRecord } from "auth-skill";
 import { redisStorage } from "auth-skill/redis";
+import { sessionRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
 import { connect, deletePrefix, randomPrefix, scanAll, sleep } from "./helpers.js";
@@ -11,21 +12,8 @@ const SECRET = "redis-expiry-secret-0123456789-abcdefghijklmnop";
 
 function session(userId: string, lifetimeMs: number, overrides: Partial<SessionRecord> = {}): SessionRecord {
   const t = Date.now();
-  return {
-    id: randomId(),
-    userId,
-    tokenHash: randomId(43),
-    generation: 0,
-    rotatedAt: null,
-    successor: null,
-    createdAt: new Date(t),
-    expiresAt: new Date(t + lifetimeMs),
-    lastUsedAt: new Date(t),
-    revokedAt: null,
-    ipAddress: null,
-    userAgent: null,
-    ...overrides,
-  };
+  const at = { createdAt: new Date(t), lastUsedAt: new Date(t), expiresAt: new Date(t + lifetimeMs) };
+  return sessionRecord(userId, { ...at, ipAddress: null, userAgent: null, ...overrides });
 }
 
 function verification(createdAt: number, lifetimeMs: number): VerificationRecord {

@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { AuthSkill } from "auth-skill";
 import type { SessionRecord, StorageAdapter, UserPatch, UserRecord } from "auth-skill";
 import { redisStorage } from "auth-skill/redis";
+import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
 import { connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
@@ -11,28 +12,9 @@ import { connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
 const url = serverUrl("redis");
 const T = new Date();
 
-function user(overrides: Partial<UserRecord> = {}): UserRecord {
-  const id = randomId();
-  const email = `${id.toLowerCase()}@example.com`;
-  return { id, email, username: null, name: "Ada", emailVerified: false, passwordHash: "h", createdAt: T, updatedAt: T, ...overrides };
-}
-function session(userId: string): SessionRecord {
-  const expiresAt = new Date(Date.now() + 3_600_000);
-  return {
-    id: randomId(),
-    userId,
-    tokenHash: randomId(43),
-    generation: 0,
-    rotatedAt: null,
-    successor: null,
-    createdAt: T,
-    expiresAt,
-    lastUsedAt: T,
-    revokedAt: null,
-    ipAddress: null,
-    userAgent: null,
-  };
-}
+const user = (overrides: Partial<UserRecord> = {}): UserRecord => userRecord({ name: "Ada", passwordHash: "h", createdAt: T, updatedAt: T, ...overrides });
+const session = (userId: string): SessionRecord =>
+  sessionRecord(userId, { createdAt: T, lastUsedAt: T, expiresAt: new Date(Date.now() + 3_600_000), ipAddress: null, userAgent: null });
 
 describe("redisStorage options", () => {
   it("refuses a missing client, an ioredis keyPrefix, and a prefix with braces (TypeError)", () => {
