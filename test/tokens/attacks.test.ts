@@ -397,7 +397,7 @@ describe("key material in the header is never used (RFC 8725 ยง3.10 / RFC 7515 ย
       const token = hmacToken({ ...HS_HEADER, jku: "http://127.0.0.1:1/jwks.json", x5u: `${base}/x` }, claims(), attackerSecret);
       const started = performance.now();
       await rejectsWith(hs.verifyAccessToken(token), "TOKEN_INVALID");
-      expect(performance.now() - started).toBeLessThan(200);
+      expect(performance.now() - started).toBeLessThan(1000); // a DoS guard, not a speed goal: these take ~1 ms; super-linear work on 1 MB would take far longer
       expect(requests).toBe(0);
     });
 
@@ -471,21 +471,21 @@ describe("hostile sizes and types", () => {
     const garbage = Buffer.alloc(1 << 20, 0x41).toString("latin1").replace(/A{3}/g, "A.\u0000");
     const started = performance.now();
     await rejectsWith(hs.verifyAccessToken(garbage), "TOKEN_INVALID");
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000); // a DoS guard, not a speed goal: these take ~1 ms; super-linear work on 1 MB would take far longer
   });
 
   it("rejects a megabyte-sized, correctly signed, well-formed token quickly", async () => {
     const token = hmacToken(HS_HEADER, claims({ padding: "x".repeat(1 << 20) }), SECRET);
     const started = performance.now();
     await rejectsWith(hs.verifyAccessToken(token), "TOKEN_INVALID");
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000); // a DoS guard, not a speed goal: these take ~1 ms; super-linear work on 1 MB would take far longer
   });
 
   it("rejects a megabyte-sized header quickly (EdDSA)", async () => {
     const token = `${b64u({ alg: "EdDSA", typ: "at+jwt", kid: "our-EdDSA", x: "y".repeat(1 << 20) })}.${b64u(claims())}.${b64u(new Uint8Array(64))}`;
     const started = performance.now();
     await rejectsWith(ed.auth.verifyAccessToken(token), "TOKEN_INVALID");
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000); // a DoS guard, not a speed goal: these take ~1 ms; super-linear work on 1 MB would take far longer
   });
 
   it("rejects deeply nested JSON quickly", async () => {
