@@ -47,13 +47,12 @@ export async function signAccessToken(
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + Math.max(1, Math.round((input.ttlMs ?? settings.ttlMs) / 1000));
   const jti = randomId();
-  const header: JWTHeaderParameters = headerFor(ring.algorithm, ring.signing.kid);
   const claims = { ...custom, ...(input.sessionId ? { sid: input.sessionId } : {}) };
   const registered = { iss: settings.issuer, sub: input.userId, aud: settings.audience, iat, exp, jti };
   const token = ring.hmac
-    ? signHs256(ring.hmac, header, { ...claims, ...registered })
+    ? signHs256(ring.hmac, { ...claims, ...registered })
     : await new SignJWT(claims)
-        .setProtectedHeader(header)
+        .setProtectedHeader(headerFor(ring.algorithm, ring.signing.kid) satisfies JWTHeaderParameters)
         .setIssuer(registered.iss)
         .setSubject(registered.sub)
         .setAudience(registered.aud)

@@ -41,8 +41,8 @@ export interface KeyRing {
    * Anything else takes the general path (lookup by `kid`).
    */
   readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
-  /** HS256 only: the secret as a node:crypto key, for synchronous signing. */
-  readonly hmac?: KeyObject;
+  /** HS256 only: the secret as a node:crypto key and our header segment, for synchronous signing. */
+  readonly hmac?: { readonly key: KeyObject; readonly header: string };
   /** Synchronous signature checks (node:crypto) by the exact header segment we write for each key. */
   readonly syncChecks: ReadonlyMap<string, SignatureCheck>;
 }
@@ -101,7 +101,7 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
       verifying: new Map([["", key]]),
       publicJwks: [],
       knownHeaders: new Map([[segment(headerFor(algorithm)), key]]),
-      hmac: createSecretKey(bytes),
+      hmac: { key: createSecretKey(bytes), header: segment(headerFor(algorithm)) },
       syncChecks: new Map([[segment(headerFor(algorithm)), signatureCheck(algorithm, createSecretKey(bytes))]]),
     };
   }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
 import { randomToken } from "../ids.js";
 
 /**
@@ -19,12 +19,13 @@ const SHAPE = /^([A-Za-z0-9]{16,64})\.(\d{1,10})\.([A-Za-z0-9_-]{43})\.([A-Za-z0
 
 /** Keys derived from the secret, one per purpose. */
 export class RefreshTokenCodec {
-  readonly #hashKey: Buffer;
-  readonly #tagKey: Buffer;
-  readonly #sealKey: Buffer;
+  // KeyObjects, made once: HMAC with a KeyObject skips copying the key in on every call
+  readonly #hashKey: KeyObject;
+  readonly #tagKey: KeyObject;
+  readonly #sealKey: KeyObject;
 
   constructor(secret: string) {
-    const derive = (purpose: string) => createHmac("sha256", secret).update(`auth-skill/refresh-token/${purpose}/v1`).digest();
+    const derive = (purpose: string) => createSecretKey(createHmac("sha256", secret).update(`auth-skill/refresh-token/${purpose}/v1`).digest());
     this.#hashKey = derive("hash");
     this.#tagKey = derive("tag");
     this.#sealKey = derive("seal");

@@ -13,10 +13,10 @@ import type { SigningAlgorithm } from "./keys.js";
 /** Checks a signature over `input` (the token's first two segments). */
 export type SignatureCheck = (input: string, signature: Buffer) => boolean;
 
-/** A compact HS256 JWS of `header` and `claims`: the same bytes jose would produce. */
-export function signHs256(key: KeyObject, header: object, claims: object): string {
-  const input = `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
-  return `${input}.${createHmac("sha256", key).update(input).digest("base64url")}`;
+/** A compact HS256 JWS of `claims` under the given header segment: the same bytes jose would produce. */
+export function signHs256(hmac: { key: KeyObject; header: string }, claims: object): string {
+  const input = `${hmac.header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}`;
+  return `${input}.${createHmac("sha256", hmac.key).update(input).digest("base64url")}`;
 }
 
 /** The synchronous check for one key: HMAC compared in constant time, or a public-key verification. */
