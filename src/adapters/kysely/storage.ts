@@ -11,7 +11,8 @@ import type {
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userPatchRow, userRow, verificationRow } from "./rows.js";
-import { checkPrefix, DEFAULT_PREFIX, migrate, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
+import { checkPrefix, DEFAULT_PREFIX, migrate, schemaNames, tableNames, type SessionsTable, type Tables, type UsersTable, type VerificationsTable } from "./schema.js";
+import { template } from "./template.js";
 
 /** Options of {@link kyselyStorage}. */
 export interface KyselyStorageOptions {
@@ -40,6 +41,17 @@ export interface KyselyStorage extends StorageAdapter {
 }
 
 const MAX_ATTEMPTS = 3;
+
+/** The values of one rotation statement, by slot. */
+interface RotationValues {
+  tokenHash: string;
+  successor: string | null;
+  rotatedAt: number;
+  lastUsedAt: number;
+  id: string;
+  generation: number;
+  currentHash: string;
+}
 
 /**
  * Users, sessions and single-use tokens in SQLite, PostgreSQL or MySQL/MariaDB through Kysely. Every
@@ -98,26 +110,45 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     return null;
   };
 
-  const findUser = (column: "id" | "email" | "username", value: string) =>
-    run(`findUserBy${column === "id" ? "Id" : column === "email" ? "Email" : "Username"}`, async () => {
-      const row = await db.selectFrom(users).selectAll().where(column, "=", value).executeTakeFirst();
+  // The statements of a signin or a refresh are compiled once (template.ts); the others are built per call.
+  const userBy = (column: "id" | "email" | "username") =>
+    template<UsersTable, "value">(db, ["value"], (slot) => db.selectFrom(users).selectAll().where(column, "=", slot.value));
+  const userQueries = { Id: userBy("id"), Email: userBy("email"), Username: userBy("username") };
+  const findUser = (by: keyof typeof userQueries, value: string) =>
+    run(`findUserBy${by}`, async () => {
+      const [row] = (await userQueries[by]({ value })).rows;
       return row ? toUser(row) : null;
     });
-
-  const rotationOf = (q: Kysely<Tables>, input: RotateSessionInput) =>
-    q
-      .updateTable(sessions)
-      .set((eb) => ({
-        token_hash: input.next.tokenHash,
-        successor: input.next.successor,
-        rotated_at: millis(input.next.rotatedAt),
-        last_used_at: millis(input.next.lastUsedAt),
-        generation: eb("generation", "+", 1),
-      }))
-      .where("id", "=", input.id)
-      .where("generation", "=", input.generation)
-      .where("token_hash", "=", input.tokenHash)
-      .where("revoked_at", "is", null);
+  const sessionById = template<SessionsTable, "id">(db, ["id"], (slot) => db.selectFrom(sessions).selectAll().where("id", "=", slot.id));
+  const rotation = template<SessionsTable, keyof RotationValues>(
+    db,
+    ["tokenHash", "successor", "rotatedAt", "lastUsedAt", "id", "generation", "currentHash"],
+    (slot) => {
+      const update = db
+        .updateTable(sessions)
+        .set((eb) => ({
+          token_hash: slot.tokenHash,
+          successor: slot.successor,
+          rotated_at: slot.rotatedAt,
+          last_used_at: slot.lastUsedAt,
+          generation: eb("generation", "+", 1),
+        }))
+        .where("id", "=", slot.id)
+        .where("generation", "=", slot.generation as unknown as number)
+        .where("token_hash", "=", slot.currentHash)
+        .where("revoked_at", "is", null);
+      return returning ? update.returningAll() : update;
+    },
+  );
+  const rotationValues = (input: RotateSessionInput): RotationValues => ({
+    tokenHash: input.next.tokenHash,
+    successor: input.next.successor,
+    rotatedAt: millis(input.next.rotatedAt),
+    lastUsedAt: millis(input.next.lastUsedAt),
+    id: input.id,
+    generation: input.generation,
+    currentHash: input.tokenHash,
+  });
 
   return {
     dialect,
@@ -139,9 +170,9 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
         return { ok: true, user: toUser(row) };
       }),
 
-    findUserById: (id) => findUser("id", id),
-    findUserByEmail: (email) => findUser("email", email),
-    findUserByUsername: (username) => findUser("username", username),
+    findUserById: (id) => findUser("Id", id),
+    findUserByEmail: (email) => findUser("Email", email),
+    findUserByUsername: (username) => findUser("Username", username),
 
     /** One UPDATE. An empty patch, or MySQL reporting 0 changed rows, is answered by a lookup. */
     updateUser: (id, patch) =>
@@ -161,7 +192,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
     findSession: (id) =>
       run("findSession", async () => {
-        const row = await db.selectFrom(sessions).selectAll().where("id", "=", id).executeTakeFirst();
+        const [row] = (await sessionById({ id })).rows;
         return row ? toSession(row) : null;
       }),
 
@@ -173,13 +204,15 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     rotateSession: (input) =>
       run("rotateSession", async () => {
         if (returning) {
-          const row = await rotationOf(db, input).returningAll().executeTakeFirst();
+          const [row] = (await rotation(rotationValues(input))).rows;
           return row ? toSession(row) : null;
         }
         return db.transaction().execute(async (trx) => {
-          const result = await rotationOf(trx, input).executeTakeFirst();
-          if (Number(result.numUpdatedRows) !== 1) return null;
-          return toSession(await trx.selectFrom(sessions).selectAll().where("id", "=", input.id).executeTakeFirstOrThrow());
+          const result = await rotation(rotationValues(input), trx);
+          if (Number(result.numAffectedRows) !== 1) return null;
+          const [row] = (await sessionById({ id: input.id }, trx)).rows;
+          if (!row) throw new Error("the rotated session vanished inside its transaction");
+          return toSession(row);
         });
       }),
 
