@@ -56,8 +56,8 @@ function bareSql(store: SqlStore, tables: { users: string; sessions: string }, i
   };
 }
 
-async function setupSql(kind: "sqlite" | "pg" | "mysql"): Promise<Setup> {
-  const store = openSql(kind, WORKERS);
+async function setupSql(kind: "sqlite" | "pg" | "mysql", statementCache = false): Promise<Setup> {
+  const store = openSql(kind, WORKERS, statementCache);
   const storage = await freshKyselyStorage(store, "bench_rot_");
   const user = (await new AuthSkill({ secret: SECRET, storage, rateLimit: false }).signup({ email: "bare@example.com", password: PASSWORD })).user;
   const sessions = Array.from({ length: WORKERS }, () => sessionFor(user.id));
@@ -108,12 +108,14 @@ async function setupRedis(): Promise<Setup> {
 async function setup(kind: StoreKind): Promise<Setup> {
   if (kind === "memory") return { storage: memoryStorage(), trips: "none (in-process)", close: async () => undefined };
   if (kind === "redis") return setupRedis();
+  if (kind === "sqlite-cached") return setupSql("sqlite", true);
   return setupSql(kind);
 }
 
 const LABELS: Record<StoreKind, string> = {
   memory: "memory",
-  sqlite: "SQLite (better-sqlite3, file, WAL)",
+  sqlite: "SQLite (better-sqlite3, file, WAL), plain SqliteDialect",
+  "sqlite-cached": "SQLite, SqliteDialect over sqliteStatementCache (recommended)",
   pg: "PostgreSQL 15",
   mysql: "MariaDB 10.11",
   redis: "Redis 7",
@@ -175,7 +177,7 @@ async function measure(kind: StoreKind): Promise<(string | number)[]> {
 }
 
 /** Part (a): resolves its markdown section. */
-export async function rotationBench(kinds: StoreKind[] = ["memory", "sqlite", "pg", "mysql", "redis"]): Promise<string> {
+export async function rotationBench(kinds: StoreKind[] = ["memory", "sqlite", "sqlite-cached", "pg", "mysql", "redis"]): Promise<string> {
   const rows: (string | number)[][] = [];
   for (const kind of kinds) {
     console.error(`[storage bench] rotations: ${kind}`);

@@ -8,11 +8,12 @@ import { createPool as createCallbackPool } from "mysql2";
 import { createPool as createPromisePool, type Pool as MysqlPool } from "mysql2/promise";
 import pg from "pg";
 import type { StorageAdapter } from "../../src/index.js";
-import { kyselyStorage, type KyselyStorage } from "../../src/adapters/kysely/index.js";
+import { kyselyStorage, sqliteStatementCache, type KyselyStorage } from "../../src/adapters/kysely/index.js";
 import { redisStorage } from "../../src/adapters/redis/index.js";
 
 export type SqlKind = "sqlite" | "pg" | "mysql";
-export type StoreKind = "memory" | SqlKind | "redis";
+/** "sqlite-cached": SQLite with the Kysely dialect over `sqliteStatementCache(database)`. */
+export type StoreKind = "memory" | SqlKind | "sqlite-cached" | "redis";
 
 export const TMP = new URL("../../.tmp/", import.meta.url);
 export const SQLITE_FILE = new URL("bench-storage.sqlite", TMP);
@@ -26,7 +27,7 @@ export const URL_VARIABLES: Record<"pg" | "mysql" | "redis", string> = {
 
 /** Why a store cannot be benchmarked here, or null. */
 export function unavailable(kind: StoreKind): string | null {
-  if (kind === "memory" || kind === "sqlite") return null;
+  if (kind === "memory" || kind === "sqlite" || kind === "sqlite-cached") return null;
   const variable = URL_VARIABLES[kind];
   return process.env[variable] ? null : `set ${variable} (bash scripts/services.sh up && source .tmp/services.env)`;
 }
@@ -44,8 +45,11 @@ export interface SqlStore {
   close(): Promise<void>;
 }
 
-/** Opens a SQL store with `connections` pooled connections on each side (adapter, bare). */
-export function openSql(kind: SqlKind, connections: number): SqlStore {
+/**
+ * Opens a SQL store with `connections` pooled connections on each side (adapter, bare). With
+ * `statementCache`, SQLite's Kysely dialect gets the database through `sqliteStatementCache`.
+ */
+export function openSql(kind: SqlKind, connections: number, statementCache = false): SqlStore {
   if (kind === "sqlite") {
     mkdirSync(TMP, { recursive: true });
     for (const suffix of ["", "-wal", "-shm"]) rmSync(new URL(`bench-storage.sqlite${suffix}`, TMP), { force: true });
@@ -68,7 +72,7 @@ export function openSql(kind: SqlKind, connections: number): SqlStore {
     };
     return {
       kind,
-      db: new Kysely<any>({ dialect: new SqliteDialect({ database }) }),
+      db: new Kysely<any>({ dialect: new SqliteDialect({ database: statementCache ? sqliteStatementCache(database) : database }) }),
       query,
       transaction: async (body) => {
         run("BEGIN", []);

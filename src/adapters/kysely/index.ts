@@ -13,3 +13,5 @@ export type { KyselyStorage, KyselyStorageOptions } from "./storage.js";
 export { kyselySchemaSql } from "./schema.js";
 export type { KyselyDialect } from "./dialect.js";
 export { KyselyStorageError } from "./errors.js";
+export { sqliteStatementCache } from "./statement-cache.js";
+export type { SqliteDatabaseLike, SqliteStatementCacheOptions } from "./statement-cache.js";

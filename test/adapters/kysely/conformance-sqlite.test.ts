@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
 import { runStorageConformance } from "auth-skill/testing";
-import { kyselyStorage, type KyselyStorage } from "auth-skill/kysely";
+import { kyselyStorage, sqliteStatementCache, type KyselyStorage } from "auth-skill/kysely";
 import type { StorageAdapter } from "auth-skill";
 import { runSchemaSql, sqliteDb } from "./helpers.js";
 
@@ -29,6 +30,18 @@ runStorageConformance(
     const db = sqliteDb();
     await runSchemaSql(db, "sqlite", "auth_");
     const storage = kyselyStorage({ db });
+    open.set(storage, db);
+    return storage;
+  },
+  { teardown },
+);
+
+runStorageConformance(
+  "kysely sqlite (sqliteStatementCache)",
+  async () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqliteStatementCache(new Database(":memory:")) }) });
+    const storage = kyselyStorage({ db });
+    await storage.migrate();
     open.set(storage, db);
     return storage;
   },
