@@ -65,9 +65,9 @@ interface RotationValues {
  * import Database from "better-sqlite3";
  * import { Kysely, SqliteDialect } from "kysely";
  * import { AuthSkill } from "auth-skill";
- * import { kyselyStorage } from "auth-skill/kysely";
+ * import { kyselyStorage, sqliteStatementCache } from "auth-skill/kysely";
  *
- * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database("auth.db") }) });
+ * const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqliteStatementCache(new Database("auth.db")) }) });
  * const storage = kyselyStorage({ db });
  * await storage.migrate();
  * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET, storage });
