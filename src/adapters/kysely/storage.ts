@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import type {
   CreateUserResult,
   DeletedCounts,
-  RotateSessionInput,
   SessionRecord,
   StorageAdapter,
   UserRecord,
@@ -11,8 +10,8 @@ import type {
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userPatchRow, userRow, verificationRow } from "./rows.js";
-import { checkPrefix, DEFAULT_PREFIX, migrate, schemaNames, tableNames, type SessionsTable, type Tables, type UsersTable, type VerificationsTable } from "./schema.js";
-import { template } from "./template.js";
+import { checkPrefix, DEFAULT_PREFIX, migrate, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
+import { hotStatements, rotationValues } from "./statements.js";
 
 /** Options of {@link kyselyStorage}. */
 export interface KyselyStorageOptions {
@@ -41,17 +40,6 @@ export interface KyselyStorage extends StorageAdapter {
 }
 
 const MAX_ATTEMPTS = 3;
-
-/** The values of one rotation statement, by slot. */
-interface RotationValues {
-  tokenHash: string;
-  successor: string | null;
-  rotatedAt: number;
-  lastUsedAt: number;
-  id: string;
-  generation: number;
-  currentHash: string;
-}
 
 /**
  * Users, sessions and single-use tokens in SQLite, PostgreSQL or MySQL/MariaDB through Kysely. Every
@@ -110,45 +98,12 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     return null;
   };
 
-  // The statements of a signin or a refresh are compiled once (template.ts); the others are built per call.
-  const userBy = (column: "id" | "email" | "username") =>
-    template<UsersTable, "value">(db, ["value"], (slot) => db.selectFrom(users).selectAll().where(column, "=", slot.value));
-  const userQueries = { Id: userBy("id"), Email: userBy("email"), Username: userBy("username") };
-  const findUser = (by: keyof typeof userQueries, value: string) =>
+  const hot = hotStatements(db, { users, sessions }, returning);
+  const findUser = (by: "Id" | "Email" | "Username", value: string) =>
     run(`findUserBy${by}`, async () => {
-      const [row] = (await userQueries[by]({ value })).rows;
+      const [row] = (await hot.userBy[by]({ value })).rows;
       return row ? toUser(row) : null;
     });
-  const sessionById = template<SessionsTable, "id">(db, ["id"], (slot) => db.selectFrom(sessions).selectAll().where("id", "=", slot.id));
-  const rotation = template<SessionsTable, keyof RotationValues>(
-    db,
-    ["tokenHash", "successor", "rotatedAt", "lastUsedAt", "id", "generation", "currentHash"],
-    (slot) => {
-      const update = db
-        .updateTable(sessions)
-        .set((eb) => ({
-          token_hash: slot.tokenHash,
-          successor: slot.successor,
-          rotated_at: slot.rotatedAt,
-          last_used_at: slot.lastUsedAt,
-          generation: eb("generation", "+", 1),
-        }))
-        .where("id", "=", slot.id)
-        .where("generation", "=", slot.generation as unknown as number)
-        .where("token_hash", "=", slot.currentHash)
-        .where("revoked_at", "is", null);
-      return returning ? update.returningAll() : update;
-    },
-  );
-  const rotationValues = (input: RotateSessionInput): RotationValues => ({
-    tokenHash: input.next.tokenHash,
-    successor: input.next.successor,
-    rotatedAt: millis(input.next.rotatedAt),
-    lastUsedAt: millis(input.next.lastUsedAt),
-    id: input.id,
-    generation: input.generation,
-    currentHash: input.tokenHash,
-  });
 
   return {
     dialect,
@@ -192,7 +147,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
     findSession: (id) =>
       run("findSession", async () => {
-        const [row] = (await sessionById({ id })).rows;
+        const [row] = (await hot.sessionById({ id })).rows;
         return row ? toSession(row) : null;
       }),
 
@@ -204,13 +159,13 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     rotateSession: (input) =>
       run("rotateSession", async () => {
         if (returning) {
-          const [row] = (await rotation(rotationValues(input))).rows;
+          const [row] = (await hot.rotation(rotationValues(input))).rows;
           return row ? toSession(row) : null;
         }
         return db.transaction().execute(async (trx) => {
-          const result = await rotation(rotationValues(input), trx);
+          const result = await hot.rotation(rotationValues(input), trx);
           if (Number(result.numAffectedRows) !== 1) return null;
-          const [row] = (await sessionById({ id: input.id }, trx)).rows;
+          const [row] = (await hot.sessionById({ id: input.id }, trx)).rows;
           if (!row) throw new Error("the rotated session vanished inside its transaction");
           return toSession(row);
         });
