@@ -41,7 +41,7 @@ export class AuthSkill {
   constructor(options: AuthSkillOptions = {}) {
     this.#o = resolveOptions(options);
     this.#storage = this.#o.storage ?? memoryStorage();
-    this.#passwords = new Passwords(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost);
+    this.#passwords = new Passwords(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost, this.#o.pepper);
     this.#limiter = this.#o.rateLimit === false ? null : new SigninLimiter(this.#o.rateLimit);
     this.#tokens = new AccessTokens(this.#o);
     this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>

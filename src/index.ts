@@ -16,6 +16,7 @@ export type {
   VerificationRecord,
 } from "./storage/adapter.js";
 export type { PasswordHasher, HasherChoice } from "./password/hasher.js";
+export type { PepperKey } from "./password/pepper.js";
 export { argon2idHasher, ARGON2_DEFAULTS } from "./password/argon2.js";
 export type { Argon2Params } from "./password/argon2.js";
 export { bcryptHasher } from "./password/bcrypt.js";

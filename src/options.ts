@@ -7,6 +7,7 @@ import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
 import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS, type Argon2Params } from "./password/argon2.js";
 import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
+import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitOptions } from "./rate-limit/limiter.js";
 import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
 import type { StorageAdapter } from "./storage/adapter.js";
@@ -30,6 +31,11 @@ export interface AuthSkillOptions {
     bcryptCost?: number;
     /** Refuse the ~11,600 most common passwords (default true). */
     blockCommon?: boolean;
+    /**
+     * Optional pepper keys (secrets kept outside the database): the first peppers new hashes, every one
+     * verifies the hashes it made. Default: none. See docs/passwords.md.
+     */
+    pepper?: PepperKey[];
   };
   /** Signin brute-force limits (on by default, in memory); `false` turns every limit off. */
   rateLimit?: false | RateLimitOptions;
@@ -72,6 +78,7 @@ export interface ResolvedOptions {
   minLength: number;
   maxLength: number;
   blockCommon: boolean;
+  pepper: PepperKey[];
   algorithm: SigningAlgorithm;
   keys: JWK[] | undefined;
   issuer: string;
@@ -114,6 +121,19 @@ const schema = z.strictObject({
         .optional(),
       bcryptCost: z.number().int().min(10).max(31).optional(),
       blockCommon: z.boolean().optional(),
+      pepper: z
+        .array(
+          z.strictObject({
+            id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 of [A-Za-z0-9_-]"),
+            secret: z
+              .string()
+              .refine((v) => [...v].length >= 32, "must be at least 32 characters")
+              .refine((v) => new Set(v).size >= 8, "has too little variety; generate a random one"),
+          }),
+        )
+        .min(1)
+        .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "ids must be unique")
+        .optional(),
     })
     .optional(),
   rateLimit: z
@@ -190,6 +210,7 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     minLength: o.password?.minLength ?? 8,
     maxLength: o.password?.maxLength ?? 128,
     blockCommon: o.password?.blockCommon ?? true,
+    pepper: o.password?.pepper?.map((k) => ({ id: k.id, secret: k.secret })) ?? [],
     algorithm,
     keys: o.accessToken?.keys,
     issuer: o.accessToken?.issuer ?? "auth-skill",

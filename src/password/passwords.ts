@@ -3,16 +3,22 @@ import { randomToken } from "../ids.js";
 import { hasLoneSurrogate } from "../input.js";
 import { resolveHasher, verifyAnyFormat, type HasherChoice, type PasswordHasher } from "./hasher.js";
 import type { Argon2Params } from "./argon2.js";
+import { parsePeppered, Pepper, type PepperKey } from "./pepper.js";
 
-/** One instance's password hashing: the configured hasher, verification of every format, the dummy hash. */
+/**
+ * One instance's password hashing: the configured hasher (behind the pepper, when one is set),
+ * verification of every format, the dummy hash.
+ */
 export class Passwords {
   readonly hasher: PasswordHasher;
   readonly #custom: PasswordHasher | null;
+  readonly #pepper: Pepper | null;
   #dummyHash: Promise<string> | undefined;
 
-  constructor(choice: HasherChoice, argon2: Argon2Params, bcryptCost: number) {
+  constructor(choice: HasherChoice, argon2: Argon2Params, bcryptCost: number, pepper?: readonly PepperKey[]) {
     this.hasher = resolveHasher(choice, argon2, bcryptCost);
     this.#custom = typeof choice === "object" ? choice : null;
+    this.#pepper = pepper && pepper.length > 0 ? new Pepper(pepper) : null;
   }
 
   /** NFKC, then the configured hasher; `INVALID_INPUT` / `WEAK_PASSWORD` for what it cannot take in full. */
@@ -25,16 +31,33 @@ export class Passwords {
     if (max !== undefined && Buffer.byteLength(nfkc, "utf8") > max) {
       return Promise.reject(new AuthError("WEAK_PASSWORD", `Password must be at most ${max} bytes long with the configured hasher.`, { field: "password" }));
     }
-    return this.hasher.hash(nfkc);
+    return this.#hashNormalized(nfkc);
   }
 
-  verify(password: unknown, hash: unknown): Promise<boolean> {
-    return verifyAnyFormat(this.#custom, password, hash);
+  #hashNormalized(nfkc: string): Promise<string> {
+    const pepper = this.#pepper;
+    if (!pepper) return this.hasher.hash(nfkc);
+    return this.hasher.hash(pepper.apply(nfkc)!).then((inner) => pepper.wrap(inner));
   }
 
+  /** Verifies any supported format; a peppered hash with the pepper key its id names (none: `false`). */
+  async verify(password: unknown, hash: unknown): Promise<boolean> {
+    const peppered = typeof hash === "string" && hash.length <= 1024 ? parsePeppered(hash) : null;
+    if (!peppered) return verifyAnyFormat(this.#custom, password, hash);
+    if (typeof password !== "string" || hasLoneSurrogate(password)) return false;
+    const applied = this.#pepper?.apply(password.normalize("NFKC"), peppered.id);
+    return applied ? verifyAnyFormat(this.#custom, applied, peppered.inner) : false;
+  }
+
+  /**
+   * True when a signin should replace `hash`: its parameters or algorithm are outdated, or it was not made
+   * under the current pepper key (unpeppered while a pepper is set, or an older key).
+   */
   needsRehash(hash: unknown): boolean {
     if (typeof hash !== "string") return true;
-    return this.hasher.needsRehash?.(hash) ?? false;
+    const peppered = parsePeppered(hash);
+    if ((peppered?.id ?? null) !== (this.#pepper?.currentId ?? null)) return true;
+    return this.hasher.needsRehash?.(peppered ? peppered.inner : hash) ?? false;
   }
 
   /**
@@ -50,7 +73,7 @@ export class Passwords {
   /** A hash of a random password with the current parameters, made once, for unknown-user signins. */
   dummy(): Promise<string> {
     if (!this.#dummyHash) {
-      const made = this.hasher.hash(randomToken(24));
+      const made = this.#hashNormalized(randomToken(24)); // peppered like real hashes, so it costs the same to verify
       made.catch(() => (this.#dummyHash = undefined)); // handled here; a later signin tries again
       this.#dummyHash = made;
     }
