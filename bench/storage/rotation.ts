@@ -9,8 +9,8 @@ import { freshKyselyStorage, openRedis, openSql, REDIS_PREFIX, unavailable, type
 const SECRET = "bench-storage-secret-0123456789-abcdefghijklmnop";
 const PASSWORD = "correct horse battery staple";
 const WORKERS = 8;
-const ROUNDS = 3;
-const SLICE_MS = 1_000;
+const ROUNDS = 7;
+const SLICE_MS = 500;
 const AIM = 0.5;
 
 interface Setup {
