@@ -1,7 +1,10 @@
-// `npm run bench`: runs every benchmark in one process, prints the markdown and rewrites the generated
-// section of docs/benchmarks.md (between the two markers below). `npm run bench -- verify` runs one
-// benchmark (signin or verify) and only prints.
+// `npm run bench`: runs every benchmark, each in a process of its own (so one's heap and JIT state do not
+// tax the next), prints the markdown and rewrites the generated section of docs/benchmarks.md (between
+// the two markers below). `npm run bench -- verify` runs one benchmark (signin, enumeration, verify or
+// storage) in this process and only prints.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { loadavg } from "node:os";
 import { machine } from "./lib.js";
 import { signinBench } from "./signin.bench.js";
@@ -17,10 +20,29 @@ const benches = { signin: signinBench, enumeration: enumerationBench, verify: ve
 const only = process.argv[2] as keyof typeof benches | undefined;
 if (only !== undefined && !(only in benches)) throw new Error(`unknown benchmark "${only}"; use one of: ${Object.keys(benches).join(", ")}`);
 
+const CHILD = "AUTH_SKILL_BENCH_CHILD";
+if (only !== undefined && process.env[CHILD] === "1") {
+  process.stdout.write(await benches[only]()); // a section for the parent, nothing else
+  process.exit(0);
+}
+
+/** Runs one benchmark in a fresh Node process (same loader flags) and resolves its markdown section. */
+function inChild(name: string): string {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), name], {
+    env: { ...process.env, [CHILD]: "1" },
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`benchmark "${name}" failed (exit ${child.status ?? child.signal})`);
+  return child.stdout.trim();
+}
+
 const started = performance.now();
 const load = loadavg()[0]!.toFixed(2); // other work on the machine skews absolute numbers more than ratios
 const sections: string[] = [];
-for (const [name, bench] of Object.entries(benches)) if (only === undefined || only === name) sections.push(await bench());
+if (only !== undefined) sections.push(await benches[only]());
+else for (const name of Object.keys(benches)) sections.push(inChild(name));
 const header = `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; 1-min load average at start ${load}; took ${Math.round((performance.now() - started) / 1000)} s.`;
 const body = [header, "", ...sections.flatMap((s) => [s, ""])].join("\n");
 console.log(body);
