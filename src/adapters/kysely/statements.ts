@@ -29,12 +29,12 @@ export interface RotationValues {
 export function hotStatements(db: Kysely<Tables>, tables: { users: "users"; sessions: "sessions" }, returning: boolean) {
   const { users, sessions } = tables;
   const userBy = (column: "id" | "email" | "username") =>
-    template<UsersTable, "value">(db, ["value"], (slot) => db.selectFrom(users).selectAll().where(column, "=", slot.value));
+    template<Tables, UsersTable, "value">(db, ["value"], (slot) => db.selectFrom(users).selectAll().where(column, "=", slot.value));
   return {
     userBy: { Id: userBy("id"), Email: userBy("email"), Username: userBy("username") },
-    sessionById: template<SessionsTable, "id">(db, ["id"], (slot) => db.selectFrom(sessions).selectAll().where("id", "=", slot.id)),
+    sessionById: template<Tables, SessionsTable, "id">(db, ["id"], (slot) => db.selectFrom(sessions).selectAll().where("id", "=", slot.id)),
     /** `generation = generation + 1 … WHERE id, generation, token_hash match AND revoked_at IS NULL`. */
-    rotation: template<SessionsTable, keyof RotationValues>(
+    rotation: template<Tables, SessionsTable, keyof RotationValues>(
       db,
       ["tokenHash", "successor", "rotatedAt", "lastUsedAt", "id", "generation", "currentHash"],
       (slot) => {

@@ -3,7 +3,7 @@ import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from "k
 const SLOT = "\u0000auth-skill-slot:";
 
 /** Runs a {@link template}'s statement with `values` for its slots, on `db` or on a transaction. */
-export type TemplateRunner<Row, Name extends string> = (values: Record<Name, unknown>, on?: Kysely<any>) => Promise<QueryResult<Row>>;
+export type TemplateRunner<DB, Row, Name extends string> = (values: Record<Name, unknown>, on?: Kysely<DB>) => Promise<QueryResult<Row>>;
 
 /**
  * A statement built and compiled once, its values filled in on each call. Kysely otherwise builds an
@@ -19,11 +19,11 @@ export type TemplateRunner<Row, Name extends string> = (values: Record<Name, unk
  * const { rows } = await findSession({ id });
  * ```
  */
-export function template<Row, Name extends string>(
-  db: Kysely<any>,
+export function template<DB, Row, Name extends string>(
+  db: Kysely<DB>,
   names: readonly Name[],
   build: (slot: Readonly<Record<Name, string>>) => Compilable<Row>,
-): TemplateRunner<Row, Name> {
+): TemplateRunner<DB, Row, Name> {
   const slot = Object.fromEntries(names.map((name) => [name, SLOT + name])) as Record<Name, string>;
   const { sql, parameters } = build(slot).compile();
   const fill = parameters.map((p) => (typeof p === "string" && p.startsWith(SLOT) ? { name: p.slice(SLOT.length) as Name } : { value: p }));

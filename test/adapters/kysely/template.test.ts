@@ -18,7 +18,7 @@ async function setup() {
 describe("template (a statement compiled once)", () => {
   it("sends the builder's SQL, its slots filled in order and its constants kept", async () => {
     const { db, seen } = await setup();
-    const bump = template<{ id: string; n: number; v: string }, "v" | "id">(db, ["v", "id"], (slot) =>
+    const bump = template<any, { id: string; n: number; v: string }, "v" | "id">(db, ["v", "id"], (slot) =>
       db.updateTable("t").set((eb) => ({ v: slot.v, n: eb("n", "+", 5) })).where("id", "=", slot.id).returningAll(),
     );
     const built = db.updateTable("t").set((eb) => ({ v: "y", n: eb("n", "+", 5) })).where("id", "=", "a").returningAll().compile();
