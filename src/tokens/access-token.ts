@@ -41,25 +41,36 @@ export async function signAccessToken(
   if (input.claims !== undefined && (typeof input.claims !== "object" || input.claims === null || Array.isArray(input.claims))) {
     throw new TypeError("createAccessToken: claims must be a plain object");
   }
-  const custom: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(input.claims ?? {})) if (!REGISTERED.has(name)) custom[name] = value;
+  // Built by assignment, in the order custom, sid, registered (object spreads cost several µs a token).
+  const claims: Record<string, unknown> = {};
+  if (input.claims !== undefined) {
+    for (const name of Object.keys(input.claims)) if (!REGISTERED.has(name) && name !== "__proto__") claims[name] = input.claims[name];
+  }
+  if (input.sessionId) claims.sid = input.sessionId;
   const nowMs = settings.now().getTime();
   const iat = Math.floor(nowMs / 1000);
   const exp = iat + Math.max(1, Math.round((input.ttlMs ?? settings.ttlMs) / 1000));
   const jti = randomId();
-  const claims = { ...custom, ...(input.sessionId ? { sid: input.sessionId } : {}) };
-  const registered = { iss: settings.issuer, sub: input.userId, aud: settings.audience, iat, exp, jti };
-  const token = ring.hmac
-    ? signHs256(ring.hmac, { ...claims, ...registered })
-    : await new SignJWT(claims)
-        .setProtectedHeader(headerFor(ring.algorithm, ring.signing.kid) satisfies JWTHeaderParameters)
-        .setIssuer(registered.iss)
-        .setSubject(registered.sub)
-        .setAudience(registered.aud)
-        .setIssuedAt(iat)
-        .setExpirationTime(exp)
-        .setJti(jti)
-        .sign(ring.signing.key);
+  let token: string;
+  if (ring.hmac) {
+    claims.iss = settings.issuer;
+    claims.sub = input.userId;
+    claims.aud = settings.audience;
+    claims.iat = iat;
+    claims.exp = exp;
+    claims.jti = jti;
+    token = signHs256(ring.hmac, claims);
+  } else {
+    token = await new SignJWT(claims)
+      .setProtectedHeader(headerFor(ring.algorithm, ring.signing.kid) satisfies JWTHeaderParameters)
+      .setIssuer(settings.issuer)
+      .setSubject(input.userId)
+      .setAudience(settings.audience)
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(ring.signing.key);
+  }
   if (token.length > MAX_TOKEN_LENGTH) {
     // the verifier refuses it unread; fail here, where the cause (too many custom claims) is visible
     throw new TypeError(`createAccessToken: the token would be ${token.length} characters; at most ${MAX_TOKEN_LENGTH} verify (keep custom claims small)`);

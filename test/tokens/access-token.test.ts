@@ -100,6 +100,18 @@ describe("access token shape (RFC 9068 §2)", () => {
     expect(await auth.verifyAccessToken(token)).toMatchObject({ sub: "user-1", iss: "auth-skill", sid: "sess-1" });
   });
 
+  it("a custom __proto__ claim (as JSON.parse makes it) is dropped, and nothing is polluted", async () => {
+    const auth = makeAuth();
+    const claims = JSON.parse('{"__proto__": {"polluted": true}, "role": "reader"}') as Record<string, unknown>;
+    const token = await auth.createAccessToken({ userId: "u", claims });
+    const payload = decodeSegment(token, 1);
+    expect(Object.keys(payload)).not.toContain("__proto__");
+    expect(payload).not.toHaveProperty("polluted");
+    expect(payload.role).toBe("reader");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(await auth.verifyAccessToken(token)).toMatchObject({ sub: "u", role: "reader" });
+  });
+
   it("a custom sid never appears on a token minted without a session", async () => {
     const claims = decodeSegment(await makeAuth().createAccessToken({ userId: "u", claims: { sid: "someone-elses" } }), 1);
     expect(claims).not.toHaveProperty("sid");
