@@ -72,9 +72,15 @@ await refused("its access token", () => auth.verifyAccessToken(rotated.accessTok
 
 step("Revoke");
 const phone = await auth.signin({ email, password });
-await auth.revoke(phone.refreshToken);
-await refused("revoked session", () => auth.refresh(phone.refreshToken));
-await auth.revoke(phone.refreshToken);
+const { sid } = await auth.verifyAccessToken(phone.accessToken);
+await auth.revoke(sid!); // a session id is not a refresh token: nothing happens
+show("revoke(sid)", `ignored (not a refresh token); the session still refreshes: ${(await auth.refresh(phone.refreshToken)).sessionId === sid}`);
+const laptop = await auth.signin({ email, password });
+await auth.revoke(laptop.refreshToken);
+await refused("revoked session", () => auth.refresh(laptop.refreshToken));
+await auth.revoke(laptop.refreshToken);
+await auth.revokeSession(phone.sessionId); // the server's own use: by id
+await refused("session revoked by id", () => auth.verifyAccessToken(phone.accessToken, { checkRevocation: true }));
 show("revoke again", "resolves (RFC 7009: revoking twice, or an unknown token, is not an error)");
 
 console.log("\nDone: every step behaved as expected.");

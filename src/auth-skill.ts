@@ -248,16 +248,35 @@ export class AuthSkill {
   }
 
   /**
-   * Ends one session, given one of its refresh tokens or its id. Idempotent; an unknown token or id
-   * resolves without error (RFC 7009).
+   * Ends the session a refresh token belongs to (sign out this device): the token revocation of RFC 7009,
+   * safe to expose as a public endpoint. Only a refresh token we issued counts; an unknown, malformed or
+   * already revoked token resolves without error (RFC 7009 §2.2). A session id does not revoke anything here
+   * (every access token carries it as `sid`): use {@link AuthSkill.revokeSession} for that.
    *
    * @example
    * ```ts
    * await auth.revoke(refreshToken); // sign out this device
    * ```
    */
-  async revoke(refreshTokenOrSessionId: string): Promise<void> {
-    await this.#sessions.revoke(refreshTokenOrSessionId);
+  async revoke(refreshToken: string): Promise<void> {
+    await this.#sessions.revoke(refreshToken);
+  }
+
+  /**
+   * Ends a session by its id, for the server's own use (an admin panel, "sign out that device" from a list
+   * of the user's sessions after checking they own it). Never expose it to callers who only hold an access
+   * token: its `sid` claim names the session. Idempotent; an unknown id resolves without error.
+   *
+   * @example
+   * ```ts
+   * const claims = await auth.verifyAccessToken(bearer);
+   * await auth.revokeSession(claims.sid!); // sign out the session this request was made with
+   * ```
+   */
+  async revokeSession(sessionId: string): Promise<void> {
+    if (typeof sessionId !== "string" || sessionId === "") throw new TypeError("revokeSession: sessionId must be a non-empty string");
+    if (sessionId.length > 200) return; // no session has such an id
+    await this.#sessions.revokeSession(sessionId);
   }
 
   /**

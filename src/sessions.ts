@@ -96,11 +96,19 @@ export class Sessions {
     throw invalidRefresh();
   }
 
-  /** Revokes the session a refresh token or session id names; unknown ones are ignored (RFC 7009). */
-  async revoke(refreshTokenOrSessionId: string): Promise<void> {
-    if (typeof refreshTokenOrSessionId !== "string" || refreshTokenOrSessionId.length > 200) return;
-    const id = this.codec.parse(refreshTokenOrSessionId)?.sessionId ?? refreshTokenOrSessionId;
-    await guarded(() => this.storage.revokeSession(id, this.times.now()));
+  /**
+   * Revokes the session a refresh token names. Only a token we minted counts (its tag is checked): a session
+   * id alone, which every access token carries as `sid`, revokes nothing. Unknown or malformed tokens are
+   * ignored (RFC 7009 §2.2).
+   */
+  async revoke(refreshToken: unknown): Promise<void> {
+    const parsed = this.codec.parse(refreshToken);
+    if (parsed) await this.revokeSession(parsed.sessionId);
+  }
+
+  /** Revokes a session by id (the server's own use); an unknown id is ignored. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await guarded(() => this.storage.revokeSession(sessionId, this.times.now()));
   }
 
   /** Revokes every session of a user. */

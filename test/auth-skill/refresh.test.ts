@@ -50,7 +50,7 @@ describe("refresh tokens", () => {
   it("an old token presented after the session was revoked still reads as reuse; the current one as revoked", async () => {
     const { auth, first } = await signedUp();
     const second = await auth.refresh(first.refreshToken);
-    await auth.revoke(first.sessionId);
+    await auth.revokeSession(first.sessionId);
     await rejectsWith(auth.refresh(first.refreshToken), "REFRESH_TOKEN_REUSED");
     await rejectsWith(auth.refresh(second.refreshToken), "TOKEN_REVOKED");
   });
@@ -161,10 +161,38 @@ describe("revocation", () => {
     await expect(auth.refresh(other.refreshToken)).resolves.toMatchObject({ sessionId: other.sessionId });
   });
 
-  it("revoke accepts a session id", async () => {
+  it("revoke takes refresh tokens only: a session id (the access token's sid) or a forged token revokes nothing", async () => {
     const { auth, first } = await signedUp();
+    const claims = await auth.verifyAccessToken(first.accessToken);
+    await auth.revoke(claims.sid!);
     await auth.revoke(first.sessionId);
+    // a token-shaped string for the same session and generation, without our tag
+    const [sid, generation, random] = first.refreshToken.split(".");
+    await auth.revoke(`${sid}.${generation}.${random}.${"A".repeat(22)}`);
+    await auth.revoke(`${sid}.${Number(generation) + 1}.${"B".repeat(43)}.${"C".repeat(22)}`);
+    await expect(auth.verifyAccessToken(first.accessToken, { checkRevocation: true })).resolves.toMatchObject({ sid: first.sessionId });
+    await expect(auth.refresh(first.refreshToken)).resolves.toMatchObject({ sessionId: first.sessionId });
+  });
+
+  it("revoke with a rotated-out token of the session still ends it", async () => {
+    const { auth, first } = await signedUp();
+    const second = await auth.refresh(first.refreshToken);
+    await auth.revoke(first.refreshToken);
+    await rejectsWith(auth.refresh(second.refreshToken), "TOKEN_REVOKED");
+  });
+
+  it("revokeSession ends a session by id, is idempotent, ignores unknown ids and refuses non-strings", async () => {
+    const { auth, first } = await signedUp();
+    const other = await auth.signin({ email: "ada@example.com", password });
+    await auth.revokeSession(first.sessionId);
+    await auth.revokeSession(first.sessionId);
+    await auth.revokeSession("unknown-session-id");
+    await auth.revokeSession("x".repeat(500));
+    await expect(auth.revokeSession("")).rejects.toThrow(TypeError);
+    await expect(auth.revokeSession(42 as never)).rejects.toThrow(TypeError);
     await rejectsWith(auth.refresh(first.refreshToken), "TOKEN_REVOKED");
+    await rejectsWith(auth.verifyAccessToken(first.accessToken, { checkRevocation: true }), "TOKEN_REVOKED");
+    await expect(auth.refresh(other.refreshToken)).resolves.toMatchObject({ sessionId: other.sessionId });
   });
 
   it("revokeAll ends every session of one user and no one else's", async () => {

@@ -99,7 +99,7 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     // revoking by session id works for a Better Auth-only session as well
     const web = await betterAuthSignin(s, "ada@example.com", PASSWORD);
     const webSession = await s.bridge.getSession(new Headers({ cookie: web.cookie }));
-    await a.revoke(webSession!.session.id);
+    await a.revokeSession(webSession!.session.id);
     expect(await betterAuthUserOf(s, web.cookie)).toBeNull();
   });
 

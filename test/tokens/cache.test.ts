@@ -154,7 +154,7 @@ describe("the cache never skips a revocation check", () => {
     const auth = makeAuth({ accessToken: { checkRevocation: true } });
     const result = await auth.signup({ email: "grace@example.com", password: PASSWORD });
     await expect(auth.verifyAccessToken(result.accessToken)).resolves.toBeTruthy();
-    await auth.revoke(result.sessionId);
+    await auth.revokeSession(result.sessionId);
     await rejectsWith(auth.verifyAccessToken(result.accessToken), "TOKEN_REVOKED");
     await expect(auth.verifyAccessToken(result.accessToken, { checkRevocation: false })).resolves.toBeTruthy();
   });
