@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill, AuthError, type AuthSkillOptions, type StorageAdapter } from "auth-skill";
 import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { serverUrl } from "../../support/servers.js";
-import { connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
+import { connect, connectReady, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
 
 const url = serverUrl("redis");
 const SECRET = "redis-failure-secret-0123456789-abcdefghijklm";
@@ -38,26 +38,26 @@ describe.skipIf(!url)("a failing Redis connection", () => {
   const authOn = (client: ReturnType<typeof connect>, extra: AuthSkillOptions = {}) =>
     new AuthSkill({ secret: SECRET, storage: redisStorage({ client, prefix }), rateLimit: { store: redisRateLimitStore({ client, prefix }) }, ...extra });
 
-  it("a server that is not there: every flow rejects with STORAGE_ERROR, promptly", async () => {
+  // "Promptly": with no offline queue and no retries, each call fails on the first attempt; a hang would
+  // run into the test timeout rather than into a wall-clock bound that a loaded machine could trip.
+  it("a server that is not there: every flow rejects with STORAGE_ERROR, without retrying", async () => {
     prefix = randomPrefix();
     const live = authOn(connect(url));
     const issued = await live.signup({ email: "ada@example.com", password });
     const dead = authOn(connect(`redis://127.0.0.1:${await closedPort()}`, failFast));
-    const started = Date.now();
     await storageError(dead.signup({ email: "bob@example.com", password }));
     await storageError(dead.signin({ email: "ada@example.com", password }));
     await storageError(dead.refresh(issued.refreshToken));
     await storageError(dead.revoke(issued.refreshToken));
     await storageError(dead.revokeAll(issued.user.id));
     await storageError(dead.verifyAccessToken(issued.accessToken, { checkRevocation: true }));
-    expect(Date.now() - started).toBeLessThan(5_000);
     // the live instance never noticed
     await expect(live.refresh(issued.refreshToken)).resolves.toMatchObject({ sessionId: issued.sessionId });
   });
 
   it("a connection closed mid-flow: calls reject with STORAGE_ERROR and what was stored is intact", async () => {
     prefix = randomPrefix();
-    const client = connect(url, failFast);
+    const client = await connectReady(url, failFast);
     const auth = authOn(client);
     const first = await auth.signup({ email: "ada@example.com", password });
     const second = await auth.refresh(first.refreshToken);
@@ -76,7 +76,7 @@ describe.skipIf(!url)("a failing Redis connection", () => {
 
   it("a connection dropped in the middle of a burst of signups leaves no half-written record or index", async () => {
     prefix = randomPrefix();
-    const client = connect(url, failFast);
+    const client = await connectReady(url, failFast);
     const inner = redisStorage({ client, prefix });
     let sessions = 0;
     const storage: StorageAdapter = {

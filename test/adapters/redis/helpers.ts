@@ -20,6 +20,21 @@ export function connect(url: string | undefined, options: RedisOptions = {}): Re
   return client;
 }
 const opened: Redis[] = [];
+
+/**
+ * {@link connect}, resolved once the connection is ready. Needed with `enableOfflineQueue: false`: ioredis
+ * then rejects every command sent before the connection is up ("Stream isn't writeable").
+ */
+export async function connectReady(url: string | undefined, options: RedisOptions = {}): Promise<Redis> {
+  const client = connect(url, options);
+  if (url !== undefined && client.status !== "ready") {
+    await new Promise<void>((resolve, reject) => {
+      client.once("ready", () => resolve());
+      client.once("end", () => reject(new Error("the Redis connection ended before it was ready")));
+    });
+  }
+  return client;
+}
 afterAll(async () => {
   await Promise.all(opened.map((c) => (c.status === "ready" ? c.quit() : c.disconnect())));
 });
