@@ -52,7 +52,9 @@ export class AuthSkill {
   // ---- passwords ---------------------------------------------------------------------------------
 
   /**
-   * Hashes a password with the configured hasher (argon2id by default), after NFKC normalisation.
+   * Hashes a password with the configured hasher (argon2id by default), after NFKC normalisation. Rejects
+   * with `INVALID_INPUT` (before normalising) a password over 4,096 UTF-16 units, and with `WEAK_PASSWORD`
+   * one the configured hasher cannot read in full (bcrypt: over 72 bytes).
    *
    * @example
    * ```ts
@@ -66,7 +68,9 @@ export class AuthSkill {
 
   /**
    * Checks a password against a hash of any supported format (argon2id/i/d, bcrypt, Better Auth scrypt,
-   * and your custom hasher's). Resolves `false`, never throws, for a wrong password or a bad hash.
+   * and your custom hasher's). Resolves `false`, never throws, for a wrong password or a bad hash — and,
+   * without normalising or hashing anything, for a password over 4,096 UTF-16 units or a stored hash whose
+   * costs exceed the limits (bcrypt above `password.maxBcryptCost`, 14 by default; absurd argon2 costs).
    *
    * @example
    * ```ts
@@ -74,7 +78,7 @@ export class AuthSkill {
    * ```
    */
   verifyPassword(password: string, hash: string): Promise<boolean> {
-    return this.#passwords.verify(password, hash);
+    return this.#passwords.verify(password, hash, { maxBcryptCost: this.#o.maxBcryptCost });
   }
 
   /**

@@ -1,27 +1,35 @@
 import { z } from "zod";
 import { AuthError } from "./errors.js";
+import { MAX_PASSWORD_INPUT } from "./password/limits.js";
 import type { SigninInput, SignupInput } from "./types.js";
 
-const email = z
-  .string()
-  .trim()
-  .max(254)
-  .transform((v) => v.normalize("NFKC").toLowerCase())
-  .pipe(z.email());
+// Each field is capped raw (UTF-16 units) before it is trimmed or NFKC-normalised — NFKC is quadratic on long
+// runs of combining marks — and its length is checked again after normalisation, which can grow it (one
+// "㎉" is "kcal"): what is stored always fits the columns (VARCHAR(255) for the email).
+const EMAIL_MAX = 254; // RFC 5321's path limit, after NFKC
+const EMAIL_RAW_MAX = 1024; // room for decomposed (NFD) input, which NFKC shortens
+const USERNAME_RAW_MAX = 128; // the username's own rule allows 32 after NFKC
+const NAME_MAX = 200; // after trimming
+const NAME_RAW_MAX = 1024;
+
+const nfkcLower = (v: string) => v.normalize("NFKC").toLowerCase();
+const email = z.string().max(EMAIL_RAW_MAX).trim().transform(nfkcLower).pipe(z.string().max(EMAIL_MAX).pipe(z.email()));
 const username = z
   .string()
+  .max(USERNAME_RAW_MAX)
   .trim()
-  .transform((v) => v.normalize("NFKC").toLowerCase())
+  .transform(nfkcLower)
   .pipe(z.string().regex(/^[a-z0-9][a-z0-9_.-]{1,30}[a-z0-9]$/, "3-32 letters, digits, '_', '.' or '-'"));
-// The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string:
-// no unpaired surrogates, which UTF-8 encoding would turn into U+FFFD and so make distinct passwords collide.
-const password = z.string().min(1).max(4096).refine((v) => !hasLoneSurrogate(v));
+// The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string of at
+// most MAX_PASSWORD_INPUT units (it is normalised later, by the policy and the hasher) with no unpaired
+// surrogates, which UTF-8 encoding would turn into U+FFFD and so make distinct passwords collide.
+const password = z.string().min(1).max(MAX_PASSWORD_INPUT).refine((v) => !hasLoneSurrogate(v));
 
 /** True when `value` holds a UTF-16 surrogate that is not half of a pair (not well-formed Unicode). */
 export function hasLoneSurrogate(value: string): boolean {
   return /\p{Surrogate}/u.test(value);
 }
-const name = z.string().trim().min(1).max(200);
+const name = z.string().max(NAME_RAW_MAX).trim().min(1).max(NAME_MAX);
 
 const signupSchema = z.strictObject({ email, password, username: username.optional(), name: name.optional() });
 const signinSchema = z
@@ -31,7 +39,7 @@ const signinSchema = z
 const FIELD_MESSAGES: Record<string, string> = {
   email: "A valid email address is required.",
   username: "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.",
-  password: "A password is required, as valid Unicode text.",
+  password: `A password is required, as valid Unicode text of at most ${MAX_PASSWORD_INPUT} characters.`,
   name: "Name must be 1 to 200 characters.",
 };
 

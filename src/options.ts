@@ -6,7 +6,9 @@ import { systemClock } from "./clock.js";
 import { toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
 import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS, type Argon2Params } from "./password/argon2.js";
+import { BCRYPT_MAX_COST } from "./password/bcrypt.js";
 import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
+import { MAX_PASSWORD_INPUT } from "./password/limits.js";
 import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitOptions } from "./rate-limit/limiter.js";
 import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
@@ -23,12 +25,17 @@ export interface AuthSkillOptions {
     hasher?: HasherChoice;
     /** Default 8; at least 8. */
     minLength?: number;
-    /** Default 128; at least 64. */
+    /** Most code points after NFKC: default 128, from 64 to 4,096. Any password input over 4,096 UTF-16 units is refused before NFKC. */
     maxLength?: number;
     /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
     argon2?: Partial<Argon2Params>;
-    /** bcrypt cost when `hasher: "bcrypt"` (default 12, at least 10). */
+    /** bcrypt cost when `hasher: "bcrypt"` (default 12 or `maxBcryptCost` if lower; from 10 to `maxBcryptCost`). */
     bcryptCost?: number;
+    /**
+     * Highest cost a stored bcrypt hash may have to be verified (default 14, from 10 to 31); a hash above it
+     * fails verification without being computed, on every path (signin, `verifyPassword`).
+     */
+    maxBcryptCost?: number;
     /** Refuse the ~11,600 most common passwords (default true). */
     blockCommon?: boolean;
     /**
@@ -75,6 +82,7 @@ export interface ResolvedOptions {
   hasher: HasherChoice;
   argon2: Argon2Params;
   bcryptCost: number;
+  maxBcryptCost: number;
   minLength: number;
   maxLength: number;
   blockCommon: boolean;
@@ -111,7 +119,7 @@ const schema = z.strictObject({
     .strictObject({
       hasher: z.union([z.literal("argon2id"), z.literal("bcrypt"), hasherObject]).optional(),
       minLength: z.number().int().min(8).max(64).optional(),
-      maxLength: z.number().int().min(64).max(4096).optional(),
+      maxLength: z.number().int().min(64).max(MAX_PASSWORD_INPUT).optional(),
       argon2: z
         .strictObject({
           memoryCost: z.number().int().min(ARGON2_DEFAULTS.memoryCost).max(ARGON2_VERIFY_LIMITS.memoryCost).optional(),
@@ -120,6 +128,7 @@ const schema = z.strictObject({
         })
         .optional(),
       bcryptCost: z.number().int().min(10).max(31).optional(),
+      maxBcryptCost: z.number().int().min(10).max(31).optional(),
       blockCommon: z.boolean().optional(),
       pepper: z
         .array(
@@ -134,6 +143,10 @@ const schema = z.strictObject({
         .min(1)
         .refine((keys) => new Set(keys.map((k) => k.id)).size === keys.length, "ids must be unique")
         .optional(),
+    })
+    .refine((p) => p.bcryptCost === undefined || p.bcryptCost <= (p.maxBcryptCost ?? BCRYPT_MAX_COST), {
+      message: `must not exceed password.maxBcryptCost (default ${BCRYPT_MAX_COST})`,
+      path: ["bcryptCost"],
     })
     .optional(),
   rateLimit: z
@@ -199,6 +212,7 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
   const keyProblem = checkJwks(algorithm, o.accessToken?.keys);
   if (keyProblem) throw configError(keyProblem);
   const hasher = o.password?.hasher ?? "argon2id";
+  const maxBcryptCost = o.password?.maxBcryptCost ?? BCRYPT_MAX_COST;
   const refreshTtlMs = toMilliseconds(o.refreshToken?.ttl ?? "30d");
   return {
     secret: resolveSecret(o.secret),
@@ -206,7 +220,8 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     rateLimit: o.rateLimit ?? {},
     hasher,
     argon2: { ...ARGON2_DEFAULTS, ...o.password?.argon2 },
-    bcryptCost: o.password?.bcryptCost ?? 12,
+    bcryptCost: o.password?.bcryptCost ?? Math.min(12, maxBcryptCost),
+    maxBcryptCost,
     minLength: o.password?.minLength ?? 8,
     maxLength: o.password?.maxLength ?? 128,
     blockCommon: o.password?.blockCommon ?? true,

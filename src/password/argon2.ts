@@ -40,7 +40,7 @@ export function isArgon2Hash(hash: string): boolean {
 }
 
 /** True when `phc` is an argon2 PHC string whose costs are within {@link ARGON2_VERIFY_LIMITS}. */
-function withinVerifyLimits(phc: string): boolean {
+export function withinArgon2VerifyLimits(phc: string): boolean {
   const p = parseArgon2(phc)?.params;
   return (
     p !== undefined &&
@@ -65,7 +65,7 @@ export function argon2idHasher(params: Argon2Params = ARGON2_DEFAULTS): Password
   return {
     id: "argon2id",
     hash: (password) => hash(password, options),
-    verify: async (password, phc) => (withinVerifyLimits(phc) ? verify(phc, password) : false),
+    verify: async (password, phc) => (withinArgon2VerifyLimits(phc) ? verify(phc, password) : false),
     needsRehash(phc) {
       const parsed = parseArgon2(phc);
       if (!parsed || parsed.variant !== "id" || parsed.version < 19) return true;

@@ -1,8 +1,9 @@
 import { AuthError } from "../errors.js";
 import { randomToken } from "../ids.js";
 import { hasLoneSurrogate } from "../input.js";
-import { resolveHasher, verifyAnyFormat, type HasherChoice, type PasswordHasher } from "./hasher.js";
+import { resolveHasher, verifyAnyFormat, type HasherChoice, type PasswordHasher, type VerifyLimits } from "./hasher.js";
 import type { Argon2Params } from "./argon2.js";
+import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "./limits.js";
 import { parsePeppered, Pepper, type PepperKey } from "./pepper.js";
 
 /**
@@ -21,10 +22,16 @@ export class Passwords {
     this.#pepper = pepper && pepper.length > 0 ? new Pepper(pepper) : null;
   }
 
-  /** NFKC, then the configured hasher; `INVALID_INPUT` / `WEAK_PASSWORD` for what it cannot take in full. */
+  /**
+   * NFKC, then the configured hasher; `INVALID_INPUT` / `WEAK_PASSWORD` for what it cannot take in full.
+   * Over {@link MAX_PASSWORD_INPUT} UTF-16 units is `INVALID_INPUT`, before anything is normalised.
+   */
   hash(password: string): Promise<string> {
     if (typeof password !== "string" || password.length === 0 || hasLoneSurrogate(password)) {
       return Promise.reject(new AuthError("INVALID_INPUT", "A password is required, as valid Unicode text.", { field: "password" }));
+    }
+    if (!isWithinPasswordCap(password)) {
+      return Promise.reject(new AuthError("INVALID_INPUT", `Password must be at most ${MAX_PASSWORD_INPUT} characters long.`, { field: "password" }));
     }
     const nfkc = password.normalize("NFKC");
     const max = this.hasher.maxBytes;
@@ -40,13 +47,17 @@ export class Passwords {
     return this.hasher.hash(pepper.apply(nfkc)!).then((inner) => pepper.wrap(inner));
   }
 
-  /** Verifies any supported format; a peppered hash with the pepper key its id names (none: `false`). */
-  async verify(password: unknown, hash: unknown): Promise<boolean> {
+  /**
+   * Verifies any supported format; a peppered hash with the pepper key its id names (none: `false`).
+   * `false`, with nothing normalised or hashed, for a password over 4,096 UTF-16 units or a stored hash
+   * whose costs exceed `limits` (bcrypt cost 14 by default).
+   */
+  async verify(password: unknown, hash: unknown, limits?: VerifyLimits): Promise<boolean> {
     const peppered = typeof hash === "string" && hash.length <= 1024 ? parsePeppered(hash) : null;
-    if (!peppered) return verifyAnyFormat(this.#custom, password, hash);
-    if (typeof password !== "string" || hasLoneSurrogate(password)) return false;
+    if (!peppered) return verifyAnyFormat(this.#custom, password, hash, limits);
+    if (!isWithinPasswordCap(password) || hasLoneSurrogate(password)) return false;
     const applied = this.#pepper?.apply(password.normalize("NFKC"), peppered.id);
-    return applied ? verifyAnyFormat(this.#custom, applied, peppered.inner) : false;
+    return applied ? verifyAnyFormat(this.#custom, applied, peppered.inner, limits) : false;
   }
 
   /**
@@ -65,6 +76,7 @@ export class Passwords {
    * the password in full (over bcrypt's 72 bytes, verified by a foreign bcrypt hash) or hashing failed.
    */
   async upgrade(password: string): Promise<string | null> {
+    if (!isWithinPasswordCap(password)) return null;
     const max = this.hasher.maxBytes;
     if (max !== undefined && Buffer.byteLength(password.normalize("NFKC"), "utf8") > max) return null;
     return this.hash(password).catch(() => null);

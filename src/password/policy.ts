@@ -1,10 +1,11 @@
 import { COMMON_PASSWORDS } from "./common-passwords.js";
+import { MAX_PASSWORD_INPUT } from "./limits.js";
 
 /** Password rules for new passwords (signup, and later password change and reset). */
 export interface PasswordPolicy {
   /** Fewest code points after NFKC (default 8, at least 8). */
   minLength: number;
-  /** Most code points after NFKC (default 128, at least 64). */
+  /** Most code points after NFKC (default 128, 64 to 4,096). Inputs over 4,096 UTF-16 units are refused before NFKC. */
   maxLength: number;
   /** Refuse the most common passwords (default true). */
   blockCommon: boolean;
@@ -21,7 +22,8 @@ export interface PolicyViolation {
 let common: Set<string> | undefined;
 
 /**
- * True when `password` (any case) is one of the ~11,600 most common passwords of 8+ characters.
+ * True when `password` (any case) is one of the ~11,600 most common passwords of 8+ characters. An input
+ * over 4,096 UTF-16 units is `false` without being normalised (no listed password comes near that).
  *
  * @example
  * ```ts
@@ -29,6 +31,7 @@ let common: Set<string> | undefined;
  * ```
  */
 export function isCommonPassword(password: string): boolean {
+  if (password.length > MAX_PASSWORD_INPUT) return false;
   common ??= new Set(COMMON_PASSWORDS.split(","));
   return common.has(password.normalize("NFKC").toLowerCase());
 }
@@ -74,6 +77,7 @@ function builtFromIdentity(password: string, words: string[]): boolean {
 /**
  * Checks a new password against the policy: length in code points after NFKC, the common-password list
  * and the user's own identity. Returns `null` when it is acceptable. No composition rules (NIST 800-63B).
+ * An input over 4,096 UTF-16 units is `too_long` before it is normalised.
  *
  * @example
  * ```ts
@@ -85,14 +89,14 @@ export function checkPassword(
   identity: { email?: string; username?: string | null },
   policy: PasswordPolicy,
 ): PolicyViolation | null {
+  const tooLong: PolicyViolation = { reason: "too_long", message: `Password must be at most ${policy.maxLength} characters long.` };
+  if (password.length > MAX_PASSWORD_INPUT) return tooLong;
   const nfkc = password.normalize("NFKC");
   const length = codePointLength(nfkc);
   if (length < policy.minLength) {
     return { reason: "too_short", message: `Password must be at least ${policy.minLength} characters long.` };
   }
-  if (length > policy.maxLength) {
-    return { reason: "too_long", message: `Password must be at most ${policy.maxLength} characters long.` };
-  }
+  if (length > policy.maxLength) return tooLong;
   if (policy.maxBytes !== undefined && Buffer.byteLength(nfkc, "utf8") > policy.maxBytes) {
     return { reason: "too_many_bytes", message: `Password must be at most ${policy.maxBytes} bytes long with the configured hasher.` };
   }

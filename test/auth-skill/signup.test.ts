@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { memoryStorage } from "../../src/index.js";
+import { memoryStorage, type StorageAdapter, type UserRecord } from "../../src/index.js";
 import { makeAuth, rejectsWith } from "../helpers.js";
+import { normalizedLengths } from "../password/helpers.js";
 
 const password = "quiet mountain lakes at dawn";
 
@@ -95,5 +96,59 @@ describe("signup", () => {
     expect(err.field).toBe("password");
     expect(err.message).not.toContain("password123");
     expect(await storage.findUserByEmail("ada@example.com")).toBeNull();
+  });
+
+  describe("lengths are checked after normalisation, and raw input is capped before it", () => {
+    /** A memory storage that records every user it is asked to create. */
+    function recordingStorage(): { storage: StorageAdapter; created: UserRecord[] } {
+      const inner = memoryStorage();
+      const created: UserRecord[] = [];
+      return { storage: { ...inner, createUser: (user) => (created.push(user), inner.createUser(user)) }, created };
+    }
+
+    it('refuses an email that NFKC grows past 254 characters (212 x "㎉" -> 848 x "kcal"), storing nothing', async () => {
+      const { storage, created } = recordingStorage();
+      const auth = makeAuth({ storage });
+      const email = `${"㎉".repeat(212)}@x.co`;
+      expect(email.length).toBeLessThanOrEqual(254);
+      expect(email.normalize("NFKC").length).toBeGreaterThan(254);
+      expect((await rejectsWith(auth.signup({ email, password }), "INVALID_INPUT")).field).toBe("email");
+      expect((await rejectsWith(auth.signin({ email, password }), "INVALID_INPUT")).field).toBe("email");
+      expect(created).toEqual([]);
+      // 60 x "㎉" is 252 characters after NFKC: it fits, and is stored normalised
+      const { user } = await auth.signup({ email: `${"㎉".repeat(60)}@x.co`, password });
+      expect(user.email).toBe(`${"kcal".repeat(60)}@x.co`);
+      expect(created.every((u) => u.email.length <= 254)).toBe(true);
+    });
+
+    it("refuses a username that NFKC grows past 32 characters", async () => {
+      const auth = makeAuth();
+      const { user } = await auth.signup({ email: "ada@example.com", password, username: "㎉".repeat(8) }); // 32 after NFKC
+      expect(user.username).toBe("kcal".repeat(8));
+      const err = await rejectsWith(auth.signup({ email: "bob@example.com", password, username: "㎉".repeat(9) }), "INVALID_INPUT");
+      expect(err.field).toBe("username");
+    });
+
+    it("caps the raw email, username and name before trimming or NFKC (nothing long is normalised)", async () => {
+      const { storage, created } = recordingStorage();
+      const auth = makeAuth({ storage });
+      const marks = (n: number) => `a${"\u0301\u0316".repeat(n)}`; // NFKC is quadratic on these
+      const cases = [
+        [{ email: `${marks(20_000)}@example.com`, password }, "email"],
+        [{ email: "ada@example.com", password, username: marks(20_000) }, "username"],
+        [{ email: "ada@example.com", password, name: `${" ".repeat(5_000)}Ada` }, "name"],
+        [{ email: "ada@example.com", password, name: "x".repeat(201) }, "name"],
+      ] as const;
+      const fields: unknown[] = [];
+      const lengths = await normalizedLengths(async () => {
+        for (const [input, field] of cases) fields.push([(await rejectsWith(auth.signup(input), "INVALID_INPUT")).field, field]);
+        fields.push([(await rejectsWith(auth.signin({ username: marks(20_000), password }), "INVALID_INPUT")).field, "username"]);
+      });
+      for (const [got, want] of fields as [string, string][]) expect(got).toBe(want);
+      expect(Math.max(0, ...lengths)).toBeLessThanOrEqual(1024);
+      expect(created).toEqual([]);
+      const { user } = await auth.signup({ email: "ada@example.com", password, name: `  ${"x".repeat(200)}  ` });
+      expect(user.name).toBe("x".repeat(200)); // the length is the trimmed one
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { vi } from "vitest";
 import { AuthError, AuthSkill, type AuthSkillOptions } from "../../src/index.js";
 
 /** 32+ characters with 8+ distinct ones, as the options demand. */
@@ -59,4 +60,18 @@ export function thrown(fn: () => unknown): AuthError {
 /** Decodes an unpadded standard-base64 PHC segment. */
 export function b64(segment: string): Buffer {
   return Buffer.from(segment, "base64");
+}
+
+/**
+ * Runs `fn` with `String.prototype.normalize` spied on (calling through) and returns the lengths of the
+ * strings it was called on: proof that an input was, or was not, normalised, without timing anything.
+ */
+export async function normalizedLengths(fn: () => Promise<unknown>): Promise<number[]> {
+  const spy = vi.spyOn(String.prototype, "normalize");
+  try {
+    await fn();
+    return spy.mock.contexts.map((s) => String(s).length);
+  } finally {
+    spy.mockRestore();
+  }
 }

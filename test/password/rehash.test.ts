@@ -156,19 +156,24 @@ describe("rehash on signin", () => {
   });
 });
 
-describe("rehash into bcrypt is skipped for a >72-byte password that a foreign bcrypt hash verified", () => {
-  // A foreign bcrypt hash verifies any password whose first 72 bytes match (bcrypt ignores the rest).
-  // With `hasher: "bcrypt"` at a higher cost, signin then tries to rehash the full >72-byte input,
-  // hashPassword would throw WEAK_PASSWORD; signin keeps the old hash instead of failing.
-  const e = fixture((x) => x.note?.startsWith("exactly 72-byte") === true);
+describe("rehash into bcrypt is skipped for a >72-byte password that a foreign hash verified", () => {
+  // An argon2 hash (from another system, or from before the switch to bcrypt) of an 80-byte password: with
+  // `hasher: "bcrypt"`, signin cannot rehash it without truncating, so it keeps the old hash instead of failing.
+  const longPassword = `${"é".repeat(36)}long`; // 76 bytes after NFKC
   const storage = memoryStorage();
-  const auth = makeAuth({ storage, password: { hasher: "bcrypt", bcryptCost: 11 } });
+  const auth = makeAuth({ storage, password: { hasher: "bcrypt", bcryptCost: 10 } });
+  let userId = "";
+  let foreign = "";
   beforeAll(async () => {
+    foreign = await makeAuth().hashPassword(longPassword);
     const { user } = await auth.signup({ email: "long@example.com", password: "placeholder passphrase for signup" });
-    await storage.updateUser(user.id, { passwordHash: e.hash });
+    userId = user.id;
+    await storage.updateUser(user.id, { passwordHash: foreign });
   });
 
-  it("a correct signin succeeds even when the rehash is impossible", async () => {
-    await auth.signin({ email: "long@example.com", password: `${e.password}!` });
+  it("a correct signin succeeds even when the rehash is impossible, and the old hash stays", async () => {
+    expect(Buffer.byteLength(longPassword)).toBeGreaterThan(72);
+    await expect(auth.signin({ email: "long@example.com", password: longPassword })).resolves.toMatchObject({ user: { id: userId } });
+    expect((await storage.findUserById(userId))!.passwordHash).toBe(foreign);
   });
 });
