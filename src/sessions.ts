@@ -1,3 +1,4 @@
+import { accountDisabled, isDisabled } from "./account/gates.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
@@ -67,6 +68,7 @@ export class Sessions {
     let session = await this.live(parsed.sessionId, now, parsed.generation);
     if (session.generation === parsed.generation) {
       if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
+      const user = await this.userOf(session, now); // before rotating: a refused refresh leaves the token as it was
       const generation = session.generation + 1;
       const next = this.codec.mint(session.id, generation);
       const rotated = await guarded(() =>
@@ -82,7 +84,7 @@ export class Sessions {
           },
         }),
       );
-      if (rotated) return this.resultFor(rotated, next);
+      if (rotated) return this.result(user, rotated, next);
       session = await this.live(parsed.sessionId, now, parsed.generation); // lost the race: judged as a duplicate below
     }
     if (session.generation === parsed.generation + 1 && this.withinReuseInterval(session, now)) {
@@ -136,9 +138,22 @@ export class Sessions {
   }
 
   private async resultFor(session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    return this.result(await this.userOf(session, this.times.now()), session, refreshToken);
+  }
+
+  /**
+   * The user of a session being refreshed. A disabled account's session is revoked and refused with
+   * `ACCOUNT_DISABLED`. A second factor or an unverified email does not end a session already granted: they
+   * gate sign-in only, as in Better Auth (enabling 2FA there keeps the user's other sessions).
+   */
+  private async userOf(session: SessionRecord, now: Date): Promise<UserRecord> {
     const user = await guarded(() => this.storage.findUserById(session.userId));
     if (!user) throw ended();
-    return this.result(user, session, refreshToken);
+    if (isDisabled(user, now)) {
+      await guarded(() => this.storage.revokeSession(session.id, now));
+      throw accountDisabled();
+    }
+    return user;
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
