@@ -1,4 +1,4 @@
-import { accountDisabled, isDisabled } from "./account/gates.js";
+import { accountDisabled, isDisabled, sessionGate } from "./account/gates.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
@@ -32,9 +32,15 @@ export class Sessions {
     private readonly sign: AccessTokenSigner,
   ) {}
 
-  /** Starts a session for a user who just proved who they are, and issues its first tokens. */
+  /**
+   * Starts a session for a user who just proved who they are, and issues its first tokens. Every path to a new
+   * session passes here, so the storage's gates apply to all (signin, signup): `ACCOUNT_DISABLED`, and
+   * `EMAIL_NOT_VERIFIED` where `policy.requireEmailVerification` (a signup then leaves an unverified user
+   * without a session, as Better Auth does). A second factor is the signin flow's gate, not this one.
+   */
   async start(user: UserRecord, context: RequestContext): Promise<AuthResult> {
     const now = this.times.now();
+    sessionGate(user, now, this.storage.policy?.requireEmailVerification === true);
     const id = randomId();
     const token = this.codec.mint(id, 0);
     const session: SessionRecord = {

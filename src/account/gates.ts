@@ -51,6 +51,22 @@ export function assertNotDisabled(user: GatedUser, now: Date): void {
 }
 
 /**
+ * The gate of every new session, whatever proof came before (a signin, a signup, a later second-factor step):
+ * `ACCOUNT_DISABLED`, then `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email is unverified.
+ *
+ * @example
+ * ```ts
+ * sessionGate(user, now, storage.policy?.requireEmailVerification === true); // before creating the session
+ * ```
+ */
+export function sessionGate(user: GatedUser, now: Date, requireEmailVerification: boolean): void {
+  assertNotDisabled(user, now);
+  if (requireEmailVerification && user.emailVerified !== true) {
+    throw new AuthError("EMAIL_NOT_VERIFIED", "Verify your email address before signing in.");
+  }
+}
+
+/**
  * The gate of every sign-in, after the password was found right. In order: `ACCOUNT_DISABLED` (no action of
  * the user lifts it), `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email is unverified, and
  * `MFA_REQUIRED` for an account with a second factor (auth-skill has no second-factor step yet, so such an
@@ -63,10 +79,7 @@ export function assertNotDisabled(user: GatedUser, now: Date): void {
  * ```
  */
 export function signinGate(user: GatedUser, now: Date, requireEmailVerification: boolean): void {
-  assertNotDisabled(user, now);
-  if (requireEmailVerification && user.emailVerified !== true) {
-    throw new AuthError("EMAIL_NOT_VERIFIED", "Verify your email address before signing in.");
-  }
+  sessionGate(user, now, requireEmailVerification);
   if (user.twoFactorEnabled === true) {
     throw new AuthError("MFA_REQUIRED", "A second factor is required to sign in to this account.");
   }

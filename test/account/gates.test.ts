@@ -11,7 +11,7 @@ const FOREVER = new Date(8.64e15);
 type Flags = Partial<Pick<UserRecord, "disabledUntil" | "twoFactorEnabled" | "emailVerified">>;
 
 /** memoryStorage whose users another system can ban, put behind a second factor, or mark (un)verified. */
-function sharedUserBase(policy?: StorageAdapter["policy"]) {
+function sharedUserBase(policy?: { requireEmailVerification: boolean }) {
   const base = memoryStorage();
   const flags = new Map<string, Flags>();
   const withFlags = (u: UserRecord | null) => (u ? { ...u, ...flags.get(u.id) } : null);
@@ -25,11 +25,14 @@ function sharedUserBase(policy?: StorageAdapter["policy"]) {
   return { storage, set: (id: string, f: Flags) => flags.set(id, { ...flags.get(id), ...f }) };
 }
 
-async function setup(policy?: StorageAdapter["policy"]) {
+/** Ada signed up (and holding a session) before the user base's rules are set. */
+async function setup(rules?: { requireEmailVerification: boolean }) {
   const clock = manualClock();
-  const shared = sharedUserBase(policy);
+  const policy = { requireEmailVerification: false };
+  const shared = sharedUserBase(rules ? policy : undefined);
   const auth = makeAuth({ storage: shared.storage, now: clock.now, rateLimit: false });
   const { user, refreshToken } = await auth.signup({ email: "ada@example.com", password: PASSWORD });
+  if (rules) policy.requireEmailVerification = rules.requireEmailVerification;
   return { ...shared, auth, clock, userId: user.id, refreshToken };
 }
 
@@ -76,6 +79,17 @@ describe("account gates on signin", () => {
     await expect(strict.auth.signin({ email: "ada@example.com", password: PASSWORD })).resolves.toBeDefined();
     const lax = await setup();
     await expect(lax.auth.signin({ email: "ada@example.com", password: PASSWORD })).resolves.toMatchObject({ user: { emailVerified: false } });
+  });
+
+  it("signup under requireEmailVerification creates the user but no session (EMAIL_NOT_VERIFIED)", async () => {
+    const shared = sharedUserBase({ requireEmailVerification: true });
+    const auth = makeAuth({ storage: shared.storage, rateLimit: false });
+    await rejectsWith(auth.signup({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");
+    const grace = await shared.storage.findUserByEmail("grace@example.com");
+    expect(grace).toMatchObject({ emailVerified: false });
+    await rejectsWith(auth.signin({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");
+    await shared.storage.updateUser(grace!.id, { emailVerified: true });
+    await expect(auth.signin({ email: "grace@example.com", password: PASSWORD })).resolves.toMatchObject({ user: { id: grace!.id } });
   });
 
   it("a ban wins over the other gates; unknown fields leave a plain user base unaffected", () => {
