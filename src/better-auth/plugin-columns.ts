@@ -1,5 +1,5 @@
 import { DISABLED_FOREVER_MS } from "../account/gates.js";
-import { boolFromDb, fromDb } from "./db.js";
+import { fromDb } from "./db.js";
 
 /**
  * The columns Better Auth's plugins add to `user` that gate sign-in: the admin plugin's `banned` and
@@ -7,6 +7,15 @@ import { boolFromDb, fromDb } from "./db.js";
  * exactly when the plugins' migrations ran: nothing to configure or detect, and a column added later is seen
  * at once. Their default names are assumed (as for every Better Auth column the bridge reads).
  */
+
+/**
+ * A gating flag as stored (boolean on PostgreSQL, 0/1 on SQLite), read failing closed: only a clear false
+ * (NULL, false, 0, "0", "f", "false") is off; anything else a tool may have written counts as on.
+ */
+function flagOn(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === 0 || value === 0n) return false;
+  return !(typeof value === "string" && /^(?:0|f|false)$/i.test(value.trim()));
+}
 
 /**
  * The ban of a `user` row as `UserRecord.disabledUntil`: `undefined` without the admin plugin's columns, `null`
@@ -20,12 +29,13 @@ import { boolFromDb, fromDb } from "./db.js";
  */
 export function banUntil(row: Record<string, unknown>): Date | null | undefined {
   if (!("banned" in row)) return undefined;
-  if (!boolFromDb(row.banned)) return null;
+  if (!flagOn(row.banned)) return null;
   return row.banExpires === null || row.banExpires === undefined ? new Date(DISABLED_FOREVER_MS) : fromDb(row.banExpires);
 }
 
 /**
- * The twoFactor plugin's `twoFactorEnabled` of a `user` row (`undefined` without the column; NULL is false).
+ * The twoFactor plugin's `twoFactorEnabled` of a `user` row (`undefined` without the column; NULL is false;
+ * read failing closed like the ban).
  *
  * @example
  * ```ts
@@ -33,7 +43,19 @@ export function banUntil(row: Record<string, unknown>): Date | null | undefined 
  * ```
  */
 export function secondFactorOn(row: Record<string, unknown>): boolean | undefined {
-  return "twoFactorEnabled" in row ? boolFromDb(row.twoFactorEnabled) : undefined;
+  return "twoFactorEnabled" in row ? flagOn(row.twoFactorEnabled) : undefined;
+}
+
+/**
+ * The admin plugin's `banned` as the bridge's `getSession` shows it (read failing closed).
+ *
+ * @example
+ * ```ts
+ * bannedFlag({ banned: 1 }); // true
+ * ```
+ */
+export function bannedFlag(row: Record<string, unknown>): boolean {
+  return flagOn(row.banned);
 }
 
 /** The plugin fields of a row, as `UserRecord` fields: only those whose columns exist. */

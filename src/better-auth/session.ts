@@ -4,7 +4,7 @@ import { randomId } from "../ids.js";
 import type { RequestContext } from "../types.js";
 import { serializeSessionCookie, sessionTokenFrom, type CookieSettings } from "./cookie.js";
 import { boolFromDb, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
-import { gateFields, secondFactorOn } from "./plugin-columns.js";
+import { bannedFlag, gateFields, secondFactorOn } from "./plugin-columns.js";
 
 /**
  * A row of Better Auth's `user` table (core columns).
@@ -166,7 +166,7 @@ function toBetterAuthUser(row: Record<string, unknown>): BetterAuthUser {
     updatedAt: fromDb(row.updatedAt),
   };
   if ("banned" in row) {
-    user.banned = boolFromDb(row.banned);
+    user.banned = bannedFlag(row);
     user.banExpires = fromDbNullable(row.banExpires);
   }
   const twoFactorEnabled = secondFactorOn(row);
