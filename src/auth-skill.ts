@@ -1,5 +1,6 @@
 import type { JWK } from "jose";
 import { toMilliseconds, type Duration } from "./duration.js";
+import { signinGate } from "./account/gates.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
@@ -158,6 +159,7 @@ export class AuthSkill {
       await this.#limiter?.failed(account, context.ip, now);
       throw invalidCredentials();
     }
+    signinGate(user, this.#o.now(), this.#storage.policy?.requireEmailVerification === true); // ban, email, second factor
     await this.#limiter?.succeeded(identifier, account);
     const upgraded = this.needsRehash(hash) ? await this.#passwords.upgrade(v.password) : null;
     // Best effort: a failed write keeps the old hash, and the next signin tries again.

@@ -12,7 +12,10 @@ export type AuthErrorCode =
   | "TOKEN_INVALID"
   | "TOKEN_EXPIRED"
   | "TOKEN_REVOKED"
-  | "REFRESH_TOKEN_REUSED";
+  | "REFRESH_TOKEN_REUSED"
+  | "ACCOUNT_DISABLED"
+  | "MFA_REQUIRED"
+  | "EMAIL_NOT_VERIFIED";
 
 /** The HTTP status a server should answer with, per code. */
 export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.freeze({
@@ -27,6 +30,9 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, number>> = Object
   TOKEN_EXPIRED: 401,
   TOKEN_REVOKED: 401,
   REFRESH_TOKEN_REUSED: 401,
+  ACCOUNT_DISABLED: 403,
+  MFA_REQUIRED: 403,
+  EMAIL_NOT_VERIFIED: 403,
 });
 
 /** Extra, non-secret detail carried by some errors. */

@@ -11,6 +11,7 @@ export type {
   RotateSessionInput,
   SessionRecord,
   StorageAdapter,
+  StoragePolicy,
   UserPatch,
   UserRecord,
   VerificationRecord,

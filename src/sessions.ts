@@ -1,3 +1,4 @@
+import { accountDisabled, isDisabled, sessionGate } from "./account/gates.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
@@ -31,9 +32,15 @@ export class Sessions {
     private readonly sign: AccessTokenSigner,
   ) {}
 
-  /** Starts a session for a user who just proved who they are, and issues its first tokens. */
+  /**
+   * Starts a session for a user who just proved who they are, and issues its first tokens. Every path to a new
+   * session passes here, so the storage's gates apply to all (signin, signup): `ACCOUNT_DISABLED`, and
+   * `EMAIL_NOT_VERIFIED` where `policy.requireEmailVerification` (a signup then leaves an unverified user
+   * without a session, as Better Auth does). A second factor is the signin flow's gate, not this one.
+   */
   async start(user: UserRecord, context: RequestContext): Promise<AuthResult> {
     const now = this.times.now();
+    sessionGate(user, now, this.storage.policy?.requireEmailVerification === true);
     const id = randomId();
     const token = this.codec.mint(id, 0);
     const session: SessionRecord = {
@@ -67,6 +74,7 @@ export class Sessions {
     let session = await this.live(parsed.sessionId, now, parsed.generation);
     if (session.generation === parsed.generation) {
       if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
+      const user = await this.userOf(session, now); // before rotating: a refused refresh leaves the token as it was
       const generation = session.generation + 1;
       const next = this.codec.mint(session.id, generation);
       const rotated = await guarded(() =>
@@ -82,7 +90,7 @@ export class Sessions {
           },
         }),
       );
-      if (rotated) return this.resultFor(rotated, next);
+      if (rotated) return this.result(user, rotated, next);
       session = await this.live(parsed.sessionId, now, parsed.generation); // lost the race: judged as a duplicate below
     }
     if (session.generation === parsed.generation + 1 && this.withinReuseInterval(session, now)) {
@@ -144,9 +152,22 @@ export class Sessions {
   }
 
   private async resultFor(session: SessionRecord, refreshToken: string): Promise<AuthResult> {
+    return this.result(await this.userOf(session, this.times.now()), session, refreshToken);
+  }
+
+  /**
+   * The user of a session being refreshed. A disabled account's session is revoked and refused with
+   * `ACCOUNT_DISABLED`. A second factor or an unverified email does not end a session already granted: they
+   * gate sign-in only, as in Better Auth (enabling 2FA there keeps the user's other sessions).
+   */
+  private async userOf(session: SessionRecord, now: Date): Promise<UserRecord> {
     const user = await guarded(() => this.storage.findUserById(session.userId));
     if (!user) throw ended();
-    return this.result(user, session, refreshToken);
+    if (isDisabled(user, now)) {
+      await guarded(() => this.storage.revokeSession(session.id, now));
+      throw accountDisabled();
+    }
+    return user;
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {

@@ -13,6 +13,9 @@ const expected: Record<AuthErrorCode, number> = {
   TOKEN_EXPIRED: 401,
   TOKEN_REVOKED: 401,
   REFRESH_TOKEN_REUSED: 401,
+  ACCOUNT_DISABLED: 403,
+  MFA_REQUIRED: 403,
+  EMAIL_NOT_VERIFIED: 403,
 };
 
 describe("AuthError", () => {

@@ -14,12 +14,20 @@ import { betterAuthPasswordHasher, type BetterAuthPasswordHasher } from "./hashe
 import { createJwtVerifier } from "./jwt.js";
 import { signingKeys, type SigningKeysOptions } from "./keys.js";
 import { resolveBridgeOptions, type BetterAuthBridgeOptions } from "./options.js";
-import { findByToken, insertSession, readSession, type BetterAuthSessionResult, type CreatedBetterAuthSession, type SessionContext } from "./session.js";
+import {
+  findByToken,
+  insertSession,
+  readSession,
+  type BetterAuthSessionResult,
+  type CreatedBetterAuthSession,
+  type CreateSessionOptions,
+  type SessionContext,
+} from "./session.js";
 import { bridgeStorage } from "./storage.js";
 import { issueTokens, type IssueTokensOptions } from "./tokens.js";
 
 export type { BetterAuthBridgeOptions, VersionedSecret } from "./options.js";
-export type { BetterAuthSession, BetterAuthSessionResult, BetterAuthUser, CreatedBetterAuthSession } from "./session.js";
+export type { BetterAuthSession, BetterAuthSessionResult, BetterAuthUser, CreatedBetterAuthSession, CreateSessionOptions } from "./session.js";
 export type { BetterAuthPasswordHasher } from "./hasher.js";
 export type { SigningKeysOptions } from "./keys.js";
 export type { IssueTokensOptions } from "./tokens.js";
@@ -39,6 +47,9 @@ export interface BetterAuthBridge {
   /**
    * The Better Auth session of a request — a signed `Authorization: Bearer` credential (bearer plugin) or
    * the session cookie — with its user; `null` when absent, wrongly signed, unknown or expired. Read-only.
+   * Like Better Auth's own `getSession`, it does not check a ban (the admin plugin deletes a user's sessions
+   * when banning them); `user.banned`, `user.banExpires` and `user.twoFactorEnabled` are there when the
+   * plugins' columns exist.
    *
    * @example
    * ```ts
@@ -49,7 +60,10 @@ export interface BetterAuthBridge {
   getSession(input: Request | Headers): Promise<BetterAuthSessionResult | null>;
   /**
    * Creates a Better Auth session for a user (say, after your own login step) and resolves its token and a
-   * `Set-Cookie` value Better Auth accepts. Throws `INVALID_INPUT` for an unknown user.
+   * `Set-Cookie` value Better Auth accepts. Throws `INVALID_INPUT` for an unknown user, and keeps Better Auth's
+   * guards: `ACCOUNT_DISABLED` for a banned user, `EMAIL_NOT_VERIFIED` for an unverified one with
+   * `requireEmailVerification`, `MFA_REQUIRED` for a user with two-factor enabled unless you pass
+   * `{ secondFactorVerified: true }` after checking their second factor yourself.
    *
    * @example
    * ```ts
@@ -57,7 +71,7 @@ export interface BetterAuthBridge {
    * return new Response(null, { status: 204, headers: { "set-cookie": setCookie } });
    * ```
    */
-  createSession(userId: string, context?: RequestContext): Promise<CreatedBetterAuthSession>;
+  createSession(userId: string, context?: RequestContext, options?: CreateSessionOptions): Promise<CreatedBetterAuthSession>;
   /**
    * Verifies a Better Auth jwt-plugin token (EdDSA by default; key from the `jwks` table or `jwt.jwksUrl`;
    * issuer and audience default to the baseURL origin). Throws `TOKEN_EXPIRED` or `TOKEN_INVALID`.
@@ -80,7 +94,7 @@ export interface BetterAuthBridge {
   signingKeys(options?: SigningKeysOptions): Promise<JWK[]>;
   /**
    * Starts AuthSkill tokens (rotating refresh token with reuse detection, access token) for a user signed in
-   * to Better Auth, in a new session of their own. See `tokens.ts` for the rules.
+   * to Better Auth, in a new session of their own; `ACCOUNT_DISABLED` for a banned user. See `tokens.ts`.
    *
    * @example
    * ```ts
@@ -100,6 +114,9 @@ export interface BetterAuthBridge {
   migrate(): Promise<void>;
   /**
    * An auth-skill storage adapter over Better Auth's tables: `new AuthSkill({ storage: bridge.storage })`.
+   * Its signin refuses banned users (`ACCOUNT_DISABLED`), two-factor users (`MFA_REQUIRED`) and, with
+   * `requireEmailVerification`, unverified ones (`EMAIL_NOT_VERIFIED`) once the password is right; a banned
+   * user's refresh ends that session (`ACCOUNT_DISABLED`).
    *
    * @example
    * ```ts
@@ -158,7 +175,14 @@ export interface BetterAuthBridge {
 export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBridge {
   const o = resolveBridgeOptions(options);
   const cookies: CookieSettings = { prefix: o.cookiePrefix, secure: o.secureCookies, maxAgeSec: o.sessionExpiresInMs / 1000 };
-  const sessions: SessionContext = { db: o.db, cookies, cookieSecret: o.cookieSecret, sessionExpiresInMs: o.sessionExpiresInMs, now: o.now };
+  const sessions: SessionContext = {
+    db: o.db,
+    requireEmailVerification: o.requireEmailVerification,
+    cookies,
+    cookieSecret: o.cookieSecret,
+    sessionExpiresInMs: o.sessionExpiresInMs,
+    now: o.now,
+  };
   const storage = bridgeStorage({ ...sessions, usernames: o.usernames });
   const verifyJWT = createJwtVerifier(o.db, o);
   const t = o.db.refresh;
@@ -168,7 +192,7 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
 
   return {
     getSession,
-    createSession: (userId, context) => run("createSession", () => insertSession(sessions, userId, context), t),
+    createSession: (userId, context, createOptions) => run("createSession", () => insertSession(sessions, userId, context, createOptions), t),
     verifyJWT,
     signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),
     issueTokens: (auth, input, issueOptions) => issueTokens({ storage, authSkillSecret: o.authSkillSecret, now: o.now, resolve }, auth, input, issueOptions),

@@ -41,6 +41,12 @@ export interface BetterAuthBridgeOptions {
   useSecureCookies?: boolean;
   /** Better Auth's `session.expiresIn` in seconds (default 7 days): new sessions and each refresh's slide. */
   sessionExpiresIn?: number;
+  /**
+   * Better Auth's `emailAndPassword.requireEmailVerification` (default false). When true, a user whose email is
+   * unverified is refused with `EMAIL_NOT_VERIFIED` (once the password is right) by AuthSkill's signin on
+   * `bridge.storage` (through `storage.policy`) and by `createSession`, as Better Auth refuses its sign-in.
+   */
+  requireEmailVerification?: boolean;
   /** Store usernames in the `username` column of Better Auth's username plugin (default false: not supported). */
   usernames?: boolean;
   /** Default: detected from the Kysely instance. */
@@ -78,6 +84,7 @@ export interface ResolvedBridgeOptions {
   secureCookies: boolean;
   sessionExpiresInMs: number;
   usernames: boolean;
+  requireEmailVerification: boolean;
   jwt: { jwksUrl: URL | null; issuer: string | null; audience: string | string[] | null; clockToleranceSec: number };
   argon2: Partial<Argon2Params>;
   authSkillSecret: string;
@@ -100,6 +107,9 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
   const secret = nonEmpty(o.secret, "secret");
   const refresh = o.refreshTable ?? "authSkillRefresh";
   if (!TABLE_NAME.test(refresh)) throw new TypeError("betterAuthBridge: refreshTable must be a plain SQL identifier");
+  if (o.requireEmailVerification !== undefined && typeof o.requireEmailVerification !== "boolean") {
+    throw new TypeError("betterAuthBridge: requireEmailVerification must be a boolean");
+  }
   if (o.dialect !== undefined && o.dialect !== "sqlite" && o.dialect !== "postgres") throw new TypeError('betterAuthBridge: dialect must be "sqlite" or "postgres"');
 
   const versions = new Map<number, string>();
@@ -137,6 +147,7 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
     secureCookies: o.useSecureCookies ?? (o.baseURL !== undefined ? o.baseURL.startsWith("https://") : env.NODE_ENV === "production"),
     sessionExpiresInMs: expiresIn * 1000,
     usernames: o.usernames === true,
+    requireEmailVerification: o.requireEmailVerification === true,
     jwt: {
       jwksUrl: o.jwt?.jwksUrl === undefined ? null : new URL(o.jwt.jwksUrl),
       issuer: o.jwt?.issuer ?? baseOrigin,

@@ -1,8 +1,10 @@
+import { signinGate } from "../account/gates.js";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { RequestContext } from "../types.js";
 import { serializeSessionCookie, sessionTokenFrom, type CookieSettings } from "./cookie.js";
-import { boolFromDb, fromDb, toDb, type Db } from "./db.js";
+import { boolFromDb, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
+import { bannedFlag, gateFields, secondFactorOn } from "./plugin-columns.js";
 
 /**
  * A row of Better Auth's `user` table (core columns).
@@ -20,6 +22,12 @@ export interface BetterAuthUser {
   image: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** The admin plugin's ban (present when its columns exist). Better Auth's `getSession` does not check it. */
+  banned?: boolean;
+  /** When the admin plugin's ban ends (`null`: never), present with `banned`. */
+  banExpires?: Date | null;
+  /** The twoFactor plugin's flag (present when its column exists). */
+  twoFactorEnabled?: boolean;
 }
 
 /**
@@ -70,9 +78,27 @@ export interface CreatedBetterAuthSession {
   session: BetterAuthSession;
 }
 
+/**
+ * Options of `bridge.createSession()`.
+ *
+ * @example
+ * ```ts
+ * await bridge.createSession(userId, { ip }, { secondFactorVerified: true }); // after your own second-factor step
+ * ```
+ */
+export interface CreateSessionOptions {
+  /**
+   * The caller has itself checked this user's second factor. Without it, a user with Better Auth's
+   * `twoFactorEnabled` is refused with `MFA_REQUIRED` (default false).
+   */
+  secondFactorVerified?: boolean;
+}
+
 /** What session reading and writing need. */
 export interface SessionContext {
   db: Db;
+  /** Better Auth's `requireEmailVerification`: `createSession` refuses unverified users. */
+  requireEmailVerification: boolean;
   cookies: CookieSettings;
   cookieSecret: string;
   sessionExpiresInMs: number;
@@ -102,11 +128,11 @@ export async function findByToken(c: SessionContext, token: string): Promise<Bet
   const row = await c.db.kysely
     .selectFrom("session as s")
     .innerJoin("user as u", "u.id", "s.userId")
+    // u.* first (plugin columns included when they exist); the session's columns, aliased, come after and win.
+    .selectAll("u")
     .select([
       "s.id as sId", "s.userId as sUserId", "s.token as sToken", "s.expiresAt as sExpiresAt", "s.createdAt as sCreatedAt",
       "s.updatedAt as sUpdatedAt", "s.ipAddress as sIp", "s.userAgent as sUa",
-      "u.id as uId", "u.name as uName", "u.email as uEmail", "u.emailVerified as uVerified", "u.image as uImage",
-      "u.createdAt as uCreatedAt", "u.updatedAt as uUpdatedAt",
     ])
     .where("s.token", "=", token)
     .executeTakeFirst();
@@ -114,15 +140,7 @@ export async function findByToken(c: SessionContext, token: string): Promise<Bet
   const expiresAt = fromDb(row.sExpiresAt);
   if (!(expiresAt.getTime() > c.now().getTime())) return null;
   return {
-    user: {
-      id: row.uId,
-      name: String(row.uName ?? ""),
-      email: row.uEmail,
-      emailVerified: boolFromDb(row.uVerified),
-      image: text(row.uImage),
-      createdAt: fromDb(row.uCreatedAt),
-      updatedAt: fromDb(row.uUpdatedAt),
-    },
+    user: toBetterAuthUser(row as Record<string, unknown>),
     session: {
       id: row.sId,
       userId: row.sUserId,
@@ -134,6 +152,26 @@ export async function findByToken(c: SessionContext, token: string): Promise<Bet
       userAgent: text(row.sUa),
     },
   };
+}
+
+/** A `user` row (`user.*`) as Better Auth's `getSession` shows it, with the gating plugin fields that exist. */
+function toBetterAuthUser(row: Record<string, unknown>): BetterAuthUser {
+  const user: BetterAuthUser = {
+    id: String(row.id),
+    name: String(row.name ?? ""),
+    email: String(row.email),
+    emailVerified: boolFromDb(row.emailVerified),
+    image: text(row.image),
+    createdAt: fromDb(row.createdAt),
+    updatedAt: fromDb(row.updatedAt),
+  };
+  if ("banned" in row) {
+    user.banned = bannedFlag(row);
+    user.banExpires = fromDbNullable(row.banExpires);
+  }
+  const twoFactorEnabled = secondFactorOn(row);
+  if (twoFactorEnabled !== undefined) user.twoFactorEnabled = twoFactorEnabled;
+  return user;
 }
 
 /** A Better Auth `session` row's values for a new session (token: 32 random [A-Za-z0-9], like Better Auth's). */
@@ -156,13 +194,22 @@ function clip(value: unknown, max: number): string | null {
 
 /**
  * Inserts a Better Auth session for a user (as Better Auth's sign-in does) and resolves its token and cookie.
- * Throws `INVALID_INPUT` for an unknown user.
+ * Throws `INVALID_INPUT` for an unknown user, and honours Better Auth's guards first: `ACCOUNT_DISABLED` for a
+ * user the admin plugin banned (Better Auth's own session-create hook refuses them too), `EMAIL_NOT_VERIFIED`
+ * with `requireEmailVerification`, `MFA_REQUIRED` for a twoFactor user unless `secondFactorVerified`.
  */
-export async function insertSession(c: SessionContext, userId: string, context: RequestContext = {}): Promise<CreatedBetterAuthSession> {
+export async function insertSession(
+  c: SessionContext,
+  userId: string,
+  context: RequestContext = {},
+  options: CreateSessionOptions = {},
+): Promise<CreatedBetterAuthSession> {
   if (typeof userId !== "string" || userId === "") throw new TypeError("createSession: userId must be a non-empty string");
-  const user = await c.db.kysely.selectFrom("user").select("id").where("id", "=", userId).executeTakeFirst();
+  const user = await c.db.kysely.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirst();
   if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
   const now = c.now();
+  const gated = { emailVerified: boolFromDb(user.emailVerified), ...gateFields(user as Record<string, unknown>) };
+  signinGate(options.secondFactorVerified === true ? { ...gated, twoFactorEnabled: false } : gated, now, c.requireEmailVerification);
   const session = {
     id: randomId(),
     userId,

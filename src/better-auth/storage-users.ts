@@ -2,11 +2,14 @@ import type { Kysely } from "kysely";
 import { randomId } from "../ids.js";
 import type { CreateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
 import { boolFromDb, boolToDb, fromDb, toDb, type Db } from "./db.js";
+import { gateFields } from "./plugin-columns.js";
 
 /**
  * Users on Better Auth's tables: a `UserRecord` is a `user` row plus the password of its `account` row with
  * `providerId = "credential"` and `accountId = userId` (exactly what Better Auth's email sign-up writes).
  * Better Auth's `user.name` is NOT NULL: a user without a name is stored with `""` and read back as `null`.
+ * The admin plugin's ban and the twoFactor plugin's flag are read into `disabledUntil` and `twoFactorEnabled`
+ * when their columns exist (see `plugin-columns.ts`), so AuthSkill's signin and refresh honour them.
  */
 export interface UserStoreSettings {
   db: Db;
@@ -28,13 +31,13 @@ export function uniqueConflict(err: unknown): "email" | "username" | null {
   return null;
 }
 
+// `u.*`: the plugin columns that gate sign-in (banned, banExpires, twoFactorEnabled) come along when they exist.
 function selectUsers(s: UserStoreSettings, kysely: Kysely<any> = s.db.kysely) {
-  const columns = ["u.id", "u.email", "u.name", "u.emailVerified", "u.createdAt", "u.updatedAt", "a.password"];
-  if (s.usernames) columns.push("u.username");
   return kysely
     .selectFrom("user as u")
     .leftJoin("account as a", (join) => join.onRef("a.userId", "=", "u.id").on("a.providerId", "=", CREDENTIAL))
-    .select(columns);
+    .selectAll("u")
+    .select("a.password as credentialPassword");
 }
 
 function toRecord(s: UserStoreSettings, row: Record<string, unknown>): UserRecord {
@@ -44,9 +47,10 @@ function toRecord(s: UserStoreSettings, row: Record<string, unknown>): UserRecor
     username: s.usernames && typeof row.username === "string" ? row.username : null,
     name: typeof row.name === "string" && row.name !== "" ? row.name : null,
     emailVerified: boolFromDb(row.emailVerified),
-    passwordHash: typeof row.password === "string" ? row.password : null,
+    passwordHash: typeof row.credentialPassword === "string" ? row.credentialPassword : null,
     createdAt: fromDb(row.createdAt),
     updatedAt: fromDb(row.updatedAt),
+    ...gateFields(row),
   };
 }
 

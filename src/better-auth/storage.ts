@@ -10,6 +10,8 @@ import * as verifications from "./storage-verifications.js";
 export interface BridgeStorageSettings {
   db: Db;
   usernames: boolean;
+  /** Declared as `policy.requireEmailVerification`, for AuthSkill's signin. */
+  requireEmailVerification: boolean;
   sessionExpiresInMs: number;
   cookies: CookieSettings;
   cookieSecret: string;
@@ -20,12 +22,15 @@ export interface BridgeStorageSettings {
  * An auth-skill `StorageAdapter` over Better Auth's tables (`user`, `account`, `session`, `verification`)
  * plus auth-skill's refresh-token table. See `storage-users.ts`, `storage-sessions.ts` and
  * `storage-verifications.ts` for the mapping; `extendResult` hands each signin, signup and refresh the
- * Better Auth session cookie of its session (`result.betterAuth`).
+ * Better Auth session cookie of its session (`result.betterAuth`). Users carry the admin plugin's ban and the
+ * twoFactor plugin's flag when those columns exist, and `policy` declares `requireEmailVerification`: AuthSkill's
+ * signin and refresh on this storage honour Better Auth's guards.
  */
 export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
   const { db } = settings;
   const t = db.refresh;
   return {
+    policy: Object.freeze({ requireEmailVerification: settings.requireEmailVerification }),
     createUser: (user) => run("createUser", () => users.createUser(settings, user), t),
     findUserById: (id) => run("findUserById", () => users.findUser(settings, "id", id), t),
     findUserByEmail: (email) => run("findUserByEmail", () => users.findUser(settings, "email", email), t),

@@ -1,10 +1,12 @@
 import type { AuthSkill } from "../auth-skill.js";
 import { toMilliseconds, type Duration } from "../duration.js";
+import { assertNotDisabled } from "../account/gates.js";
 import { AuthError, isAuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { SessionRecord, StorageAdapter } from "../storage/adapter.js";
 import { RefreshTokenCodec } from "../tokens/refresh-token.js";
 import type { AuthResult, RequestContext } from "../types.js";
+import { banUntil } from "./plugin-columns.js";
 import type { BetterAuthSessionResult } from "./session.js";
 
 /**
@@ -38,7 +40,8 @@ export interface IssueSettings {
  * immediately rotated through `auth.refresh`, so the caller receives an ordinary `AuthResult` (access token,
  * rotating refresh token, `betterAuth` cookie of the new session). The new session is its own device: signing
  * the web session out does not end it; revoking it (or all the user's sessions) on either side does.
- * Throws `TOKEN_INVALID` without a valid Better Auth session, and `CONFIG_ERROR` when `auth` does not use the
+ * Throws `TOKEN_INVALID` without a valid Better Auth session, `ACCOUNT_DISABLED` for a user the admin plugin
+ * banned (the refresh of any session of theirs is refused too), and `CONFIG_ERROR` when `auth` does not use the
  * bridge's `authSkillSecret`.
  */
 export async function issueTokens(
@@ -50,6 +53,9 @@ export async function issueTokens(
   if (typeof auth?.refresh !== "function") throw new TypeError("issueTokens: pass the AuthSkill instance that uses bridge.storage");
   const current = await s.resolve(input);
   if (!current) throw new AuthError("TOKEN_INVALID", "There is no valid Better Auth session.");
+  // A banned user's Better Auth session (one the ban did not delete) never becomes tokens; nothing is written.
+  // A second factor and email verification were Better Auth's to check before it created that session.
+  assertNotDisabled({ emailVerified: current.user.emailVerified, disabledUntil: banUntil({ ...current.user }) ?? null }, s.now());
   const ttlMs = toMilliseconds(options.ttl ?? "30d");
   const codec = new RefreshTokenCodec(s.authSkillSecret);
   const headers = input instanceof Headers ? input : input instanceof Request ? input.headers : null;

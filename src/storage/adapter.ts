@@ -20,6 +20,33 @@ export interface UserRecord {
   passwordHash: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Optional. The account may not sign in, nor refresh its sessions, until this instant has passed (a ban or
+   * suspension kept by the system that owns the user base); a permanent ban is the largest Date,
+   * `new Date(8.64e15)`. `null` or absent: not disabled. An invalid Date counts as disabled (fails closed).
+   * Signin answers `ACCOUNT_DISABLED` once the password is right; refresh answers it and revokes the session.
+   */
+  disabledUntil?: Date | null;
+  /**
+   * Optional. The account signs in with a second factor. Until auth-skill has a second-factor flow of its
+   * own, a password signin of such an account answers `MFA_REQUIRED` once the password is right (sessions it
+   * already has keep refreshing). Absent or `false`: no second factor.
+   */
+  twoFactorEnabled?: boolean;
+}
+
+/**
+ * Sign-in rules a storage declares for the user base it holds — for a user base shared with another
+ * system (the Better Auth bridge sets them from its options), so that AuthSkill applies that system's rules.
+ *
+ * @example
+ * ```ts
+ * const storage: StorageAdapter = { ...memoryStorage(), policy: { requireEmailVerification: true } };
+ * ```
+ */
+export interface StoragePolicy {
+  /** Signin of a user whose `emailVerified` is false answers `EMAIL_NOT_VERIFIED` (once the password is right). */
+  readonly requireEmailVerification?: boolean;
 }
 
 /**
@@ -142,6 +169,11 @@ export interface StorageAdapter {
    * expiry may already have dropped some). Safe to run concurrently with everything else.
    */
   deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
+  /**
+   * Optional, read-only. The sign-in rules of the user base this storage holds (see {@link StoragePolicy});
+   * absent: none beyond AuthSkill's own options.
+   */
+  readonly policy?: StoragePolicy;
   /**
    * Optional. Extra fields for the `AuthResult` of a session that signin, signup or refresh returns — the
    * Better Auth bridge uses it to hand out a Better Auth session cookie alongside the tokens.

@@ -22,6 +22,7 @@ describe("betterAuthBridge options", () => {
       [{ db, secret, secrets: [{ version: -1, value: "a" }] }, /non-negative integer/],
       [{ db, secret, sessionExpiresIn: 0 }, /sessionExpiresIn/],
       [{ db, secret, dialect: "mysql" }, /dialect/],
+      [{ db, secret, requireEmailVerification: "yes" }, /requireEmailVerification must be a boolean/],
     ];
     for (const [options, message] of cases) {
       expect(() => betterAuthBridge(options as never)).toThrow(message);

@@ -86,6 +86,8 @@ export interface StackOptions {
   argon2?: boolean;
   /** Add Better Auth's username plugin (and the bridge's usernames option). */
   usernames?: boolean;
+  /** More Better Auth plugins (admin, twoFactor...), after jwt and bearer. */
+  plugins?: BetterAuthOptions["plugins"];
 }
 
 /** Better Auth's options for a database, as an app would configure them. */
@@ -94,11 +96,12 @@ export function betterAuthOptions(db: TestDatabase, secret: string, o: StackOpti
     database: { db: db.db, type: db.dialect },
     secret,
     baseURL: o.baseURL ?? BASE_URL,
-    emailAndPassword: { enabled: true, ...(o.argon2 && bridge ? { password: bridge.passwordHasher } : {}) },
-    plugins: [jwt(), bearer(), ...(o.usernames ? [username()] : [])],
+    plugins: [jwt(), bearer(), ...(o.usernames ? [username()] : []), ...(o.plugins ?? [])],
     logger: { disabled: true },
     telemetry: { enabled: false },
     ...o.betterAuth,
+    // merged, so that a test's emailAndPassword settings keep the argon2 hasher
+    emailAndPassword: { enabled: true, ...(o.argon2 && bridge ? { password: bridge.passwordHasher } : {}), ...o.betterAuth?.emailAndPassword },
   };
 }
 
