@@ -1,5 +1,6 @@
 import { ARGON2_DEFAULTS, argon2idHasher, type Argon2Params } from "../password/argon2.js";
 import { verifyAnyFormat } from "../password/hasher.js";
+import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "../password/limits.js";
 
 /**
  * The shape of Better Auth's `emailAndPassword.password` option.
@@ -36,6 +37,8 @@ export function betterAuthPasswordHasher(params: Partial<Argon2Params> = {}): Be
   return {
     async hash(password) {
       if (typeof password !== "string" || password.length === 0) throw new TypeError("hash: password must be a non-empty string");
+      // capped before NFKC, which is quadratic on long runs of combining marks
+      if (!isWithinPasswordCap(password)) throw new RangeError(`hash: password longer than ${MAX_PASSWORD_INPUT} characters`);
       return argon2.hash(password.normalize("NFKC"));
     },
     verify: async (data) => verifyAnyFormat(null, data?.password, data?.hash),

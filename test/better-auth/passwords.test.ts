@@ -2,7 +2,7 @@
 // (written to account.password); bridge.passwordHasher, plugged into the real Better Auth, hashes new passwords
 // with argon2id and still verifies the old scrypt ones — so the upgrade never locks anyone out of Better Auth.
 import { betterAuth } from "better-auth";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuthSkill } from "auth-skill";
 import { betterAuthPasswordHasher } from "auth-skill/better-auth";
 import { DIALECTS, betterAuthOptions, betterAuthSignin, betterAuthSignup, stack, type Stack } from "./support.js";
@@ -74,6 +74,15 @@ describe("betterAuthPasswordHasher", () => {
     expect(await hasher.verify({ hash: "", password: "" })).toBe(false);
     expect(await hasher.verify(undefined as never)).toBe(false);
     await expect(hasher.hash("")).rejects.toBeInstanceOf(TypeError);
+    // over the 4,096-unit input cap: refused before NFKC (quadratic on combining marks) ever sees it
+    const normalize = vi.spyOn(String.prototype, "normalize");
+    try {
+      await expect(hasher.hash("a" + "\u0301".repeat(5000))).rejects.toBeInstanceOf(RangeError);
+      expect(normalize.mock.contexts.filter((s) => String(s).length > 4096)).toEqual([]);
+    } finally {
+      normalize.mockRestore();
+    }
+    expect(await hasher.hash("b".repeat(4096))).toMatch(ARGON2ID);
     // stronger costs are kept, weaker ones raised to the floor
     expect(await betterAuthPasswordHasher({ memoryCost: 32768 }).hash("x".repeat(10))).toMatch(/^\$argon2id\$v=19\$m=32768,t=2,p=1\$/);
     expect(await betterAuthPasswordHasher({ memoryCost: 1024 }).hash("x".repeat(10))).toMatch(ARGON2ID);
