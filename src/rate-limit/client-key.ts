@@ -30,12 +30,11 @@ export function clientKey(ip: string | undefined): string {
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64`;
 }
 
-/** `[v6]`, `[v6]:port` -> `v6`; `a.b.c.d:port` -> `a.b.c.d`; anything else as it is. */
+/** `[v6]`, `[v6]:port` -> `v6`; `a.b.c.d:port` -> `a.b.c.d` (port 0-65535); anything else as it is. */
 function stripPort(text: string): string {
-  const bracketed = /^\[([^\]]*)\](?::\d{1,5})?$/.exec(text);
-  if (bracketed) return bracketed[1]!;
-  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text);
-  return v4 ? v4[1]! : text;
+  const m = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(text) ?? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
+  if (!m || (m[2] !== undefined && Number(m[2]) > 65_535)) return m ? "" : text;
+  return m[1]!;
 }
 
 /** The eight 16-bit groups of a valid IPv6 address (with `::` and a dotted IPv4 tail expanded). */
