@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
@@ -58,6 +59,7 @@ describe.skipIf(!url)("a failing Redis connection", () => {
   it("a connection closed mid-flow: calls reject with STORAGE_ERROR and what was stored is intact", async () => {
     prefix = randomPrefix();
     const client = connect(url, failFast);
+    if (client.status !== "ready") await once(client, "ready"); // no offline queue: the first command must not race the connect
     const auth = authOn(client);
     const first = await auth.signup({ email: "ada@example.com", password });
     const second = await auth.refresh(first.refreshToken);
