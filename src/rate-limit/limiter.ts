@@ -77,7 +77,10 @@ export class SigninLimiter {
     const attempt = { account, client: `client:${clientKey(ip)}` };
     const taken: string[] = [];
     const take = async (key: string, { max, windowMs }: Limit, refused: (resetAt: Date) => AuthError) => {
-      const r = await guarded(() => this.#store.reserve(key, max, windowMs, now));
+      const r = await guarded(() => this.#store.reserve(key, max, windowMs, now)).catch(async (err: unknown) => {
+        await this.#giveBack(taken).catch(() => undefined); // best effort; the store's failure is the answer
+        throw err;
+      });
       if (r.ok) return void taken.push(key);
       await this.#giveBack(taken);
       throw refused(r.resetAt);

@@ -105,3 +105,20 @@ describe("signin budgets are not spent without cause", () => {
     await rejectsWith(auth.signin({ email: "bob@example.com", password: wrong }, { ip: "192.0.2.9" }), "INVALID_CREDENTIALS");
   });
 });
+
+describe("a store that fails mid-reservation", () => {
+  it("answers STORAGE_ERROR and gives back what was already reserved (no phantom failure on the lock)", async () => {
+    const inner = memoryRateLimitStore();
+    let failClient = true;
+    const store = {
+      ...inner,
+      reserve: (key: string, max: number, windowMs: number, now: Date) =>
+        failClient && key.startsWith("client:") ? Promise.reject(new Error("store down")) : inner.reserve(key, max, windowMs, now),
+    };
+    const auth = makeAuth({ rateLimit: { store, lockAfter: 1 } });
+    await auth.signup({ email: "ada@example.com", password }, { ip: "192.0.2.1" });
+    await rejectsWith(auth.signin({ email: "ada@example.com", password }, { ip: "192.0.2.1" }), "STORAGE_ERROR");
+    failClient = false;
+    await auth.signin({ email: "ada@example.com", password }, { ip: "192.0.2.1" }); // not locked by the failed call
+  });
+});
