@@ -114,6 +114,7 @@ export class AuthSkill {
     });
     if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
     const now = this.#o.now();
+    await this.#limiter?.reserveSignup(context.ip, now); // before the (expensive) hash
     const record: UserRecord = {
       id: randomId(),
       email: v.email,
@@ -146,21 +147,19 @@ export class AuthSkill {
     const dummy = this.#passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
     const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
     const now = this.#o.now();
-    await this.#limiter?.attempt(identifier, context.ip, now);
     const user = await guarded(() =>
       v.email !== undefined ? this.#storage.findUserByEmail(v.email) : this.#storage.findUserByUsername(v.username!),
     );
-    const account = user ? `user:${user.id}` : identifier; // unknown accounts are counted and locked alike
-    await this.#limiter?.checkLock(account, now);
+    // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
+    // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
+    const attempt = await this.#limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);
     const hash = user?.passwordHash ?? null;
     // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
     const valid = await this.verifyPassword(v.password, hash ?? (await dummy));
-    if (!valid || !user || hash === null) {
-      await this.#limiter?.failed(account, context.ip, now);
-      throw invalidCredentials();
-    }
+    if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
+    // The password is right: the limiter's counters start again, whether or not a gate then refuses.
+    if (attempt) await this.#limiter?.succeeded(attempt);
     signinGate(user, this.#o.now(), this.#storage.policy?.requireEmailVerification === true); // ban, email, second factor
-    await this.#limiter?.succeeded(identifier, account);
     const upgraded = this.needsRehash(hash) ? await this.#passwords.upgrade(v.password) : null;
     // Best effort: a failed write keeps the old hash, and the next signin tries again.
     if (upgraded) await this.#storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: this.#o.now() }).catch(() => false);

@@ -112,6 +112,16 @@ const hasherObject = z.custom<PasswordHasher>(
   (v) => typeof v === "object" && v !== null && typeof (v as PasswordHasher).hash === "function" && typeof (v as PasswordHasher).verify === "function",
   "must be \"argon2id\", \"bcrypt\" or an object with hash() and verify()",
 );
+/** True unless `v` is a duration of 0 (one that is not a duration at all is reported by `duration`). */
+function notZero(v: Duration): boolean {
+  try {
+    return toMilliseconds(v) > 0;
+  } catch {
+    return true;
+  }
+}
+/** One `rateLimit` rule: `max` attempts per `window` (longer than 0). */
+const rateLimitRule = z.strictObject({ max: z.number().int().min(1), window: duration.refine(notZero, "must be longer than 0") }).optional();
 const schema = z.strictObject({
   secret: z.string().optional(),
   storage: z.custom<StorageAdapter>((v) => typeof v === "object" && v !== null, "must be a storage adapter").optional(),
@@ -153,9 +163,15 @@ const schema = z.strictObject({
     .union([
       z.literal(false),
       z.strictObject({
-        store: z.custom((v) => typeof v === "object" && v !== null, "must be a rate-limit store").optional(),
-        account: z.strictObject({ max: z.number().int().min(1), window: duration }).optional(),
-        client: z.strictObject({ max: z.number().int().min(1), window: duration }).optional(),
+        store: z
+          .custom(
+            (v) => typeof v === "object" && v !== null && ["reserve", "refund", "reset"].every((m) => typeof (v as Record<string, unknown>)[m] === "function"),
+            "must be a rate-limit store with reserve(), refund() and reset()",
+          )
+          .optional(),
+        account: rateLimitRule,
+        client: rateLimitRule,
+        signup: rateLimitRule,
         lockAfter: z.number().int().min(1).max(100).optional(),
       }),
     ])

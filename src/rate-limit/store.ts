@@ -1,47 +1,93 @@
 /**
  * Where brute-force counters live. The memory store is the default; a shared store (Redis) makes the
- * limits hold across instances. A store may run windows on its own clock (Redis key expiry); `now` then
- * only informs the reported `resetAt`.
+ * limits hold across instances. Each counter is a number in a fixed window of `windowMs` that starts with
+ * its first counted attempt. A store may run windows on its own clock (Redis key expiry); `now` then only
+ * informs the reported `resetAt`.
+ *
+ * Two guarantees every store keeps:
+ * - `reserve` is atomic: of N concurrent reservations of one key with `max` M on a counter at c, exactly
+ *   `min(N, M - c)` succeed, so no more than M attempts ever hold a reservation in one window.
+ * - A live counter (window not ended, count above 0) is never dropped to make room. A bounded store that
+ *   has no room for a new counter refuses the reservation (`ok: false`) instead.
+ *
+ * @example
+ * ```ts
+ * const r = await store.reserve("client:203.0.113.7", 100, 900_000, new Date());
+ * if (!r.ok) throw new Error(`retry after ${r.resetAt.toISOString()}`);
+ * ```
  */
 export interface RateLimitStore {
   /**
-   * Adds one to the counter `key` in a fixed window of `windowMs` that starts at the first hit, and
-   * resolves the count and when the window ends. Atomic: N concurrent hits on one key count N.
+   * Counts one attempt on `key` if its counter is below `max` (creating the counter, with a window of
+   * `windowMs` from now, when it is absent or its window has ended), atomically. A refused reservation
+   * changes nothing. `max` and `windowMs` are positive finite numbers (else `TypeError`). Resolves `ok`
+   * (counted: the attempt may go ahead), the counter after the call (0 when a full store refused to create
+   * it) and when its window ends (refused: when to try again).
    */
-  hit(key: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
-  /** The counter's current value (0 when absent or its window has ended). */
-  peek(key: string, now: Date): Promise<{ count: number; resetAt: Date | null }>;
+  reserve(key: string, max: number, windowMs: number, now: Date): Promise<{ ok: boolean; count: number; resetAt: Date }>;
+  /**
+   * Gives one reservation back: the counter goes down by one, never below 0, and its window stays. A
+   * counter that reaches 0 may be deleted. A missing counter is left alone.
+   */
+  refund(key: string): Promise<void>;
   /** Deletes a counter. */
   reset(key: string): Promise<void>;
 }
 
 /**
- * Counters in this process's memory, at most `maxKeys` of them (the oldest windows go first).
+ * Counters in this process's memory, at most `maxKeys` of them. When it is full it first drops counters
+ * whose window has ended; if every counter is still live, it refuses new ones (`ok: false`, retry when the
+ * earliest window ends) rather than drop a lock or a live counter. Existing counters keep working.
  *
  * @example
  * ```ts
- * new AuthSkill({ secret, rateLimit: { store: memoryRateLimitStore() } });
+ * new AuthSkill({ secret, rateLimit: { store: memoryRateLimitStore(500_000) } });
  * ```
  */
 export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new TypeError("memoryRateLimitStore: maxKeys must be a positive integer");
   const counters = new Map<string, { count: number; resetAt: number }>();
+  let nextSweep = 0; // no window ends before this, so a sweep before it frees nothing
+
+  /** Room for one more counter at `t`: null, or the time the earliest live window ends. */
+  const full = (t: number): number | null => {
+    if (counters.size < maxKeys) return null;
+    if (t >= nextSweep) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const [key, c] of counters) {
+        if (c.resetAt <= t) counters.delete(key);
+        else earliest = Math.min(earliest, c.resetAt);
+      }
+      nextSweep = earliest;
+    }
+    return counters.size < maxKeys ? null : nextSweep;
+  };
+
   return {
-    async hit(key, windowMs, now) {
+    async reserve(key, max, windowMs, now) {
       const t = now.getTime();
+      if (!Number.isFinite(t)) throw new TypeError("memoryRateLimitStore: now is not a valid date");
+      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("memoryRateLimitStore: max and windowMs must be positive");
       let c = counters.get(key);
-      if (!c || c.resetAt <= t) {
+      if (c && c.resetAt <= t) {
         counters.delete(key);
+        c = undefined;
+      }
+      if (!c) {
+        const until = full(t);
+        if (until !== null) return { ok: false, count: 0, resetAt: new Date(until) };
         c = { count: 0, resetAt: t + windowMs };
         counters.set(key, c);
-        if (counters.size > maxKeys) counters.delete(counters.keys().next().value!);
       }
+      if (c.count >= max) return { ok: false, count: c.count, resetAt: new Date(c.resetAt) };
       c.count++;
-      return { count: c.count, resetAt: new Date(c.resetAt) };
+      return { ok: true, count: c.count, resetAt: new Date(c.resetAt) };
     },
-    async peek(key, now) {
+    async refund(key) {
       const c = counters.get(key);
-      if (!c || c.resetAt <= now.getTime()) return { count: 0, resetAt: null };
-      return { count: c.count, resetAt: new Date(c.resetAt) };
+      if (c === undefined) return;
+      c.count--;
+      if (c.count <= 0) counters.delete(key);
     },
     async reset(key) {
       counters.delete(key);

@@ -18,12 +18,17 @@ export interface RedisRateLimitOptions {
 }
 
 /**
- * Signin brute-force counters in Redis, so limits hold across every instance that shares the server.
- * Each counter is one key with a fixed window on the Redis server's clock: the first hit creates it with
- * a PEXPIRE of the window, later hits only INCR it (one Lua script, so N concurrent hits count N), and
- * Redis deletes it when the window ends. The `now` the limiter passes only anchors `resetAt`
- * (`now` + the key's PTTL); it does not move windows. Each script touches one key and counters carry
- * no hash tag, so on a Cluster they would spread over the slots.
+ * Signin and signup brute-force counters in Redis, so limits hold across every instance that shares the
+ * server. Each counter is one key with a fixed window on the Redis server's clock: the first reservation
+ * creates it with a PEXPIRE of the window, later ones INCR it while it is below the limit (check and
+ * increment in one Lua script, so of N concurrent reservations no more than the limit succeed), a refund
+ * DECRs it, and Redis deletes it when the window ends. The `now` the limiter passes only anchors
+ * `resetAt` (`now` + the key's PTTL); it does not move windows. Each script touches one key and counters
+ * carry no hash tag, so on a Cluster they would spread over the slots.
+ *
+ * Locks are counters with a ten-year expiry: run the server with `maxmemory-policy noeviction` (or a
+ * `volatile-*` policy only if nothing else with an expiry could be chosen first), or an evicted lock
+ * would lift itself.
  *
  * @example
  * ```ts
@@ -41,17 +46,16 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): RateLimitSt
   checkClient(client, "redisRateLimitStore");
   checkPrefix(prefix, "redisRateLimitStore");
   const counter = (key: string) => `${prefix}rl:${key}`;
-  const pair = (reply: unknown) => (reply as [number | string, number | string]).map(Number) as [number, number];
 
   return scrubbed<RateLimitStore>({
-    async hit(key, windowMs, now) {
-      if (!Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("redisRateLimitStore: windowMs must be a positive number");
-      const [count, msLeft] = pair(await lua.hit.run(client, [counter(key)], [Math.ceil(windowMs)]));
-      return { count, resetAt: new Date(now.getTime() + msLeft) };
+    async reserve(key, max, windowMs, now) {
+      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("redisRateLimitStore: max and windowMs must be positive");
+      const reply = (await lua.reserve.run(client, [counter(key)], [Math.floor(max), Math.ceil(windowMs)])) as (number | string)[];
+      const [ok, count, msLeft] = reply.map(Number) as [number, number, number];
+      return { ok: ok === 1, count, resetAt: new Date(now.getTime() + msLeft) };
     },
-    async peek(key, now) {
-      const [count, msLeft] = pair(await lua.peek.run(client, [counter(key)], []));
-      return { count, resetAt: msLeft >= 0 ? new Date(now.getTime() + msLeft) : null };
+    async refund(key) {
+      await lua.refund.run(client, [counter(key)], []);
     },
     async reset(key) {
       await client.unlink(counter(key));

@@ -157,26 +157,34 @@ return 0`),
  *
  * @example
  * ```ts
- * const [count, msLeft] = (await rateLimitScripts.hit.run(client, [key], [windowMs])) as [number, number];
+ * const [ok, count, msLeft] = (await rateLimitScripts.reserve.run(client, [key], [max, windowMs])) as number[];
  * ```
  */
 export const rateLimitScripts = {
   /**
-   * KEYS: counter. ARGV: window (ms). One hit in a fixed window starting at the first hit: INCR, and
-   * PEXPIRE only when the counter is new (or has somehow lost its expiry). Returns {count, ms left}.
+   * KEYS: counter. ARGV: max, window (ms). A reservation in a fixed window starting at the first counted
+   * attempt: below max, INCR (and PEXPIRE when the counter is new or has somehow lost its expiry) and
+   * return {1, count, ms left}; at max, write nothing and return {0, count, ms left}. One script, so of N
+   * concurrent calls exactly max - count succeed.
    */
-  hit: new LuaScript(`
-local count = redis.call('INCR', KEYS[1])
+  reserve: new LuaScript(`
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
 local ttl = redis.call('PTTL', KEYS[1])
-if count == 1 or ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[1])
-  ttl = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+if count >= tonumber(ARGV[1]) then
+  if ttl < 0 then ttl = window end
+  return {0, count, ttl}
 end
-return {count, ttl}`),
+count = redis.call('INCR', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], window)
+  ttl = window
+end
+return {1, count, ttl}`),
 
-  /** KEYS: counter. Returns {count, ms left}; {0, -2} without a counter, {count, -1} if it has no expiry. */
-  peek: new LuaScript(`
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return {0, -2} end
-return {tonumber(redis.call('GET', KEYS[1])) or 0, ttl}`),
+  /** KEYS: counter. Gives one reservation back: DECR (the expiry stays), DEL at 0; a missing counter is left alone. */
+  refund: new LuaScript(`
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+if count > 1 then redis.call('DECR', KEYS[1]) elseif count == 1 then redis.call('DEL', KEYS[1]) end
+return 1`),
 };

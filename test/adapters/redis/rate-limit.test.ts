@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill, type AuthError } from "auth-skill";
 import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { serverUrl } from "../../support/servers.js";
+import { concurrencyScenarios } from "../../rate-limit/scenarios.js";
 import { connect, deletePrefix, randomPrefix, scanAll, sleep } from "./helpers.js";
 
 const url = serverUrl("redis");
@@ -14,50 +15,67 @@ describe.skipIf(!url)("redisRateLimitStore", () => {
   afterEach(() => deletePrefix(client, prefix));
   const fresh = () => redisRateLimitStore({ client, prefix: (prefix = randomPrefix()) });
 
-  it("counts N concurrent hits as exactly 1..N in one window", async () => {
+  it("of 100 concurrent reservations with max 30, exactly 30 succeed (counts 1..30), the rest change nothing", async () => {
     const store = fresh();
     const now = new Date();
-    const hits = await Promise.all(Array.from({ length: 100 }, () => store.hit("account:ada", 60_000, now)));
-    expect(hits.map((h) => h.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-    for (const h of hits) {
-      expect(h.resetAt.getTime()).toBeGreaterThan(now.getTime() + 59_000);
-      expect(h.resetAt.getTime()).toBeLessThanOrEqual(now.getTime() + 60_000);
+    const all = await Promise.all(Array.from({ length: 100 }, () => store.reserve("account:ada", 30, 60_000, now)));
+    const ok = all.filter((r) => r.ok);
+    expect(ok.map((r) => r.count).sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(all.filter((r) => !r.ok).every((r) => r.count === 30)).toBe(true);
+    for (const r of all) {
+      expect(r.resetAt.getTime()).toBeGreaterThan(now.getTime() + 59_000);
+      expect(r.resetAt.getTime()).toBeLessThanOrEqual(now.getTime() + 60_000);
     }
-    expect((await store.peek("account:ada", now)).count).toBe(100);
+    expect(await client.get(`${prefix}rl:account:ada`)).toBe("30");
     expect(await client.pttl(`${prefix}rl:account:ada`)).toBeGreaterThan(59_000);
   });
 
-  it("starts a new window when the old one expires (Redis deletes the counter)", async () => {
+  it("starts a new window when the old one expires (Redis deletes the counter), and never extends one", async () => {
     const store = fresh();
     const now = new Date();
-    await store.hit("k", 250, now);
-    const second = await store.hit("k", 250, now);
-    expect(second.count).toBe(2);
-    expect(second.resetAt.getTime() - now.getTime()).toBeLessThanOrEqual(250); // the window is not extended
+    await store.reserve("k", 2, 250, now);
+    const second = await store.reserve("k", 2, 250, now);
+    expect(second).toMatchObject({ ok: true, count: 2 });
+    expect(second.resetAt.getTime() - now.getTime()).toBeLessThanOrEqual(250);
+    expect((await store.reserve("k", 2, 250, now)).ok).toBe(false);
     await sleep(350);
-    expect(await store.peek("k", new Date())).toEqual({ count: 0, resetAt: null });
     expect(await scanAll(client, `${prefix}*`)).toEqual([]);
-    expect((await store.hit("k", 250, new Date())).count).toBe(1);
+    expect(await store.reserve("k", 2, 250, new Date())).toMatchObject({ ok: true, count: 1 });
   });
 
-  it("peeks without counting, and reset deletes a counter", async () => {
+  it("refund gives one back and keeps the window; at 0 the counter is gone; reset deletes", async () => {
     const store = fresh();
     const now = new Date();
-    expect(await store.peek("k", now)).toEqual({ count: 0, resetAt: null });
-    await store.hit("k", 10_000, now);
-    const seen = await store.peek("k", now);
-    expect(seen.count).toBe(1);
-    expect(seen.resetAt!.getTime()).toBeGreaterThan(now.getTime() + 9_000);
-    expect((await store.peek("k", now)).count).toBe(1);
+    await store.reserve("k", 2, 10_000, now);
+    await store.reserve("k", 2, 10_000, now);
+    await store.refund("k");
+    expect(await client.get(`${prefix}rl:k`)).toBe("1");
+    expect(await client.pttl(`${prefix}rl:k`)).toBeGreaterThan(9_000);
+    expect(await store.reserve("k", 2, 10_000, now)).toMatchObject({ ok: true, count: 2 });
+    await store.refund("k");
+    await store.refund("k");
+    await store.refund("k"); // never below 0
+    expect(await client.exists(`${prefix}rl:k`)).toBe(0);
+    await store.reserve("k", 2, 10_000, now);
     await store.reset("k");
-    expect(await store.peek("k", now)).toEqual({ count: 0, resetAt: null });
+    expect(await client.exists(`${prefix}rl:k`)).toBe(0);
     await store.reset("never-there");
+    await store.refund("never-there");
+    expect(await scanAll(client, `${prefix}*`)).toEqual([]);
   });
 
-  it("refuses a non-positive window (TypeError)", async () => {
+  it("refuses a non-positive window or max (TypeError)", async () => {
     const store = fresh();
-    await expect(store.hit("k", 0, new Date())).rejects.toThrow(TypeError);
-    await expect(store.hit("k", Number.NaN, new Date())).rejects.toThrow(TypeError);
+    await expect(store.reserve("k", 1, 0, new Date())).rejects.toThrow(TypeError);
+    await expect(store.reserve("k", 1, Number.NaN, new Date())).rejects.toThrow(TypeError);
+    await expect(store.reserve("k", 0, 1000, new Date())).rejects.toThrow(TypeError);
+  });
+
+  describe("against a real AuthSkill on Redis storage", () => {
+    concurrencyScenarios(() => {
+      prefix = randomPrefix();
+      return { storage: redisStorage({ client, prefix }), rateLimit: { store: redisRateLimitStore({ client, prefix }) } };
+    });
   });
 
   it("makes limits hold across two AuthSkill instances with separate connections", async () => {

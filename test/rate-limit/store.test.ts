@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { memoryRateLimitStore } from "../../src/index.js";
+
+const t0 = new Date("2026-01-01T00:00:00Z");
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+describe("memoryRateLimitStore", () => {
+  it("of 100 concurrent reservations with max 30, exactly 30 succeed; a refused one changes nothing", async () => {
+    const store = memoryRateLimitStore();
+    const all = await Promise.all(Array.from({ length: 100 }, () => store.reserve("k", 30, 60_000, t0)));
+    expect(all.filter((r) => r.ok).map((r) => r.count)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(all.filter((r) => !r.ok).every((r) => r.count === 30 && r.resetAt.getTime() === t0.getTime() + 60_000)).toBe(true);
+  });
+
+  it("keeps a fixed window from the first reservation, then starts a new one", async () => {
+    const store = memoryRateLimitStore();
+    expect(await store.reserve("k", 2, 1000, t0)).toEqual({ ok: true, count: 1, resetAt: at(1000) });
+    expect(await store.reserve("k", 2, 1000, at(500))).toEqual({ ok: true, count: 2, resetAt: at(1000) });
+    expect(await store.reserve("k", 2, 1000, at(999))).toEqual({ ok: false, count: 2, resetAt: at(1000) });
+    expect(await store.reserve("k", 2, 1000, at(1000))).toEqual({ ok: true, count: 1, resetAt: at(2000) });
+  });
+
+  it("refund gives one back within the same window, never below 0; reset deletes", async () => {
+    const store = memoryRateLimitStore();
+    await store.reserve("k", 2, 1000, t0);
+    await store.reserve("k", 2, 1000, t0);
+    await store.refund("k");
+    expect(await store.reserve("k", 2, 1000, at(10))).toEqual({ ok: true, count: 2, resetAt: at(1000) });
+    for (let i = 0; i < 4; i++) await store.refund("k");
+    expect(await store.reserve("k", 2, 1000, at(20))).toMatchObject({ ok: true, count: 1 });
+    await store.reset("k");
+    expect(await store.reserve("k", 1, 1000, at(30))).toEqual({ ok: true, count: 1, resetAt: at(1030) });
+    await store.refund("never-there");
+  });
+
+  it("when full of live counters refuses new keys and keeps every old one (a flood never lifts a lock)", async () => {
+    const store = memoryRateLimitStore(10);
+    for (let i = 0; i < 3; i++) await store.reserve("lock:user:ada", 3, 1e12, t0); // locked: 3 of 3
+    for (let i = 0; i < 9; i++) expect((await store.reserve(`flood:${i}`, 5, 60_000, t0)).ok).toBe(true);
+    const refused = await store.reserve("flood:new", 5, 60_000, at(1));
+    expect(refused).toEqual({ ok: false, count: 0, resetAt: at(60_000) }); // room again when the earliest window ends
+    for (let i = 0; i < 1000; i++) expect((await store.reserve(`flood:x${i}`, 5, 60_000, at(2))).ok).toBe(false);
+    expect(await store.reserve("lock:user:ada", 3, 1e12, at(3))).toMatchObject({ ok: false, count: 3 }); // still locked
+    expect(await store.reserve("flood:0", 5, 60_000, at(4))).toMatchObject({ ok: true, count: 2 }); // live counters still count
+  });
+
+  it("when full drops only counters whose window has ended", async () => {
+    const store = memoryRateLimitStore(3);
+    await store.reserve("lock", 1, 1e12, t0);
+    await store.reserve("short", 5, 1000, t0);
+    await store.reserve("long", 5, 5000, t0);
+    expect((await store.reserve("new1", 5, 1000, at(999))).ok).toBe(false);
+    expect((await store.reserve("new1", 5, 1000, at(1000))).ok).toBe(true); // "short" ended and made room
+    expect((await store.reserve("new2", 5, 1000, at(1001))).ok).toBe(false);
+    expect(await store.reserve("lock", 1, 1e12, at(1002))).toMatchObject({ ok: false, count: 1 });
+    expect(await store.reserve("long", 5, 5000, at(1003))).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it("a refund to 0 or a reset makes room at once", async () => {
+    const store = memoryRateLimitStore(1);
+    await store.reserve("a", 5, 60_000, t0);
+    expect((await store.reserve("b", 5, 60_000, t0)).ok).toBe(false);
+    await store.refund("a");
+    expect((await store.reserve("b", 5, 60_000, t0)).ok).toBe(true);
+    await store.reset("b");
+    expect((await store.reserve("c", 5, 60_000, t0)).ok).toBe(true);
+  });
+
+  it("refuses bad arguments with TypeError (a garbage clock fails closed)", async () => {
+    const store = memoryRateLimitStore();
+    await expect(store.reserve("k", 1, 0, t0)).rejects.toThrow(TypeError);
+    await expect(store.reserve("k", 0, 1000, t0)).rejects.toThrow(TypeError);
+    await expect(store.reserve("k", 1, 1000, new Date(Number.NaN))).rejects.toThrow(TypeError);
+    expect(() => memoryRateLimitStore(0)).toThrow(TypeError);
+  });
+});
