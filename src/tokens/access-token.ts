@@ -1,8 +1,10 @@
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from "jose";
-import { systemClock } from "../clock.js";
+import { readClock, systemClock } from "../clock.js";
+import { MAX_ACCESS_TTL_MS } from "../duration.js";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { AccessTokenClaims } from "../types.js";
+import { allCanonical } from "./base64url.js";
 import { signHs256, verifySync } from "./sync-jws.js";
 import { headerFor, type KeyRing } from "./keys.js";
 
@@ -35,6 +37,10 @@ export async function signAccessToken(
   settings: AccessTokenSettings,
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
+  const ttlMs = input.ttlMs ?? settings.ttlMs;
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) {
+    throw new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours");
+  }
   if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
     throw new TypeError("createAccessToken: sessionId must be a non-empty string");
   }
@@ -47,9 +53,8 @@ export async function signAccessToken(
     for (const name of Object.keys(input.claims)) if (!REGISTERED.has(name) && name !== "__proto__") claims[name] = input.claims[name];
   }
   if (input.sessionId) claims.sid = input.sessionId;
-  const nowMs = settings.now().getTime();
-  const iat = Math.floor(nowMs / 1000);
-  const exp = iat + Math.max(1, Math.round((input.ttlMs ?? settings.ttlMs) / 1000));
+  const iat = Math.floor(readClock(settings.now) / 1000);
+  const exp = iat + Math.max(1, Math.round(ttlMs / 1000));
   const jti = randomId();
   let token: string;
   if (ring.hmac) {
@@ -78,28 +83,6 @@ export async function signAccessToken(
   return { token, expiresAt: new Date(exp * 1000), jti };
 }
 
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/**
- * True when a base64url segment (already known to use only the alphabet) is the one canonical encoding
- * of its bytes: no impossible length and no stray bits in the last character. Decoders ignore those bits,
- * so without this check one signature has several spellings and a "flipped" last character still verifies.
- */
-function isCanonicalBase64url(token: string, start: number, end: number): boolean {
-  const rest = (end - start) % 4;
-  if (rest === 0) return true;
-  if (rest === 1) return false;
-  const last = BASE64URL.indexOf(token[end - 1]!);
-  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
-}
-
-/** Every segment of a JWS-shaped token is canonical base64url (no split, no allocation). */
-function allCanonical(token: string): boolean {
-  const first = token.indexOf(".");
-  const second = token.indexOf(".", first + 1);
-  return isCanonicalBase64url(token, 0, first) && isCanonicalBase64url(token, first + 1, second) && isCanonicalBase64url(token, second + 1, token.length);
-}
-
 /** The clock tolerance in seconds, exactly as configured (fractions kept). */
 function toleranceSeconds(settings: AccessTokenSettings): number {
   return settings.clockToleranceMs / 1000;
@@ -111,7 +94,7 @@ function toleranceSeconds(settings: AccessTokenSettings): number {
  * the verified-token cache answers exactly as a fresh verification would.
  */
 export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, settings: AccessTokenSettings): "ok" | "expired" | "early" {
-  const now = Math.floor(settings.now().getTime() / 1000);
+  const now = Math.floor(readClock(settings.now) / 1000); // a broken clock throws CONFIG_ERROR, never "not expired"
   const tolerance = toleranceSeconds(settings);
   if (claims.nbf !== undefined && claims.nbf > now + tolerance) return "early";
   if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
@@ -161,7 +144,7 @@ function verifyOptions(ring: KeyRing, settings: AccessTokenSettings): JWTVerifyO
     };
     staticOptions.set(settings, options);
   }
-  return settings.now === systemClock ? options : { ...options, currentDate: settings.now() };
+  return settings.now === systemClock ? options : { ...options, currentDate: new Date(readClock(settings.now)) };
 }
 
 /**
@@ -184,7 +167,12 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
     if (!payload) return Promise.reject(invalid());
     return new Promise((resolve) => resolve(checkClaims(payload, settings)));
   }
-  const options = verifyOptions(ring, settings);
+  let options: JWTVerifyOptions;
+  try {
+    options = verifyOptions(ring, settings); // reads the clock: a broken one rejects (CONFIG_ERROR), never throws
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const known = ring.knownHeaders.get(header); // our own header: key known at once
   const verified = known
     ? jwtVerify(token, known, options)
