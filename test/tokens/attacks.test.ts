@@ -482,7 +482,7 @@ describe("hostile sizes and types", () => {
     const parse = vi.spyOn(JSON, "parse");
     const from = vi.spyOn(Buffer, "from");
     const atob = vi.spyOn(globalThis, "atob");
-    return { parse, decodeBase64: () => from.mock.calls.filter(([, enc]) => enc === "base64url" || enc === "base64").length + atob.mock.calls.length };
+    return { parse, decodeBase64: () => from.mock.calls.filter((args: unknown[]) => args[1] === "base64url" || args[1] === "base64").length + atob.mock.calls.length };
   }
 
   it("rejects a megabyte of garbage unread (no decoding, no JSON parsing)", async () => {
