@@ -96,9 +96,10 @@ function toleranceSeconds(settings: AccessTokenSettings): number {
 export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, settings: AccessTokenSettings): "ok" | "expired" | "early" {
   const now = Math.floor(readClock(settings.now) / 1000); // a broken clock throws CONFIG_ERROR, never "not expired"
   const tolerance = toleranceSeconds(settings);
+  // jose's order: nbf, then exp; our stricter iat rule last, as it runs after jose on the jose path
   if (claims.nbf !== undefined && claims.nbf > now + tolerance) return "early";
-  if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
   if (claims.exp <= now - tolerance) return "expired";
+  if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
   return "ok";
 }
 
@@ -120,11 +121,14 @@ function checkClaims(payload: Record<string, unknown>, settings: AccessTokenSett
   const ours = Array.isArray(settings.audience) ? settings.audience : [settings.audience];
   const theirs = Array.isArray(aud) ? aud : [aud];
   if (!theirs.some((a) => typeof a === "string" && ours.includes(a))) throw invalid();
+  // In jose's order, so a token that breaks several rules gets the same code on both paths: presence and
+  // types of the dates, then the clock (TOKEN_EXPIRED), then the rules jose leaves to us (sub, jti, sid).
+  if (!Object.hasOwn(payload, "sub") || !Object.hasOwn(payload, "jti")) throw invalid();
   if (!isNumber(exp) || !isNumber(iat) || (nbf !== undefined && !isNumber(nbf))) throw invalid();
-  if (typeof sub !== "string" || sub === "" || typeof jti !== "string" || (sid !== undefined && typeof sid !== "string")) throw invalid();
   const times = checkTimes(payload as AccessTokenClaims, settings);
   if (times === "expired") throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
   if (times === "early") throw invalid();
+  if (typeof sub !== "string" || sub === "" || typeof jti !== "string" || (sid !== undefined && typeof sid !== "string")) throw invalid();
   return payload as AccessTokenClaims;
 }
 
@@ -186,7 +190,11 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
     ({ payload }) => checkClaims(payload, settings),
     (err: unknown) => {
       if (err instanceof AuthError) throw err;
-      if (err instanceof errors.JWTExpired) throw new AuthError("TOKEN_EXPIRED", "The access token has expired.", { cause: err });
+      if (err instanceof errors.JWTExpired) {
+        // jose takes an infinite date (1e400 in the JSON) for a number; we never do, on either path
+        if (!["exp", "iat", "nbf"].every((c) => err.payload[c] === undefined || isNumber(err.payload[c]))) throw invalid(err);
+        throw new AuthError("TOKEN_EXPIRED", "The access token has expired.", { cause: err });
+      }
       throw invalid(err);
     },
   );
