@@ -1,5 +1,5 @@
 import type { JWK } from "jose";
-import { toMilliseconds, type Duration } from "./duration.js";
+import { MAX_ACCESS_TTL_MS, toMilliseconds, type Duration } from "./duration.js";
 import { signinGate } from "./account/gates.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
@@ -183,7 +183,8 @@ export class AuthSkill {
 
   /**
    * Signs an access token (RFC 9068) for a user, optionally tied to a session and with custom claims
-   * (which never override registered ones).
+   * (which never override registered ones). A `ttl` that is not a finite duration of at most 24 hours is a
+   * `TypeError`.
    *
    * @example
    * ```ts
@@ -196,7 +197,7 @@ export class AuthSkill {
       userId: input.userId,
       ...(input.sessionId !== undefined ? { sessionId: input.sessionId } : {}),
       ...(input.claims !== undefined ? { claims: input.claims } : {}),
-      ...(input.ttl !== undefined ? { ttlMs: toMilliseconds(input.ttl) } : {}),
+      ...(input.ttl !== undefined ? { ttlMs: toMilliseconds(input.ttl, MAX_ACCESS_TTL_MS) } : {}),
     });
     return token;
   }

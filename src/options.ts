@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { emitWarning } from "node:process";
 import type { JWK } from "jose";
 import { z } from "zod";
-import { systemClock } from "./clock.js";
-import { toMilliseconds, type Duration } from "./duration.js";
+import { checkedClock, systemClock } from "./clock.js";
+import { MAX_ACCESS_TTL_MS, toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
 import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS, type Argon2Params } from "./password/argon2.js";
 import { BCRYPT_MAX_COST } from "./password/bcrypt.js";
@@ -12,11 +12,17 @@ import { MAX_PASSWORD_INPUT } from "./password/limits.js";
 import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitOptions } from "./rate-limit/limiter.js";
 import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
+import { secretProblem } from "./tokens/secret-strength.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 
 /** Options of `new AuthSkill(options)`. Every field is optional; see each for its default. */
 export interface AuthSkillOptions {
-  /** At least 32 characters. Default: `AUTH_SECRET`, then `BETTER_AUTH_SECRET` from the environment. */
+  /**
+   * At least 32 characters holding at least 128 bits: repeated pieces and tiny alphabets are refused.
+   * Make one with `openssl rand -base64 32`. Default: `AUTH_SECRET`, then `BETTER_AUTH_SECRET` from the
+   * environment; without any, a random per-process secret when `NODE_ENV` is unset, `development` or
+   * `test` (with a warning), and `CONFIG_ERROR` otherwise.
+   */
   secret?: string;
   /** Default: `memoryStorage()`. */
   storage?: StorageAdapter;
@@ -55,22 +61,25 @@ export interface AuthSkillOptions {
     issuer?: string;
     /** Default "auth-skill". */
     audience?: string | string[];
-    /** Default "15m". */
+    /** Default "15m"; at most 24 hours. */
     ttl?: Duration;
-    /** Default 5 seconds. */
+    /** Default 5 seconds; at most 5 minutes. */
     clockTolerance?: Duration;
     /** Check the session on every verification (default false: stateless). */
     checkRevocation?: boolean;
   };
   refreshToken?: {
-    /** Absolute lifetime of a session from sign-in (default "30d"). */
+    /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
     ttl?: Duration;
-    /** Lifetime since the last use (default: same as `ttl`). */
+    /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
     idleTtl?: Duration;
     /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
     reuseInterval?: Duration;
   };
-  /** Clock, for tests. Default `() => new Date()`. */
+  /**
+   * Clock, for tests. Default `() => new Date()`. Every read is checked: a time that is not a valid `Date`
+   * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.
+   */
   now?: () => Date;
 }
 
@@ -100,14 +109,19 @@ export interface ResolvedOptions {
   now: () => Date;
 }
 
-const duration = z.union([z.number().nonnegative(), z.string()]).refine((v) => {
-  try {
-    toMilliseconds(v);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'must be seconds or a string such as "15m" or "30d"');
+/** Longest clock tolerance: beyond minutes, a tolerance only hides a broken clock and lengthens every token. */
+const MAX_CLOCK_TOLERANCE_MS = 300_000;
+/** A duration option of at most `maxMs` (default: 400 days, {@link toMilliseconds}'s cap). */
+const durationUpTo = (maxMs?: number) =>
+  z.union([z.number().nonnegative(), z.string()]).superRefine((v, ctx) => {
+    try {
+      toMilliseconds(v, maxMs);
+    } catch (err) {
+      const tooLong = err instanceof TypeError && err.message.includes("at most");
+      ctx.addIssue({ code: "custom", message: tooLong ? err.message.replace("A duration must be", "must be") : 'must be seconds or a string such as "15m" or "30d"' });
+    }
+  });
+const duration = durationUpTo();
 const hasherObject = z.custom<PasswordHasher>(
   (v) => typeof v === "object" && v !== null && typeof (v as PasswordHasher).hash === "function" && typeof (v as PasswordHasher).verify === "function",
   "must be \"argon2id\", \"bcrypt\" or an object with hash() and verify()",
@@ -182,8 +196,8 @@ const schema = z.strictObject({
       keys: z.array(z.record(z.string(), z.unknown())).optional(),
       issuer: z.string().min(1).optional(),
       audience: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
-      ttl: duration.optional(),
-      clockTolerance: duration.optional(),
+      ttl: durationUpTo(MAX_ACCESS_TTL_MS).optional(),
+      clockTolerance: durationUpTo(MAX_CLOCK_TOLERANCE_MS).optional(),
       checkRevocation: z.boolean().optional(),
     })
     .optional(),
@@ -197,20 +211,25 @@ function configError(message: string): AuthError {
   return new AuthError("CONFIG_ERROR", `auth-skill configuration: ${message}`);
 }
 
-/** The secret from the options or the environment; a random per-process one outside production. */
+/** Where the random per-process fallback secret is allowed: an unset NODE_ENV, `development` or `test`. */
+const DEV_ENVIRONMENTS = new Set([undefined, "", "development", "test"]);
+
+/** The secret from the options or the environment; a random per-process one in development only. */
 function resolveSecret(given: string | undefined): string {
   const env = globalThis.process?.env ?? {};
   const secret = [given, env.AUTH_SECRET, env.BETTER_AUTH_SECRET].find((s) => s !== undefined && s !== ""); // empty = unset
   if (secret === undefined) {
-    if (env.NODE_ENV === "production") throw configError("no secret: set the secret option or AUTH_SECRET");
+    if (!DEV_ENVIRONMENTS.has(env.NODE_ENV)) {
+      throw configError("no secret: set the secret option or AUTH_SECRET (generate one with `openssl rand -base64 32`); the random fallback is for NODE_ENV development or test only");
+    }
     if (processSecret === undefined) {
       processSecret = randomBytes(32).toString("base64url");
       emitWarning("auth-skill: no secret configured (secret option, AUTH_SECRET or BETTER_AUTH_SECRET); using a random per-process secret, so tokens will not survive a restart.", "AuthSkillWarning");
     }
     return processSecret;
   }
-  if ([...secret].length < 32) throw configError("the secret must be at least 32 characters (e.g. `openssl rand -base64 32`)");
-  if (new Set(secret).size < 8) throw configError("the secret has too little variety to hold 256 bits; generate a random one");
+  const problem = secretProblem(secret);
+  if (problem) throw configError(`the secret ${problem}`);
   return secret;
 }
 
@@ -252,6 +271,6 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     refreshTtlMs,
     idleTtlMs: o.refreshToken?.idleTtl === undefined ? refreshTtlMs : toMilliseconds(o.refreshToken.idleTtl),
     reuseIntervalMs: toMilliseconds(o.refreshToken?.reuseInterval ?? 0),
-    now: o.now ?? systemClock,
+    now: checkedClock(o.now ?? systemClock),
   };
 }

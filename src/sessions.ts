@@ -1,4 +1,5 @@
 import { accountDisabled, isDisabled, sessionGate } from "./account/gates.js";
+import { readClock } from "./clock.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
@@ -39,7 +40,7 @@ export class Sessions {
    * without a session, as Better Auth does). A second factor is the signin flow's gate, not this one.
    */
   async start(user: UserRecord, context: RequestContext): Promise<AuthResult> {
-    const now = this.times.now();
+    const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
     sessionGate(user, now, this.storage.policy?.requireEmailVerification === true);
     const id = randomId();
     const token = this.codec.mint(id, 0);
@@ -70,7 +71,7 @@ export class Sessions {
   async refresh(token: string): Promise<AuthResult> {
     const parsed = this.codec.parse(token);
     if (!parsed) throw invalidRefresh();
-    const now = this.times.now();
+    const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
     let session = await this.live(parsed.sessionId, now, parsed.generation);
     if (session.generation === parsed.generation) {
       if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
@@ -127,7 +128,7 @@ export class Sessions {
   /** True when the session exists, belongs to `userId`, and is neither revoked nor expired. */
   async isLive(sessionId: string, userId: string): Promise<boolean> {
     const s = await guarded(() => this.storage.findSession(sessionId));
-    return s !== null && s.userId === userId && s.revokedAt === null && this.expiry(s).getTime() > this.times.now().getTime();
+    return s !== null && s.userId === userId && s.revokedAt === null && this.expiry(s).getTime() > readClock(this.times.now);
   }
 
   /** When a session's current refresh token stops working: absolute or idle expiry, whichever is first. */
@@ -142,12 +143,14 @@ export class Sessions {
     // An older generation was rotated away: a replay, even when a concurrent replay already revoked the
     // session — reported the same way whatever the interleaving.
     if (session.revokedAt !== null) throw generation < session.generation ? reused() : ended();
-    if (this.expiry(session).getTime() <= now.getTime()) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
+    // Written as "not after now" so a stored date that is not a number (NaN) counts as expired, never as live.
+    if (!(this.expiry(session).getTime() > now.getTime())) throw new AuthError("TOKEN_EXPIRED", "This session has expired.");
     return session;
   }
 
   private withinReuseInterval(s: SessionRecord, now: Date): boolean {
     const { reuseIntervalMs } = this.times;
+    // NaN anywhere makes this false: outside the interval, so a replay is treated as reuse (fails closed).
     return reuseIntervalMs > 0 && s.successor !== null && s.rotatedAt !== null && now.getTime() - s.rotatedAt.getTime() <= reuseIntervalMs;
   }
 

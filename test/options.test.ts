@@ -36,17 +36,29 @@ describe("options", () => {
     await expect(fromAuthSecret.verifyAccessToken(token)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
   });
 
-  it("throw CONFIG_ERROR without a secret in production", () => {
-    vi.stubEnv("AUTH_SECRET", "");
-    vi.stubEnv("BETTER_AUTH_SECRET", "");
-    vi.stubEnv("NODE_ENV", "production");
-    configError(() => new AuthSkill());
+  it("refuse plainly weak secrets (repetition, tiny alphabets), saying how to make one", () => {
+    for (const secret of ["abcdefgh".repeat(4), "0123456789abcdef".repeat(2), "c0ffee".repeat(8), "0110100110010110".repeat(2)]) {
+      const err = configError(() => new AuthSkill({ secret }));
+      expect(err.message).toContain("openssl rand -base64 32");
+      expect(err.message).not.toContain(secret);
+    }
   });
 
-  it("outside production, warn and use one random secret per process", async () => {
+  it.each(["production", "staging", "prod", "Production", "dev", "testing", "preview"])(
+    "throw CONFIG_ERROR without a secret when NODE_ENV is %s (the fallback is for development and test only)",
+    (nodeEnv) => {
+      vi.stubEnv("AUTH_SECRET", "");
+      vi.stubEnv("BETTER_AUTH_SECRET", "");
+      vi.stubEnv("NODE_ENV", nodeEnv);
+      expect(configError(() => new AuthSkill()).message).toContain("openssl rand -base64 32");
+    },
+  );
+
+  it.each<[string, string | undefined]>([["test", "test"], ["development", "development"], ["unset", undefined]])("with NODE_ENV %s, use one random secret per process", async (_name, nodeEnv) => {
     vi.stubEnv("AUTH_SECRET", "");
     vi.stubEnv("BETTER_AUTH_SECRET", "");
-    vi.stubEnv("NODE_ENV", "test");
+    vi.stubEnv("NODE_ENV", nodeEnv);
+    expect(process.env.NODE_ENV).toBe(nodeEnv);
     const a = new AuthSkill();
     const b = new AuthSkill();
     const token = await a.createAccessToken({ userId: "u1" });

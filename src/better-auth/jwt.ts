@@ -9,7 +9,9 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from "jose";
+import { readClock } from "../clock.js";
 import { AuthError } from "../errors.js";
+import { allCanonical } from "../tokens/base64url.js";
 import type { Db } from "./db.js";
 import { BetterAuthBridgeError, run } from "./errors.js";
 import type { ResolvedBridgeOptions } from "./options.js";
@@ -33,7 +35,7 @@ function tableKeys(db: Db, now: () => Date): JWTVerifyGetKey {
   return async (header: JWTHeaderParameters) => {
     const kid = header.kid;
     if (typeof kid !== "string" || kid === "" || kid.length > 255) throw invalid();
-    const at = now().getTime();
+    const at = readClock(now); // a broken clock is CONFIG_ERROR, never a key cached forever
     let entry = cache.get(kid);
     if (!entry || at - entry.at > KEY_TTL_MS) {
       const key = (async () => {
@@ -63,7 +65,10 @@ export function createJwtVerifier(db: Db, o: Pick<ResolvedBridgeOptions, "jwt" |
   return async (token) => {
     const { issuer, audience } = o.jwt;
     if (issuer === null || audience === null) throw new TypeError("verifyJWT: set the bridge's baseURL, or jwt.issuer and jwt.audience");
-    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !JWS_SHAPE.test(token)) throw invalid();
+    // One spelling per token: jose's decoder ignores stray bits in a segment's last character, so without the
+    // canonical check a signature (and header, payload) would verify under several spellings.
+    if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !JWS_SHAPE.test(token) || !allCanonical(token)) throw invalid();
+    const currentDate = new Date(readClock(o.now));
     try {
       const { payload } = await jwtVerify(token, getKey, {
         algorithms: PLUGIN_ALGORITHMS,
@@ -71,7 +76,7 @@ export function createJwtVerifier(db: Db, o: Pick<ResolvedBridgeOptions, "jwt" |
         audience,
         requiredClaims: ["exp", "sub"],
         clockTolerance: o.jwt.clockToleranceSec,
-        currentDate: o.now(),
+        currentDate,
       });
       if (typeof payload.sub !== "string" || payload.sub === "") throw invalid();
       return payload;

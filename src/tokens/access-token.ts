@@ -1,8 +1,10 @@
 import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from "jose";
-import { systemClock } from "../clock.js";
+import { readClock, systemClock } from "../clock.js";
+import { MAX_ACCESS_TTL_MS } from "../duration.js";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { AccessTokenClaims } from "../types.js";
+import { allCanonical } from "./base64url.js";
 import { signHs256, verifySync } from "./sync-jws.js";
 import { headerFor, type KeyRing } from "./keys.js";
 
@@ -35,6 +37,10 @@ export async function signAccessToken(
   settings: AccessTokenSettings,
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
+  const ttlMs = input.ttlMs ?? settings.ttlMs;
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) {
+    throw new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours");
+  }
   if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
     throw new TypeError("createAccessToken: sessionId must be a non-empty string");
   }
@@ -47,9 +53,8 @@ export async function signAccessToken(
     for (const name of Object.keys(input.claims)) if (!REGISTERED.has(name) && name !== "__proto__") claims[name] = input.claims[name];
   }
   if (input.sessionId) claims.sid = input.sessionId;
-  const nowMs = settings.now().getTime();
-  const iat = Math.floor(nowMs / 1000);
-  const exp = iat + Math.max(1, Math.round((input.ttlMs ?? settings.ttlMs) / 1000));
+  const iat = Math.floor(readClock(settings.now) / 1000);
+  const exp = iat + Math.max(1, Math.round(ttlMs / 1000));
   const jti = randomId();
   let token: string;
   if (ring.hmac) {
@@ -78,28 +83,6 @@ export async function signAccessToken(
   return { token, expiresAt: new Date(exp * 1000), jti };
 }
 
-const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/**
- * True when a base64url segment (already known to use only the alphabet) is the one canonical encoding
- * of its bytes: no impossible length and no stray bits in the last character. Decoders ignore those bits,
- * so without this check one signature has several spellings and a "flipped" last character still verifies.
- */
-function isCanonicalBase64url(token: string, start: number, end: number): boolean {
-  const rest = (end - start) % 4;
-  if (rest === 0) return true;
-  if (rest === 1) return false;
-  const last = BASE64URL.indexOf(token[end - 1]!);
-  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
-}
-
-/** Every segment of a JWS-shaped token is canonical base64url (no split, no allocation). */
-function allCanonical(token: string): boolean {
-  const first = token.indexOf(".");
-  const second = token.indexOf(".", first + 1);
-  return isCanonicalBase64url(token, 0, first) && isCanonicalBase64url(token, first + 1, second) && isCanonicalBase64url(token, second + 1, token.length);
-}
-
 /** The clock tolerance in seconds, exactly as configured (fractions kept). */
 function toleranceSeconds(settings: AccessTokenSettings): number {
   return settings.clockToleranceMs / 1000;
@@ -111,11 +94,12 @@ function toleranceSeconds(settings: AccessTokenSettings): number {
  * the verified-token cache answers exactly as a fresh verification would.
  */
 export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, settings: AccessTokenSettings): "ok" | "expired" | "early" {
-  const now = Math.floor(settings.now().getTime() / 1000);
+  const now = Math.floor(readClock(settings.now) / 1000); // a broken clock throws CONFIG_ERROR, never "not expired"
   const tolerance = toleranceSeconds(settings);
+  // jose's order: nbf, then exp; our stricter iat rule last, as it runs after jose on the jose path
   if (claims.nbf !== undefined && claims.nbf > now + tolerance) return "early";
-  if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
   if (claims.exp <= now - tolerance) return "expired";
+  if (claims.iat > now + tolerance) return "early"; // issued in the future: a wrong clock, or a forgery
   return "ok";
 }
 
@@ -137,11 +121,14 @@ function checkClaims(payload: Record<string, unknown>, settings: AccessTokenSett
   const ours = Array.isArray(settings.audience) ? settings.audience : [settings.audience];
   const theirs = Array.isArray(aud) ? aud : [aud];
   if (!theirs.some((a) => typeof a === "string" && ours.includes(a))) throw invalid();
+  // In jose's order, so a token that breaks several rules gets the same code on both paths: presence and
+  // types of the dates, then the clock (TOKEN_EXPIRED), then the rules jose leaves to us (sub, jti, sid).
+  if (!Object.hasOwn(payload, "sub") || !Object.hasOwn(payload, "jti")) throw invalid();
   if (!isNumber(exp) || !isNumber(iat) || (nbf !== undefined && !isNumber(nbf))) throw invalid();
-  if (typeof sub !== "string" || sub === "" || typeof jti !== "string" || (sid !== undefined && typeof sid !== "string")) throw invalid();
   const times = checkTimes(payload as AccessTokenClaims, settings);
   if (times === "expired") throw new AuthError("TOKEN_EXPIRED", "The access token has expired.");
   if (times === "early") throw invalid();
+  if (typeof sub !== "string" || sub === "" || typeof jti !== "string" || (sid !== undefined && typeof sid !== "string")) throw invalid();
   return payload as AccessTokenClaims;
 }
 
@@ -161,7 +148,7 @@ function verifyOptions(ring: KeyRing, settings: AccessTokenSettings): JWTVerifyO
     };
     staticOptions.set(settings, options);
   }
-  return settings.now === systemClock ? options : { ...options, currentDate: settings.now() };
+  return settings.now === systemClock ? options : { ...options, currentDate: new Date(readClock(settings.now)) };
 }
 
 /**
@@ -184,7 +171,12 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
     if (!payload) return Promise.reject(invalid());
     return new Promise((resolve) => resolve(checkClaims(payload, settings)));
   }
-  const options = verifyOptions(ring, settings);
+  let options: JWTVerifyOptions;
+  try {
+    options = verifyOptions(ring, settings); // reads the clock: a broken one rejects (CONFIG_ERROR), never throws
+  } catch (err) {
+    return Promise.reject(err);
+  }
   const known = ring.knownHeaders.get(header); // our own header: key known at once
   const verified = known
     ? jwtVerify(token, known, options)
@@ -198,7 +190,11 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
     ({ payload }) => checkClaims(payload, settings),
     (err: unknown) => {
       if (err instanceof AuthError) throw err;
-      if (err instanceof errors.JWTExpired) throw new AuthError("TOKEN_EXPIRED", "The access token has expired.", { cause: err });
+      if (err instanceof errors.JWTExpired) {
+        // jose takes an infinite date (1e400 in the JSON) for a number; we never do, on either path
+        if (!["exp", "iat", "nbf"].every((c) => err.payload[c] === undefined || isNumber(err.payload[c]))) throw invalid(err);
+        throw new AuthError("TOKEN_EXPIRED", "The access token has expired.", { cause: err });
+      }
       throw invalid(err);
     },
   );

@@ -39,6 +39,7 @@ export class AccessTokens {
     this.#keys ??= this.#loadKeys().then(
       (ring) => (this.#loaded = ring),
       (cause: unknown) => {
+        if (cause instanceof AuthError) throw cause;
         throw new AuthError("CONFIG_ERROR", "auth-skill configuration: accessToken.keys could not be imported", { cause });
       },
     );

@@ -32,7 +32,12 @@ export class VerifiedTokenCache {
     if (typeof token === "string") {
       const hit = this.#entries.get(token);
       if (hit) {
-        const times = checkTimes(hit, settings); // the same rule as a fresh verification
+        let times: ReturnType<typeof checkTimes>;
+        try {
+          times = checkTimes(hit, settings); // the same rule as a fresh verification; a broken clock throws
+        } catch (err) {
+          return Promise.reject(err);
+        }
         if (times === "ok") {
           this.#entries.delete(token); // re-insert: most recently used last
           this.#entries.set(token, hit);

@@ -1,4 +1,6 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
+import { AuthError } from "../errors.js";
+import { secretProblem } from "./secret-strength.js";
 import { signatureCheck, type SignatureCheck } from "./sync-jws.js";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
@@ -89,9 +91,11 @@ export function publicJwk(jwk: JWK, algorithm: SigningAlgorithm): JWK {
   return pub;
 }
 
-/** Imports the keys once. HS256 uses the UTF-8 bytes of the secret as the key. */
+/** Imports the keys once. HS256 uses the UTF-8 bytes of the secret as the key (refused when plainly weak: `CONFIG_ERROR`). */
 export async function createKeyRing(algorithm: SigningAlgorithm, secret: string, keys?: readonly JWK[]): Promise<KeyRing> {
   if (algorithm === "HS256") {
+    const problem = secretProblem(secret);
+    if (problem) throw new AuthError("CONFIG_ERROR", `auth-skill configuration: the HS256 secret ${problem}`);
     // Imported once as a CryptoKey: given raw bytes, jose would import them again on every sign and verify.
     const bytes = new TextEncoder().encode(secret);
     const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);

@@ -1,5 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, createSecretKey, randomBytes, timingSafeEqual, type KeyObject } from "node:crypto";
+import { AuthError } from "../errors.js";
 import { randomToken } from "../ids.js";
+import { secretProblem } from "./secret-strength.js";
 
 /**
  * Refresh tokens are opaque to clients: `<sessionId>.<generation>.<43 chars = 256 random bits>.<tag>`.
@@ -24,7 +26,10 @@ export class RefreshTokenCodec {
   readonly #tagKey: KeyObject;
   readonly #sealKey: KeyObject;
 
+  /** Throws `CONFIG_ERROR` for a secret that is plainly weak (see `secretProblem`). */
   constructor(secret: string) {
+    const problem = secretProblem(secret);
+    if (problem) throw new AuthError("CONFIG_ERROR", `auth-skill configuration: the refresh-token secret ${problem}`);
     const derive = (purpose: string) => createSecretKey(createHmac("sha256", secret).update(`auth-skill/refresh-token/${purpose}/v1`).digest());
     this.#hashKey = derive("hash");
     this.#tagKey = derive("tag");

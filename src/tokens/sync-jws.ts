@@ -10,6 +10,8 @@ import type { SigningAlgorithm } from "./keys.js";
  * every other token goes through jose. The claims are judged afterwards by the same rules on both paths.
  */
 
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
 /** Checks a signature over `input` (the token's first two segments). */
 export type SignatureCheck = (input: string, signature: Buffer) => boolean;
 
@@ -44,7 +46,8 @@ export function signatureCheck(algorithm: SigningAlgorithm, key: KeyObject | JWK
 export function verifySync(check: SignatureCheck, token: string, firstDot: number, secondDot: number): Record<string, unknown> | null {
   try {
     if (!check(token.slice(0, secondDot), Buffer.from(token.slice(secondDot + 1), "base64url"))) return null;
-    const payload: unknown = JSON.parse(Buffer.from(token.slice(firstDot + 1, secondDot), "base64url").toString("utf8"));
+    // Decoded as jose does: invalid UTF-8 is an error, never replaced with U+FFFD.
+    const payload: unknown = JSON.parse(strictUtf8.decode(Buffer.from(token.slice(firstDot + 1, secondDot), "base64url")));
     return typeof payload === "object" && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : null;
   } catch {
     return null;

@@ -1,0 +1,93 @@
+/**
+ * Issue 8 point 14: plainly weak secrets are refused wherever a secret keys an HMAC — the `secret` option
+ * (src/options.ts), the HS256 key ring (src/tokens/keys.ts) and the refresh-token codec
+ * (src/tokens/refresh-token.ts) — while real random secrets always pass.
+ */
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { AuthError } from "../../src/index.js";
+import { createKeyRing } from "../../src/tokens/keys.js";
+import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
+import { MIN_SECRET_BITS, estimateSecretBits, secretProblem } from "../../src/tokens/secret-strength.js";
+import { SECRET, makeAuth } from "./helpers.js";
+
+/** Secrets that plainly hold less than 128 bits though they are 32+ characters with 8+ different characters. */
+const WEAK: Array<[string, string]> = [
+  ['"abcdefgh".repeat(4)', "abcdefgh".repeat(4)],
+  ["a repeated hex string", "0123456789abcdef".repeat(4)],
+  ["a repeated random hex piece", randomBytes(8).toString("hex").repeat(4)],
+  ["a repeated random base64 piece", randomBytes(9).toString("base64").repeat(3)],
+  ['"deadbeef" x 8', "deadbeef".repeat(8)],
+  ["a repeated passphrase", "correct-horse-".repeat(3)],
+  ["random binary digits, then 8 letters (mostly a tiny alphabet)", `${[...randomBytes(36)].map((b) => "01"[b & 1]).join("")}abcdefgh`],
+  ["random text over 4 letters", [...randomBytes(36)].map((b) => "abcd"[b % 4]).join("")],
+];
+
+const generators: Array<[string, () => string]> = [
+  ["openssl rand -base64 32", () => randomBytes(32).toString("base64")],
+  ["openssl rand -hex 32", () => randomBytes(32).toString("hex")],
+  ['randomBytes(32).toString("base64url")', () => randomBytes(32).toString("base64url")],
+];
+
+function configError(fn: () => unknown): AuthError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AuthError && err.code === "CONFIG_ERROR") return err;
+    throw err;
+  }
+  throw new Error("expected CONFIG_ERROR");
+}
+
+describe("weak secrets are refused, with how to make a good one, and never echoed", () => {
+  it.each(WEAK)("%s: the secret option is CONFIG_ERROR", (_name, secret) => {
+    expect([...secret].length).toBeGreaterThanOrEqual(32);
+    expect(new Set(secret).size).toBeGreaterThanOrEqual(2);
+    const err = configError(() => makeAuth({ secret }));
+    expect(err.message).toContain("openssl rand -base64 32");
+    expect(err.message).not.toContain(secret);
+    expect(err.message).not.toContain(secret.slice(0, 8));
+  });
+
+  it.each(WEAK)("%s: the HS256 key ring refuses it too", async (_name, secret) => {
+    const err = await createKeyRing("HS256", secret).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthError);
+    expect((err as AuthError).code).toBe("CONFIG_ERROR");
+    expect((err as AuthError).message).toContain("openssl rand -base64 32");
+  });
+
+  it.each(WEAK)("%s: the refresh-token codec refuses it too", (_name, secret) => {
+    const err = configError(() => new RefreshTokenCodec(secret));
+    expect(err.message).not.toContain(secret);
+  });
+
+  it("too short is still refused (32 code points), naming the command", () => {
+    expect(configError(() => makeAuth({ secret: randomBytes(16).toString("base64").slice(0, 31) })).message).toContain("openssl rand -base64 32");
+    expect(() => new RefreshTokenCodec("x".repeat(31))).toThrow(AuthError);
+  });
+});
+
+describe("random secrets always pass", () => {
+  it.each(generators)("10,000 outputs of %s all pass, far above the bar", (_name, make) => {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 10_000; i++) {
+      const secret = make();
+      expect(secretProblem(secret)).toBeNull();
+      lowest = Math.min(lowest, estimateSecretBits(secret));
+    }
+    expect(lowest).toBeGreaterThan(MIN_SECRET_BITS + 64); // margin: about 230-260 bits measured
+  });
+
+  it.each(generators)("%s works end to end: option, HS256 ring and codec", async (_name, make) => {
+    const secret = make();
+    const auth = makeAuth({ secret });
+    await expect(auth.verifyAccessToken(await auth.createAccessToken({ userId: "u" }))).resolves.toMatchObject({ sub: "u" });
+    expect(() => new RefreshTokenCodec(secret)).not.toThrow();
+  });
+
+  it("the tests' hand-made secrets pass", () => {
+    for (const secret of [SECRET, "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz", "Zq3vX9pL2mN8bR4tY7wK1cF6hJ0dS5gA", "attacker-secret-0123456789abcdefghijkl"]) {
+      expect(secretProblem(secret)).toBeNull();
+    }
+  });
+});
