@@ -7,6 +7,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 
 const SIGNATURE = /^(?:[A-Za-z0-9+/]{43}=|[A-Za-z0-9_-]{43})$/;
+/**
+ * The last of the 43 characters carries 2 bits the 32 HMAC bytes do not use; decoders ignore them, so only the
+ * character with both at zero is the signature's one spelling (any other would be a second "valid" cookie).
+ */
+const CANONICAL_LAST = /[AEIMQUYcgkosw048]=?$/;
 /** Session tokens are 32 characters of [A-Za-z0-9]; anything much longer or with odd bytes is not one. */
 const TOKEN = /^[\x21-\x7e]{1,255}$/;
 /** Browsers cap cookies at 4 KiB; a longer value is not ours and is refused unread. */
@@ -56,7 +61,7 @@ export function verifySignedToken(value: string, secret: string): string | null 
   if (dot < 1) return null;
   const token = decoded.slice(0, dot);
   const signature = decoded.slice(dot + 1);
-  if (!TOKEN.test(token) || !SIGNATURE.test(signature)) return null;
+  if (!TOKEN.test(token) || !SIGNATURE.test(signature) || !CANONICAL_LAST.test(signature)) return null;
   const given = Buffer.from(signature, signature.endsWith("=") ? "base64" : "base64url");
   const expected = hmac(secret, token);
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;

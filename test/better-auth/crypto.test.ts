@@ -74,6 +74,25 @@ describe("session cookie signatures", () => {
     }
   });
 
+  it("accepts one spelling of a signature per alphabet: the stray bits of the last character must be zero", () => {
+    const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const signed = decodeURIComponent(signSessionToken(token, secret)); // token.<43 chars>=
+    const dot = signed.lastIndexOf(".");
+    const sig = signed.slice(dot + 1, dot + 44);
+    const last = B64.indexOf(sig[42]!);
+    expect(last & 0b11).toBe(0);
+    const urlSafe = (s: string) => s.replace(/\+/g, "-").replace(/\//g, "_");
+    for (const stray of [1, 2, 3]) {
+      const variant = sig.slice(0, 42) + B64[last | stray]!; // the same 32 bytes once decoded
+      expect(Buffer.from(variant, "base64").equals(Buffer.from(sig, "base64"))).toBe(true);
+      expect(verifySignedToken(`${token}.${variant}=`, secret)).toBeNull();
+      expect(verifySignedToken(encodeURIComponent(`${token}.${variant}=`), secret)).toBeNull();
+      expect(verifySignedToken(`${token}.${urlSafe(variant)}`, secret)).toBeNull();
+    }
+    expect(verifySignedToken(`${token}.${sig}=`, secret)).toBe(token);
+    expect(verifySignedToken(`${token}.${urlSafe(sig)}`, secret)).toBe(token);
+  });
+
   it("prefers a valid bearer credential, falls back to the cookie, and reads the plain name only without secure cookies", () => {
     const signed = signSessionToken(token, secret);
     const other = signSessionToken("zzzzbbbbccccddddeeeeffffgggghhhh", secret);
