@@ -158,10 +158,11 @@ const schema = z.strictObject({
         .array(
           z.strictObject({
             id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 of [A-Za-z0-9_-]"),
-            secret: z
-              .string()
-              .refine((v) => [...v].length >= 32, "must be at least 32 characters")
-              .refine((v) => new Set(v).size >= 8, "has too little variety; generate a random one"),
+            // the same strength rule as the secret option: a pepper guards every hash it wraps
+            secret: z.string().superRefine((v, ctx) => {
+              const problem = secretProblem(v);
+              if (problem) ctx.addIssue({ code: "custom", message: problem });
+            }),
           }),
         )
         .min(1)

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { checkedClock, systemClock } from "../clock.js";
 import type { Argon2Params } from "../password/argon2.js";
 import { detectDialect, type BridgeDialect, type Db } from "./db.js";
 
@@ -156,6 +157,6 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
     },
     argon2: o.argon2 ?? {},
     authSkillSecret: o.authSkillSecret === undefined ? secret : nonEmpty(o.authSkillSecret, "authSkillSecret"),
-    now: o.now ?? (() => new Date()),
+    now: checkedClock(o.now ?? systemClock), // a broken clock is CONFIG_ERROR, never "not expired"
   };
 }

@@ -100,6 +100,8 @@ describe("password pepper", () => {
       [{ id: "k".repeat(33), secret: K1.secret }],
       [{ id: "short", secret: "too-short-secret" }],
       [{ id: "dull", secret: "a".repeat(40) }],
+      [{ id: "repeated", secret: "abcdefgh".repeat(4) }],
+      [{ id: "hex-repeat", secret: "0123456789abcdef".repeat(3) }],
       [K1, { id: "k1", secret: K2.secret }],
       [{ id: "k1", secret: K1.secret, extra: 1 }],
       K1,
@@ -110,6 +112,7 @@ describe("password pepper", () => {
       expect(err.message).toContain("password.pepper");
       expect(err.message).not.toContain(K1.secret);
       expect(err.message).not.toContain("too-short-secret");
+      expect(err.message).not.toContain("abcdefghabcdefgh");
     }
   });
 });

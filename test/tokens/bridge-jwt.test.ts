@@ -61,5 +61,9 @@ describe("bridge verifyJWT", () => {
     await rejectsWith(later.verifyJWT(token), "TOKEN_EXPIRED");
     const broken = betterAuthBridge({ db: s.db, secret: s.secret, baseURL: BASE_URL, now: () => value as Date });
     await rejectsWith(broken.verifyJWT(token), "CONFIG_ERROR");
+    // every other reader of the bridge's clock too: a session's expiry is never judged on a broken clock
+    const { cookie } = await betterAuthSignup(s, "clock@example.com", "a clock-test passphrase 9");
+    expect(await later.getSession(new Headers({ cookie }))).not.toBeNull();
+    await rejectsWith(broken.getSession(new Headers({ cookie })), "CONFIG_ERROR");
   });
 });
