@@ -25,6 +25,6 @@ export { betterAuthScryptHasher } from "./password/scrypt.js";
 export { isCommonPassword } from "./password/policy.js";
 export { generateSigningKey } from "./tokens/keys.js";
 export { memoryRateLimitStore } from "./rate-limit/store.js";
-export type { RateLimitStore } from "./rate-limit/store.js";
+export type { RateLimitStore, ReserveOptions } from "./rate-limit/store.js";
 export type { RateLimitOptions } from "./rate-limit/limiter.js";
 export type { SigningAlgorithm } from "./tokens/keys.js";

@@ -76,8 +76,10 @@ export class SigninLimiter {
   async reserveSignin(account: string, ip: string | undefined, now: Date): Promise<SigninAttempt> {
     const attempt = { account, client: `client:${clientKey(ip)}` };
     const taken: string[] = [];
-    const take = async (key: string, { max, windowMs }: Limit, refused: (resetAt: Date) => AuthError) => {
-      const r = await guarded(() => this.#store.reserve(key, max, windowMs, now)).catch(async (err: unknown) => {
+    // An identifier that names no user guards no account: a bounded store may drop its counters for room.
+    const evictable = { evictable: !account.startsWith("user:") };
+    const take = async (key: string, { max, windowMs }: Limit, refused: (resetAt: Date) => AuthError, options = {}) => {
+      const r = await guarded(() => this.#store.reserve(key, max, windowMs, now, options)).catch(async (err: unknown) => {
         await this.#giveBack(taken).catch(() => undefined); // best effort; the store's failure is the answer
         throw err;
       });
@@ -85,9 +87,9 @@ export class SigninLimiter {
       await this.#giveBack(taken);
       throw refused(r.resetAt);
     };
-    await take(`lock:${account}`, { max: this.#lockAfter, windowMs: LOCK_WINDOW_MS }, () => locked());
+    await take(`lock:${account}`, { max: this.#lockAfter, windowMs: LOCK_WINDOW_MS }, () => locked(), evictable);
     await take(attempt.client, this.#client, (resetAt) => limited("sign-in attempts", resetAt, now));
-    await take(`account:${account}`, this.#account, (resetAt) => limited("sign-in attempts", resetAt, now));
+    await take(`account:${account}`, this.#account, (resetAt) => limited("sign-in attempts", resetAt, now), evictable);
     return attempt;
   }
 

@@ -24,7 +24,7 @@ export interface RateLimitStore {
    * (counted: the attempt may go ahead), the counter after the call (0 when a full store refused to create
    * it) and when its window ends (refused: when to try again).
    */
-  reserve(key: string, max: number, windowMs: number, now: Date): Promise<{ ok: boolean; count: number; resetAt: Date }>;
+  reserve(key: string, max: number, windowMs: number, now: Date, options?: ReserveOptions): Promise<{ ok: boolean; count: number; resetAt: Date }>;
   /**
    * Gives one reservation back: the counter goes down by one, never below 0, and its window stays. A
    * counter that reaches 0 may be deleted. A missing counter is left alone.
@@ -34,10 +34,24 @@ export interface RateLimitStore {
   reset(key: string): Promise<void>;
 }
 
+/** How a counter may be treated by a bounded store. */
+export interface ReserveOptions {
+  /**
+   * The counter guards no account: the per-account counters of an identifier that names no user, kept only
+   * so that unknown identifiers are answered exactly like real accounts. Losing one raises no attacker's
+   * budget, so a full bounded store may drop it (least recently reserved first) to make room — and must, or
+   * a flood of made-up emails (whose lock counters last until lifted) would fill it for good.
+   */
+  evictable?: boolean;
+}
+
 /**
  * Counters in this process's memory, at most `maxKeys` of them. When it is full it first drops counters
- * whose window has ended; if every counter is still live, it refuses new ones (`ok: false`, retry when the
- * earliest window ends) rather than drop a lock or a live counter. Existing counters keep working.
+ * whose window has ended, then counters reserved as `evictable` (those of identifiers that name no user),
+ * least recently reserved first; if every counter left guards an account or a client, it refuses new ones
+ * (`ok: false`, retry when the earliest window ends) rather than drop a lock or a live counter. Existing
+ * counters keep working. Keep `maxKeys` well above the number of accounts that fail signins between
+ * successes (each holds a lock counter until its next success), or use a shared store such as Redis.
  *
  * @example
  * ```ts
@@ -47,15 +61,25 @@ export interface RateLimitStore {
 export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new TypeError("memoryRateLimitStore: maxKeys must be a positive integer");
   const counters = new Map<string, { count: number; resetAt: number }>();
+  const evictable = new Set<string>(); // keys of counters that guard no account, least recently reserved first
   let nextSweep = 0; // no window ends before this, so a sweep before it frees nothing
+  const drop = (key: string) => {
+    counters.delete(key);
+    evictable.delete(key);
+  };
 
   /** Room for one more counter at `t`: null, or the time the earliest live window ends. */
   const full = (t: number): number | null => {
     if (counters.size < maxKeys) return null;
+    const oldest = evictable.values().next();
+    if (!oldest.done) {
+      drop(oldest.value);
+      return null;
+    }
     if (t >= nextSweep) {
       let earliest = Number.POSITIVE_INFINITY;
       for (const [key, c] of counters) {
-        if (c.resetAt <= t) counters.delete(key);
+        if (c.resetAt <= t) drop(key);
         else earliest = Math.min(earliest, c.resetAt);
       }
       nextSweep = earliest;
@@ -64,13 +88,13 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
   };
 
   return {
-    async reserve(key, max, windowMs, now) {
+    async reserve(key, max, windowMs, now, options) {
       const t = now.getTime();
       if (!Number.isFinite(t)) throw new TypeError("memoryRateLimitStore: now is not a valid date");
       if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("memoryRateLimitStore: max and windowMs must be positive");
       let c = counters.get(key);
       if (c && c.resetAt <= t) {
-        counters.delete(key);
+        drop(key);
         c = undefined;
       }
       if (!c) {
@@ -78,6 +102,10 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
         if (until !== null) return { ok: false, count: 0, resetAt: new Date(until) };
         c = { count: 0, resetAt: t + windowMs };
         counters.set(key, c);
+      }
+      if (options?.evictable === true) {
+        evictable.delete(key); // re-inserted: the most recently reserved goes last
+        evictable.add(key);
       }
       if (c.count >= max) return { ok: false, count: c.count, resetAt: new Date(c.resetAt) };
       c.count++;
@@ -87,10 +115,10 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
       const c = counters.get(key);
       if (c === undefined) return;
       c.count--;
-      if (c.count <= 0) counters.delete(key);
+      if (c.count <= 0) drop(key);
     },
     async reset(key) {
-      counters.delete(key);
+      drop(key);
     },
   };
 }

@@ -47,6 +47,30 @@ describe("signin budgets cannot be raised", () => {
     expect(err.message).toMatch(/locked/);
   });
 
+  it("by made-up identifiers: their counters give way in a full store, so it never fills for good", async () => {
+    const clock = manualClock();
+    const store = memoryRateLimitStore(40);
+    const auth = makeAuth({ now: clock.now, rateLimit: { store, lockAfter: 3, client: { max: 100, window: "15m" } } });
+    await auth.signup({ email: "ada@example.com", password });
+    await auth.signup({ email: "carol@example.com", password });
+    for (let i = 0; i < 3; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
+    // 600 failures on made-up emails, from one address per round of 90: each leaves a lock counter that
+    // would last until lifted; the client windows end between rounds
+    for (let round = 0; round < 6; round++) {
+      for (let i = 0; i < 90; i++) {
+        await rejectsWith(auth.signin({ email: `made-up-${round}-${i}@example.com`, password: wrong }, { ip: "203.0.113.50" }), "INVALID_CREDENTIALS");
+      }
+      clock.advance(16 * 60_000);
+    }
+    // a user who never had a counter still signs in (a store full of locks would refuse every new key) …
+    await expect(auth.signin({ email: "carol@example.com", password }, { ip: "198.51.100.7" })).resolves.toMatchObject({ user: { email: "carol@example.com" } });
+    // … and the real account's lock was not what gave way
+    expect((await rejectsWith(auth.signin({ email: "ada@example.com", password }), "RATE_LIMITED")).message).toMatch(/locked/);
+    // a made-up identifier that kept its counters is still answered exactly like a real account
+    for (let i = 0; i < 3; i++) await rejectsWith(auth.signin({ email: "ghost@example.com", password: wrong }), "INVALID_CREDENTIALS");
+    expect((await rejectsWith(auth.signin({ email: "ghost@example.com", password: wrong }), "RATE_LIMITED")).message).toMatch(/locked/);
+  });
+
   it("by malformed or missing addresses: they share one per-client bucket", async () => {
     const auth = makeAuth({ rateLimit: { client: { max: 4, window: "15m" } } });
     const ips = ["203.0.113.9, 10.0.0.1", "garbage", undefined, "[not-v6]:443"];

@@ -56,6 +56,23 @@ describe("memoryRateLimitStore", () => {
     expect(await store.reserve("long", 5, 5000, at(1003))).toMatchObject({ ok: true, count: 2 });
   });
 
+  it("when full drops evictable counters (identifiers that name no user), least recently reserved first, and nothing else", async () => {
+    const store = memoryRateLimitStore(4);
+    const evictable = { evictable: true };
+    await store.reserve("lock:user:ada", 5, 1e12, t0); // guards an account: never dropped
+    await store.reserve("lock:email:a", 5, 1e12, t0, evictable);
+    await store.reserve("lock:email:b", 5, 1e12, t0, evictable);
+    await store.reserve("lock:email:c", 5, 1e12, t0, evictable);
+    await store.reserve("lock:email:a", 5, 1e12, at(1), evictable); // a is now the most recently reserved
+    expect((await store.reserve("client:203.0.113.1", 5, 60_000, at(2))).ok).toBe(true); // b gave way
+    expect(await store.reserve("lock:email:b", 5, 1e12, at(3), evictable)).toMatchObject({ ok: true, count: 1 }); // started again; c gave way
+    expect(await store.reserve("lock:email:a", 5, 1e12, at(4), evictable)).toMatchObject({ ok: true, count: 3 }); // kept
+    expect((await store.reserve("client:203.0.113.2", 5, 60_000, at(5))).ok).toBe(true); // a gave way (older than b)
+    expect((await store.reserve("client:203.0.113.3", 5, 60_000, at(6))).ok).toBe(true); // b gave way
+    expect((await store.reserve("client:203.0.113.4", 5, 60_000, at(7))).ok).toBe(false); // nothing evictable left
+    expect(await store.reserve("lock:user:ada", 5, 1e12, at(8))).toMatchObject({ ok: true, count: 2 });
+  });
+
   it("a refund to 0 or a reset makes room at once", async () => {
     const store = memoryRateLimitStore(1);
     await store.reserve("a", 5, 60_000, t0);
