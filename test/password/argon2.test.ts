@@ -122,21 +122,7 @@ describe("parseArgon2 / isArgon2Hash", () => {
 });
 
 describe("verification limits", () => {
-  // Without the limits the addon tries to allocate m KiB (4 TiB here) or runs t passes (4 billion here).
-  const salt = Buffer.alloc(16, 7).toString("base64").replace(/=+$/, "");
-  const tag = Buffer.alloc(32, 9).toString("base64").replace(/=+$/, "");
-
-  it.each([
-    ["m", `$argon2id$v=19$m=4294967295,t=1,p=1$${salt}$${tag}`],
-    ["t", `$argon2id$v=19$m=8,t=4294967295,p=1$${salt}$${tag}`],
-    ["m beyond 2 GiB", `$argon2id$v=19$m=${ARGON2_VERIFY_LIMITS.memoryCost + 1},t=1,p=1$${salt}$${tag}`],
-    ["p", `$argon2id$v=19$m=19456,t=2,p=256$${salt}$${tag}`],
-  ])("a hash with an absurd %s resolves false promptly", async (_, phc) => {
-    const started = performance.now();
-    expect(await makeAuth().verifyPassword("password123", phc)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2000);
-  }, 5000);
-
+  // Absurd costs are refused before the addon runs: test/password/argon2-limits.test.ts.
   it("still verifies real hashes with large costs (m=102400, p=8)", async () => {
     const e = fixture((x) => x.hash.includes("m=102400,t=2,p=8"));
     expect(await makeAuth().verifyPassword(e.password, e.hash)).toBe(true);
