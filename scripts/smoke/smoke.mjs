@@ -1,12 +1,12 @@
 // Smoke test of the BUILT package (dist/) under whichever runtime runs this file: Node, Bun or Deno.
 // Plain JavaScript on purpose: no TypeScript loader, no test framework, only what a user's app would do.
-// Uses the real @node-rs/argon2 addon. Throws (non-zero exit) on the first mismatch.
+// Uses the real @node-rs/argon2 and @node-rs/bcrypt addons. Throws (non-zero exit) on the first mismatch.
 //
 //   node scripts/smoke/smoke.mjs
 //   bun scripts/smoke/smoke.mjs
 //   deno run -A --node-modules-dir=manual scripts/smoke/smoke.mjs   (see scripts/smoke/run.mjs)
 
-import { AuthError, AuthSkill, argon2idHasher, memoryStorage } from "../../dist/index.js";
+import { AuthError, AuthSkill, argon2idHasher, bcryptHasher, memoryStorage } from "../../dist/index.js";
 
 function runtime() {
   if (typeof globalThis.Deno !== "undefined") return `deno ${globalThis.Deno.version.deno}`;
@@ -45,6 +45,13 @@ check(auth.needsRehash(hash) === false, "needsRehash(fresh hash)");
 // The hasher on its own, too (the addon directly, no AuthSkill orchestration).
 const hasher = argon2idHasher();
 check((await hasher.verify(password, await hasher.hash(password))) === true, "argon2idHasher round trip");
+// bcrypt through its native addon: a hash of ours, and a foreign $2y$ one (PHP's password_hash, cost 10).
+const bcrypt = bcryptHasher(10);
+const bcryptHash = await bcrypt.hash(password);
+check(bcryptHash.startsWith("$2b$10$"), "bcryptHasher hash", bcryptHash.slice(0, 7));
+check((await auth.verifyPassword(password, bcryptHash)) === true, "verifyPassword(bcrypt, right password)");
+check((await auth.verifyPassword("correct horse battery stapler", bcryptHash)) === false, "verifyPassword(bcrypt, wrong password)");
+check((await auth.verifyPassword(password, `$2y$${bcryptHash.slice(4)}`)) === true, "verifyPassword($2y$ bcrypt)");
 
 // 2. Signup and signin.
 const email = "ada@example.com";

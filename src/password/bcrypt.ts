@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
 import type { PasswordHasher } from "./hasher.js";
 
 /** bcrypt reads at most this many bytes of a password; longer ones are refused, never truncated. */
@@ -46,7 +46,7 @@ export async function verifyBcrypt(password: string, hash: string, maxCost: numb
   const cost = bcryptCost(hash);
   if (cost === null || cost < MIN_COST || cost > maxCost) return false;
   if (typeof password !== "string" || overBcryptBytes(password)) return false;
-  return bcrypt.compare(password, hash);
+  return bcryptVerify(password, hash);
 }
 
 function checkCost(name: string, value: number, min: number, max: number): void {
@@ -54,8 +54,8 @@ function checkCost(name: string, value: number, min: number, max: number): void 
 }
 
 /**
- * bcrypt through `bcryptjs`, for compatibility with systems that use it. It runs on the main thread, so it
- * is never the default. `hash` throws `RangeError` for passwords over 72 UTF-8 bytes (bcrypt would ignore
+ * bcrypt through `@node-rs/bcrypt` (a native addon, computed off the event loop like argon2), for
+ * compatibility with systems that use it; never the default. `hash` throws `RangeError` for passwords over 72 UTF-8 bytes (bcrypt would ignore
  * the rest); `AuthSkill` turns that into `WEAK_PASSWORD`. `verify` refuses, as a failed verification,
  * hashes whose cost is above `maxCost` (default 14) and passwords over 72 bytes. `cost` must be from 10
  * to `maxCost`, `maxCost` from 10 to 31 (`RangeError` otherwise).
@@ -76,7 +76,7 @@ export function bcryptHasher(cost = 12, options: { maxCost?: number } = {}): Pas
     maxBytes: BCRYPT_MAX_BYTES,
     async hash(password) {
       if (overBcryptBytes(password)) throw new RangeError("password longer than 72 bytes");
-      return bcrypt.hash(password, cost);
+      return bcryptHash(password, { cost, version: "2b" });
     },
     verify: (password, hash) => verifyBcrypt(password, hash, maxCost),
     needsRehash: (hash) => (bcryptCost(hash) ?? 0) < cost,

@@ -1,7 +1,7 @@
 // Checks the BUILT package (dist/), as users get it from npm: the four entry files, that require() and
 // import() of it work in a plain `node` (no vitest, no TypeScript loader), through the package's own
-// "exports" map too, and that `import "auth-skill"` reaches only @node-rs/argon2, bcryptjs, jose, zod and
-// Node built-ins.
+// "exports" map too, and that `import "auth-skill"` reaches only @node-rs/argon2, @node-rs/bcrypt, jose,
+// zod and Node built-ins.
 //
 // dist/ is (re)built here first when it is missing or older than its inputs, so `npm test` passes on a
 // fresh clone; in CI `npm run build` has run just before, and nothing is rebuilt.
@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const dist = join(root, "dist");
 const OUTPUTS = ["index.js", "index.cjs", "index.d.ts", "index.d.cts"] as const;
-const ALLOWED_PACKAGES = ["@node-rs/argon2", "bcryptjs", "jose", "zod"] as const;
+const ALLOWED_PACKAGES = ["@node-rs/argon2", "@node-rs/bcrypt", "jose", "zod"] as const;
 const PUBLIC_VALUES = ["AuthSkill", "AuthError", "memoryStorage"] as const;
 
 /** Every file under `dir`, recursively. */
@@ -121,7 +121,7 @@ describe("built package", () => {
     }
   });
 
-  it.each(["index.js", "index.cjs"])("dist/%s (with the chunks it loads) imports only @node-rs/argon2, bcryptjs, jose, zod and node built-ins", async (entry) => {
+  it.each(["index.js", "index.cjs"])("dist/%s (with the chunks it loads) imports only @node-rs/argon2, @node-rs/bcrypt, jose, zod and node built-ins", async (entry) => {
     // Follow relative imports: subpath entries share chunks with the main entry.
     const files = [entry];
     const external: string[] = [];
@@ -144,7 +144,7 @@ describe("built package", () => {
     expect(packages.filter((p) => !(p in dependencies))).toEqual([]);
   });
 
-  it("loads only those four packages (and argon2's platform binding) at run time", () => {
+  it("loads only those four packages (and the two addons' platform bindings) at run time", () => {
     const out = node([
       "-e",
       `require("auth-skill");
@@ -152,7 +152,7 @@ describe("built package", () => {
        console.log(JSON.stringify(loaded));`,
     ]);
     const loaded = [...new Set((JSON.parse(out) as string[]).map(packageName))].sort();
-    const unexpected = loaded.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-"));
+    const unexpected = loaded.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-") && !p.startsWith("@node-rs/bcrypt-"));
     expect(unexpected).toEqual([]);
     expect(loaded).toEqual(expect.arrayContaining([...ALLOWED_PACKAGES]));
   });
