@@ -29,11 +29,12 @@ const config = {
   dryRunTimeoutMinutes: 20,
   // high/low colour the report; `break` fails the run (and the changed-files gate of the CI run) below it.
   // It is a ratchet set under today's scores until the survivors' tests land; the target is 90.
-  thresholds: { high: 90, low: 80, break: 75 },
+  // MUTATION_BREAK overrides it (to try the gate).
+  thresholds: { high: 90, low: 80, break: Number(process.env.MUTATION_BREAK ?? "75") },
   incremental: true,
   incrementalFile: "reports/mutation/stryker-incremental.json",
   reporters: ["clear-text", "progress-append-only", "json", "html"],
-  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  clearTextReporter: { allowColor: false, logTests: false, reportTests: false, reportMutants: true, reportScoreTable: true },
   jsonReporter: { fileName: `${out}/mutation.json` },
   htmlReporter: { fileName: `${out}/mutation.html` },
   tempDirName: ".tmp/stryker-tmp",

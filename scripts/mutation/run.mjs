@@ -12,7 +12,8 @@
  *
  * Other arguments go to Stryker (e.g. `-- --concurrency 1`). MUTATION_NICE (default 10; 0 = off) is the
  * niceness of the run, so that a developer's other work keeps its share of the CPU. Reports, the survivors
- * list (survivors.txt) and logs go to .tmp/mutation/full or .tmp/mutation/changed (git-ignored).
+ * list (survivors.txt) and logs go to .tmp/mutation/full or .tmp/mutation/changed (git-ignored); MUTATION_OUT
+ * and MUTATION_BASELINE point them (and the baseline) elsewhere, for trying the script on a few files.
  */
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,8 +30,8 @@ const args = process.argv.slice(2);
 const changed = args.includes("--changed");
 const passThrough = args.filter((a) => a !== "--changed");
 const mode = changed ? "changed" : "full";
-const outDir = join(".tmp", "mutation", mode);
-const baselineFile = config.incrementalFile;
+const outDir = process.env.MUTATION_OUT ?? join(".tmp", "mutation", mode);
+const baselineFile = process.env.MUTATION_BASELINE ?? config.incrementalFile;
 const breakAt = config.thresholds.break;
 const nice = Number(process.env.MUTATION_NICE ?? "10");
 
@@ -53,7 +54,7 @@ if (changed) {
   copyFileSync(baselineFile, copy);
   strykerArgs.push("--incrementalFile", copy);
 } else {
-  strykerArgs.push("--force"); // every mutant; the incremental file it writes is the new baseline
+  strykerArgs.push("--force", "--incrementalFile", baselineFile); // every mutant; writes the new baseline
 }
 strykerArgs.push(...passThrough);
 
