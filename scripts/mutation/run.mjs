@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * Mutation testing of the security core (issue 15): Stryker 10 with the vitest runner, under Node 22 from npm.
+ *
+ *   npm run test:mutation               full run: every mutant; refreshes the committed baseline
+ *                                       (reports/mutation/stryker-incremental.json) and writes the scores
+ *                                       into docs/security.md between the mutation-score markers
+ *   npm run test:mutation -- --changed  CI run: Stryker's incremental mode against a copy of the committed
+ *                                       baseline, so only mutants in changed files (or covered by changed
+ *                                       tests) run; fails when the score on the files changed since the
+ *                                       baseline, or the overall score, is under `thresholds.break`
+ *
+ * Other arguments go to Stryker (e.g. `-- --concurrency 1`). MUTATION_NICE (default 10; 0 = off) is the
+ * niceness of the run, so that a developer's other work keeps its share of the CPU. Reports, the survivors
+ * list (survivors.txt) and logs go to .tmp/mutation/full or .tmp/mutation/changed (git-ignored); MUTATION_OUT
+ * and MUTATION_BASELINE point them (and the baseline) elsewhere, for trying the script on a few files.
+ */
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { NODE_VERSION, ensureNode22 } from "./node22.mjs";
+import { changedFiles, pct, scoreRows, scoreTable, survivorsText, writeBetweenMarkers } from "./report.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+process.chdir(root);
+const { default: config } = await import(join(root, "stryker.config.mjs"));
+
+const args = process.argv.slice(2);
+const changed = args.includes("--changed");
+const passThrough = args.filter((a) => a !== "--changed");
+const mode = changed ? "changed" : "full";
+const outDir = process.env.MUTATION_OUT ?? join(".tmp", "mutation", mode);
+const baselineFile = process.env.MUTATION_BASELINE ?? config.incrementalFile;
+const breakAt = config.thresholds.break;
+const nice = Number(process.env.MUTATION_NICE ?? "10");
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const node = ensureNode22(root);
+const strykerPkg = JSON.parse(readFileSync("node_modules/@stryker-mutator/core/package.json", "utf8"));
+const stryker = join("node_modules", "@stryker-mutator", "core", "bin", "stryker.js");
+const nodeVersion = NODE_VERSION;
+const concurrencyAt = passThrough.indexOf("--concurrency");
+const concurrency = concurrencyAt >= 0 ? passThrough[concurrencyAt + 1] : config.concurrency;
+
+const strykerArgs = ["run", "stryker.config.mjs"];
+let baseline;
+if (changed) {
+  if (!existsSync(baselineFile)) throw new Error(`no baseline at ${baselineFile}: run \`npm run test:mutation\` and commit it`);
+  baseline = JSON.parse(readFileSync(baselineFile, "utf8"));
+  // Stryker rewrites its incremental file: hand it a copy, the committed baseline stays as it is.
+  const copy = join(outDir, "stryker-incremental.json");
+  copyFileSync(baselineFile, copy);
+  strykerArgs.push("--incrementalFile", copy);
+} else {
+  strykerArgs.push("--force", "--incrementalFile", baselineFile); // every mutant; writes the new baseline
+}
+strykerArgs.push(...passThrough);
+
+const env = { ...process.env, MUTATION_OUT: outDir };
+const command = nice > 0 ? "nice" : node;
+const commandArgs = nice > 0 ? ["-n", String(nice), node, stryker, ...strykerArgs] : [stryker, ...strykerArgs];
+console.log(`[mutation] ${mode} run: Stryker ${strykerPkg.version} on Node ${nodeVersion} (${node})`);
+console.log(`[mutation] ${command} ${commandArgs.join(" ")}`);
+const started = Date.now();
+const status = await new Promise((done) => {
+  const child = spawn(command, commandArgs, { stdio: "inherit", env });
+  child.on("exit", (code, signal) => done(code ?? (signal ? 1 : 0)));
+});
+const seconds = Math.round((Date.now() - started) / 1000);
+const wall = `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+
+const reportFile = join(outDir, "mutation.json");
+if (!existsSync(reportFile)) {
+  console.error(`[mutation] Stryker exited ${status} after ${wall} without a report (${reportFile})`);
+  process.exit(status || 1);
+}
+const report = JSON.parse(readFileSync(reportFile, "utf8"));
+writeFileSync(join(outDir, "survivors.txt"), survivorsText(report));
+const overall = scoreRows(report)[0];
+console.log(`[mutation] wall time ${wall}; score ${pct(overall.score)} over ${overall.valid} mutants; break ${breakAt}%`);
+console.log(`[mutation] reports: ${outDir}/mutation.html, ${outDir}/mutation.json, ${outDir}/survivors.txt`);
+
+let failed = status !== 0;
+if (changed) {
+  const files = changedFiles(report, baseline);
+  if (files.size === 0) {
+    console.log("[mutation] no mutated file changed since the baseline (changed tests' mutants were rerun)");
+  } else {
+    const rows = scoreRows(report, files);
+    console.log(`[mutation] files changed since the baseline:\n${scoreTable(rows)}`);
+    if (rows[0].score !== null && rows[0].score < breakAt) {
+      console.error(`[mutation] FAILED: score on changed files ${pct(rows[0].score)} < break ${breakAt}%`);
+      failed = true;
+    }
+  }
+} else {
+  const date = new Date().toISOString().slice(0, 10);
+  const body = [
+    `Last full run: \`npm run test:mutation\` on ${date}: Stryker ${strykerPkg.version} (vitest runner, \`ignoreStatic\`,`,
+    `the unit suites of vitest.unit.config.ts) on Node ${nodeVersion}, concurrency ${concurrency}, ${wall} on 2 cores.`,
+    `Break threshold: ${breakAt}%.`,
+    "",
+    scoreTable(scoreRows(report)),
+  ].join("\n");
+  writeBetweenMarkers("docs/security.md", body);
+  console.log("[mutation] scores written to docs/security.md");
+}
+if (status !== 0) console.error(`[mutation] Stryker exited ${status}`);
+process.exit(failed ? status || 1 : 0);
