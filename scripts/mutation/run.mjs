@@ -58,7 +58,7 @@ if (changed) {
 }
 strykerArgs.push(...passThrough);
 
-const env = { ...process.env, MUTATION_OUT: outDir };
+const env = { ...process.env, MUTATION_OUT: outDir, AUTH_SKILL_MUTATION: "1" }; // property tests scale down (run per mutant)
 const command = nice > 0 ? "nice" : node;
 const commandArgs = nice > 0 ? ["-n", String(nice), node, stryker, ...strykerArgs] : [stryker, ...strykerArgs];
 console.log(`[mutation] ${mode} run: Stryker ${strykerPkg.version} on Node ${nodeVersion} (${node})`);
