@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { betterAuthBridge } from "../../src/better-auth/index.js";
-import { rejectsWith } from "./helpers.js";
-import { BASE_URL, betterAuthSignup, stack, type Stack } from "../better-auth/support.js";
+import { rejectsWith } from "../helpers.js";
+import { BASE_URL, betterAuthSignup, stack, type Stack } from "./support.js";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
