@@ -82,11 +82,22 @@ function original(source, { start, end }) {
   return parts.join("\n");
 }
 
-/** A heuristic: a survivor that weakens a check (a condition, a comparison, a removed block that throws). */
+/** Lines that configure a check: jose's verify options, key usages. */
+const CHECK_OPTION = /\b(algorithms|typ|requiredClaims|issuer|audience|clockTolerance|maxTokenAge|usages?)\b|"verify"/;
+
+/**
+ * A heuristic, to be confirmed by reading the code: a survivor that weakens a check (a condition, a
+ * comparison, a pattern, a removed block that throws, an emptied value a comparison or a verify option uses).
+ */
 function onGuard(source, m, code) {
-  if (!GUARD_MUTATORS.has(m.mutatorName)) return false;
-  if (m.mutatorName === "BlockStatement") return /\bthrow\b|return\s+(false|null|undefined)\b/.test(code);
   const line = source.split("\n")[m.location.start.line - 1];
+  if (m.mutatorName === "Regex") return true;
+  if (m.mutatorName === "BlockStatement") return /\bthrow\b|return\s+(false|null|undefined)\b/.test(code);
+  if (m.mutatorName === "StringLiteral" || m.mutatorName === "ArrayDeclaration") {
+    if (/new AuthError|\bthrow\b|Error\(/.test(line)) return false; // a message or an error code
+    return /===|!==|\bif\s*\(/.test(line) || CHECK_OPTION.test(line);
+  }
+  if (!GUARD_MUTATORS.has(m.mutatorName)) return false;
   return GUARD_LINE.test(line) || /===|!==|[<>]=?|&&|\|\|/.test(code);
 }
 
