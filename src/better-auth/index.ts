@@ -15,6 +15,7 @@ import { createJwtVerifier } from "./jwt.js";
 import { signingKeys, type SigningKeysOptions } from "./keys.js";
 import { resolveBridgeOptions, type BetterAuthBridgeOptions } from "./options.js";
 import {
+  findById,
   findByToken,
   insertSession,
   readSession,
@@ -223,7 +224,7 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
     verifyJWT,
     signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),
     issueTokens: (auth, input, issueOptions) => issueTokens({ storage, now: o.now, resolve }, auth, input, issueOptions),
-    cookieFor: (sessionId) => run("cookieFor", () => cookieFor(sessions, sessionId), t),
+    cookieFor: (sessionId) => cookieFor(sessions, sessionId, (id) => run("cookieFor", () => findById(sessions, id), t)),
     migrate: () => run("migrate", () => migrate(o.db), t),
     storage,
     passwordHasher: betterAuthPasswordHasher(o.argon2),

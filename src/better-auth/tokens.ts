@@ -86,10 +86,14 @@ export async function issueTokens(
  * The Better Auth cookie of a live session, by id: `null` for an unknown, ended or expired session (nothing to
  * hand out); `ACCOUNT_DISABLED` for a session of a user the admin plugin banned (the ban did not delete it).
  */
-export async function cookieFor(c: SessionContext, sessionId: string): Promise<BetterAuthSessionCookie | null> {
+export async function cookieFor(
+  c: SessionContext,
+  sessionId: string,
+  find: (id: string) => Promise<BetterAuthSessionResult | null> = (id) => findById(c, id),
+): Promise<BetterAuthSessionCookie | null> {
   if (typeof sessionId !== "string" || sessionId === "") throw new TypeError("cookieFor: sessionId must be a non-empty string");
   if (sessionId.length > 255) return null; // no session has such an id
-  const found = await findById(c, sessionId);
+  const found = await find(sessionId);
   if (!found) return null;
   assertNotDisabled(gated(found.user), c.now());
   const { token } = found.session;

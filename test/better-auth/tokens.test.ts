@@ -3,6 +3,8 @@
 // already signed in to Better Auth on the web. Proven against the real Better Auth on the same database.
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill, memoryStorage } from "auth-skill";
+import type { SessionContext } from "../../src/better-auth/session.js";
+import { cookieFor } from "../../src/better-auth/tokens.js";
 import { rejectsWith } from "../helpers.js";
 import { BASE_URL, DIALECTS, betterAuthSignup, betterAuthUserOf, cookieOf, cookiePair, newSecret, stack, type Stack } from "./support.js";
 
@@ -85,6 +87,40 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     await rejectsWith(s.bridge.issueTokens(a, forged), "TOKEN_INVALID");
     await s.auth.api.signOut({ headers: new Headers({ cookie: ada.cookie }) });
     await rejectsWith(s.bridge.issueTokens(a, current), "TOKEN_INVALID");
+  });
+
+  it("issueTokens: the session's lifetime is auth's refreshToken.ttl unless `ttl` says otherwise", async () => {
+    s = await stack(dialect);
+    const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+    const a = new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false, refreshToken: { ttl: "2d" } });
+    const t0 = Date.now();
+    const issued = await s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }));
+    expect(issued.refreshTokenExpiresAt.getTime()).toBeGreaterThanOrEqual(t0 + 2 * 86_400_000);
+    expect(issued.refreshTokenExpiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 2 * 86_400_000);
+    const longer = await s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }), { ttl: "5d" });
+    expect((await s.bridge.storage.findSession(longer.sessionId))!.expiresAt.getTime()).toBeGreaterThanOrEqual(t0 + 5 * 86_400_000);
+  });
+
+  it("cookieFor gives the Better Auth cookie of a session by id: null when there is none, TypeError for a bad id", async () => {
+    s = await stack(dialect);
+    const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+    const a = authSkill(s);
+    const started = await a.startSession(ada.userId, { userAgent: "cli/1.0" });
+    const cookie = await cookieOf(s, started.sessionId);
+    expect(await betterAuthUserOf(s, cookiePair(cookie.setCookie))).toBe(ada.userId);
+    expect(cookie.setCookie.startsWith(`${s.bridge.cookieName}=`)).toBe(true);
+    // a Better Auth session of the browser has one too (the server's own use, as revokeSession)
+    const web = (await s.bridge.getSession(new Headers({ cookie: ada.cookie })))!;
+    expect((await cookieOf(s, web.session.id)).token).toBe(web.session.token);
+    expect(await s.bridge.cookieFor("no-such-session")).toBeNull();
+    expect(await s.bridge.cookieFor("x".repeat(10_000))).toBeNull();
+    const looked: string[] = [];
+    const find = async (id: string) => (looked.push(id), null);
+    expect(await cookieFor({} as SessionContext, "x".repeat(10_000), find)).toBeNull(); // no session has such an id:
+    expect(looked).toEqual([]); // not even looked up
+    for (const bad of [undefined, null, 42, "", {}]) await expect(s.bridge.cookieFor(bad as never)).rejects.toThrow(TypeError);
+    await a.revokeSession(started.sessionId);
+    expect(await s.bridge.cookieFor(started.sessionId)).toBeNull();
   });
 
   it("issueTokens works with any AuthSkill on bridge.storage, whatever its secret (the deprecated authSkillSecret is ignored)", async () => {
