@@ -141,7 +141,7 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     await rejectsWith(s.bridge.issueTokens(elsewhere, new Headers({ cookie: ada.cookie })), "CONFIG_ERROR");
     // not an AuthSkill at all (or one without startSession): a TypeError
     for (const bad of [undefined, {}, { refresh: () => undefined }]) {
-      await expect(s.bridge.issueTokens(bad as never, new Headers({ cookie: ada.cookie }))).rejects.toThrow(TypeError);
+      await expect(s.bridge.issueTokens(bad as never, new Headers({ cookie: ada.cookie }))).rejects.toThrow(/^issueTokens: pass the AuthSkill/);
     }
     // a storage that knows Ada but keeps its sessions elsewhere: its session is revoked, and CONFIG_ERROR
     const foreign = memoryStorage();
