@@ -1,21 +1,16 @@
 import type { JWK } from "jose";
 import { MAX_ACCESS_TTL_MS, toMilliseconds, type Duration } from "./duration.js";
-import { signinGate } from "./account/gates.js";
-import { AuthError, guarded } from "./errors.js";
-import { randomId } from "./ids.js";
-import { parseSignin, parseSignup } from "./input.js";
+import { AuthError } from "./errors.js";
 import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
 import { Passwords } from "./password/passwords.js";
-import { checkPassword } from "./password/policy.js";
 import { memoryStorage } from "./storage/memory.js";
-import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
+import type { StorageAdapter } from "./storage/adapter.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
 import { Sessions } from "./sessions.js";
+import { signin, signup, startSession, type FlowParts } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-tokens.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
-import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput } from "./types.js";
-
-const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
+import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
 
 /**
  * Authentication for one service: password hashing, signup and signin, JWT access tokens and rotating
@@ -37,6 +32,7 @@ export class AuthSkill {
   readonly #sessions: Sessions;
   readonly #limiter: SigninLimiter | null;
   readonly #tokens: AccessTokens;
+  readonly #flows: FlowParts;
 
   /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. */
   constructor(options: AuthSkillOptions = {}) {
@@ -48,6 +44,7 @@ export class AuthSkill {
     this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>
       this.#tokens.sign({ userId, sessionId }),
     );
+    this.#flows = { o: this.#o, storage: this.#storage, passwords: this.#passwords, limiter: this.#limiter, sessions: this.#sessions };
   }
 
   // ---- passwords ---------------------------------------------------------------------------------
@@ -104,33 +101,8 @@ export class AuthSkill {
    * const { user, accessToken, refreshToken } = await auth.signup({ email, password, name: "Ada" });
    * ```
    */
-  async signup(input: SignupInput, context: RequestContext = {}): Promise<AuthResult> {
-    const v = parseSignup(input);
-    const violation = checkPassword(v.password, v, {
-      minLength: this.#o.minLength,
-      maxLength: this.#o.maxLength,
-      blockCommon: this.#o.blockCommon,
-      ...(this.#passwords.hasher.maxBytes !== undefined ? { maxBytes: this.#passwords.hasher.maxBytes } : {}),
-    });
-    if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
-    const now = this.#o.now();
-    await this.#limiter?.reserveSignup(context.ip, now); // before the (expensive) hash
-    const record: UserRecord = {
-      id: randomId(),
-      email: v.email,
-      username: v.username,
-      name: v.name,
-      emailVerified: false,
-      passwordHash: await this.hashPassword(v.password),
-      createdAt: now,
-      updatedAt: now,
-    };
-    const created = await guarded(() => this.#storage.createUser(record));
-    if (!created.ok) {
-      const field = created.conflict;
-      throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
-    }
-    return this.#sessions.start(created.user, context);
+  signup(input: SignupInput, context: RequestContext = {}): Promise<AuthResult> {
+    return signup(this.#flows, input, context);
   }
 
   /**
@@ -142,28 +114,27 @@ export class AuthSkill {
    * const { accessToken, refreshToken } = await auth.signin({ email, password }, { ip, userAgent });
    * ```
    */
-  async signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
-    const v = parseSignin(input);
-    const dummy = this.#passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
-    const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
-    const now = this.#o.now();
-    const user = await guarded(() =>
-      v.email !== undefined ? this.#storage.findUserByEmail(v.email) : this.#storage.findUserByUsername(v.username!),
-    );
-    // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
-    // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
-    const attempt = await this.#limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);
-    const hash = user?.passwordHash ?? null;
-    // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
-    const valid = await this.verifyPassword(v.password, hash ?? (await dummy));
-    if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
-    // The password is right: the limiter's counters start again, whether or not a gate then refuses.
-    if (attempt) await this.#limiter?.succeeded(attempt);
-    signinGate(user, this.#o.now(), this.#storage.policy?.requireEmailVerification === true); // ban, email, second factor
-    const upgraded = this.needsRehash(hash) ? await this.#passwords.upgrade(v.password) : null;
-    // Best effort: a failed write keeps the old hash, and the next signin tries again.
-    if (upgraded) await this.#storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: this.#o.now() }).catch(() => false);
-    return this.#sessions.start(user, context);
+  signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
+    return signin(this.#flows, input, context);
+  }
+
+  /**
+   * Starts a session for a user you have already authenticated another way — a social login, a magic link, a
+   * passkey, another system's session (the Better Auth bridge's `issueTokens`) — and issues its tokens, as
+   * signin does after a password. The same gates apply: `ACCOUNT_DISABLED` for a disabled account,
+   * `EMAIL_NOT_VERIFIED` where the storage's policy requires verification, and `MFA_REQUIRED` for a user with
+   * `twoFactorEnabled` unless you pass `{ secondFactorVerified: true }` after checking that factor yourself.
+   * An unknown user is `INVALID_INPUT`; a `userId` that is not a non-empty string is a `TypeError`. Never
+   * call it with an id the client chose: it signs that user in.
+   *
+   * @example
+   * ```ts
+   * const profile = await verifyGoogleIdToken(idToken); // your own proof of who this is
+   * const { accessToken, refreshToken } = await auth.startSession(userIdOf(profile), { ip, userAgent });
+   * ```
+   */
+  startSession(userId: string, context: RequestContext = {}, options: StartSessionOptions = {}): Promise<AuthResult> {
+    return startSession(this.#flows, userId, context, options);
   }
 
   /**

@@ -3,7 +3,7 @@ export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
 export type { AuthSkillOptions } from "./options.js";
 export type { Duration } from "./duration.js";
-export type { AccessTokenClaims, AuthResult, BetterAuthSessionCookie, RequestContext, SigninInput, SignupInput, User } from "./types.js";
+export type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
 export { memoryStorage } from "./storage/memory.js";
 export type {
   CreateUserResult,

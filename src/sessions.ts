@@ -1,4 +1,4 @@
-import { accountDisabled, isDisabled, sessionGate } from "./account/gates.js";
+import { accountDisabled, isDisabled, signinGate } from "./account/gates.js";
 import { readClock } from "./clock.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
@@ -11,6 +11,14 @@ import type { AuthResult, RequestContext, User } from "./types.js";
 export type AccessTokenSigner = (userId: string, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
 
 type SessionTimes = Pick<ResolvedOptions, "refreshTtlMs" | "idleTtlMs" | "reuseIntervalMs" | "now">;
+
+/** How {@link Sessions.start} starts a session. */
+export interface StartOptions {
+  /** The caller checked the user's second factor: a user with `twoFactorEnabled` may have a session. */
+  secondFactorVerified?: boolean;
+  /** Absolute lifetime of this session, in milliseconds (default: the `refreshToken.ttl` option). */
+  ttlMs?: number;
+}
 
 const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
 const ended = () => new AuthError("TOKEN_REVOKED", "This session has been ended.");
@@ -35,13 +43,15 @@ export class Sessions {
 
   /**
    * Starts a session for a user who just proved who they are, and issues its first tokens. Every path to a new
-   * session passes here, so the storage's gates apply to all (signin, signup): `ACCOUNT_DISABLED`, and
-   * `EMAIL_NOT_VERIFIED` where `policy.requireEmailVerification` (a signup then leaves an unverified user
-   * without a session, as Better Auth does). A second factor is the signin flow's gate, not this one.
+   * session passes here (signin, signup, startSession), so the gates apply to all: `ACCOUNT_DISABLED`,
+   * `EMAIL_NOT_VERIFIED` where the storage's `policy.requireEmailVerification` (a signup then leaves an
+   * unverified user without a session, as Better Auth does), and `MFA_REQUIRED` for a user with
+   * `twoFactorEnabled` unless the caller says the second factor was checked: a pending factor is no session.
    */
-  async start(user: UserRecord, context: RequestContext): Promise<AuthResult> {
+  async start(user: UserRecord, context: RequestContext, options: StartOptions = {}): Promise<AuthResult> {
     const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
-    sessionGate(user, now, this.storage.policy?.requireEmailVerification === true);
+    const gated = options.secondFactorVerified === true ? { ...user, twoFactorEnabled: false } : user;
+    signinGate(gated, now, this.storage.policy?.requireEmailVerification === true);
     const id = randomId();
     const token = this.codec.mint(id, 0);
     const session: SessionRecord = {
@@ -52,7 +62,7 @@ export class Sessions {
       rotatedAt: null,
       successor: null,
       createdAt: now,
-      expiresAt: new Date(now.getTime() + this.times.refreshTtlMs),
+      expiresAt: new Date(now.getTime() + (options.ttlMs ?? this.times.refreshTtlMs)),
       lastUsedAt: now,
       revokedAt: null,
       ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
@@ -174,12 +184,8 @@ export class Sessions {
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const [access, extra] = await Promise.all([
-      this.sign(user.id, session.id),
-      this.storage.extendResult ? guarded(() => this.storage.extendResult!(session)) : undefined,
-    ]);
+    const access = await this.sign(user.id, session.id);
     return {
-      ...extra,
       user: toUser(user),
       sessionId: session.id,
       accessToken: access.token,

@@ -1,3 +1,5 @@
+import type { Duration } from "./duration.js";
+
 /** Where a request came from; used for sessions and, later, throttling. */
 export interface RequestContext {
   ip?: string;
@@ -14,7 +16,7 @@ export interface User {
   createdAt: Date;
 }
 
-/** What signup, signin and refresh resolve to: a session and its two tokens. */
+/** What signup, signin, startSession and refresh resolve to: a session and its two tokens. */
 export interface AuthResult {
   user: User;
   sessionId: string;
@@ -23,16 +25,6 @@ export interface AuthResult {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
   tokenType: "Bearer";
-  /** With the Better Auth bridge's storage: the Better Auth session of this signin, as a cookie to set. */
-  betterAuth?: BetterAuthSessionCookie;
-}
-
-/** A Better Auth session cookie for the front end (see `auth-skill/better-auth`). */
-export interface BetterAuthSessionCookie {
-  /** Better Auth's session token (the `session.token` column). */
-  token: string;
-  /** A complete `Set-Cookie` header value that signs the browser in to Better Auth. */
-  setCookie: string;
 }
 
 /** The claims of a verified access token (RFC 9068), plus any custom claims you added. */
@@ -62,4 +54,23 @@ export interface SigninInput {
   email?: string;
   username?: string;
   password: string;
+}
+
+/**
+ * Options of {@link AuthSkill.startSession}.
+ *
+ * @example
+ * ```ts
+ * const options: StartSessionOptions = { secondFactorVerified: true, ttl: "7d" };
+ * ```
+ */
+export interface StartSessionOptions {
+  /**
+   * You checked this user's second factor yourself (a TOTP code, a passkey that verifies the user, another
+   * system's 2FA step). Without it, a user whose record has `twoFactorEnabled` gets no session: `MFA_REQUIRED`
+   * (default false).
+   */
+  secondFactorVerified?: boolean;
+  /** Absolute lifetime of this session's refresh tokens (default: the `refreshToken.ttl` option; at most 400 days). */
+  ttl?: Duration;
 }

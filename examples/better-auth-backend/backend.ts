@@ -4,6 +4,7 @@
  *
  *   GET  /api/me              Better Auth session cookie, or `Authorization: Bearer <set-auth-token>`
  *   GET  /api/jwt/me          `Authorization: Bearer <JWT from /api/auth/token>` (Better Auth's jwt plugin)
+ *   POST /api/web/signin      { email, password } → AuthSkill's signin (argon2id, throttling), as a Better Auth cookie
  *   POST /api/native/signin   { email, password } → AuthSkill access + rotating refresh token (+ Better Auth bearer)
  *   POST /api/native/handoff  a signed-in browser (cookie) → tokens for a native app, as a new session
  *   POST /api/native/refresh  { refreshToken } → rotated tokens; a replayed token ends the session
@@ -53,15 +54,15 @@ export async function createBackend(): Promise<Backend> {
     accessToken: { algorithm: "EdDSA", keys: await bridge.signingKeys({ create: true }), issuer: origin, audience: origin },
   });
 
-  const tokens = (r: AuthResult) => ({
+  const tokens = async (r: AuthResult) => ({
     user: r.user,
     accessToken: r.accessToken,
     accessTokenExpiresAt: r.accessTokenExpiresAt,
     refreshToken: r.refreshToken,
     refreshTokenExpiresAt: r.refreshTokenExpiresAt,
     tokenType: r.tokenType,
-    // for Better Auth's own endpoints (bearer plugin), e.g. /api/auth/list-sessions
-    betterAuthBearer: r.betterAuth ? bridge.bearerToken(r.betterAuth.token) : null,
+    // the same session for Better Auth's own endpoints (bearer plugin), e.g. /api/auth/list-sessions
+    betterAuthBearer: await bridge.cookieFor(r.sessionId).then((c) => (c ? bridge.bearerToken(c.token) : null)),
   });
   const context = (request: Request) => {
     const userAgent = request.headers.get("user-agent");
@@ -78,13 +79,20 @@ export async function createBackend(): Promise<Backend> {
       return json({ user: current.user, session: { id: current.session.id, expiresAt: current.session.expiresAt } });
     }
     if (method === "GET" && pathname === "/api/jwt/me") return json({ claims: await bridge.verifyJWT(bearerOf(request)) });
+    if (method === "POST" && pathname === "/api/web/signin") {
+      const { email, password } = await bodyOf(request);
+      const r = await authSkill.signin({ email: email as string, password: password as string }, context(request));
+      // The AuthSkill session is a Better Auth session too: hand the browser its cookie, no tokens.
+      const cookie = await bridge.cookieFor(r.sessionId);
+      return json({ user: r.user }, 200, cookie ? { "set-cookie": cookie.setCookie } : {});
+    }
     if (method === "POST" && pathname === "/api/native/signin") {
       const { email, password } = await bodyOf(request);
-      return json(tokens(await authSkill.signin({ email: email as string, password: password as string }, context(request))));
+      return json(await tokens(await authSkill.signin({ email: email as string, password: password as string }, context(request))));
     }
-    if (method === "POST" && pathname === "/api/native/handoff") return json(tokens(await bridge.issueTokens(authSkill, request)));
+    if (method === "POST" && pathname === "/api/native/handoff") return json(await tokens(await bridge.issueTokens(authSkill, request)));
     if (method === "POST" && pathname === "/api/native/refresh") {
-      return json(tokens(await authSkill.refresh(String((await bodyOf(request)).refreshToken ?? ""))));
+      return json(await tokens(await authSkill.refresh(String((await bodyOf(request)).refreshToken ?? ""))));
     }
     if (method === "POST" && pathname === "/api/native/signout") {
       await authSkill.revoke(String((await bodyOf(request)).refreshToken ?? ""));

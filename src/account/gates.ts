@@ -51,8 +51,9 @@ export function assertNotDisabled(user: GatedUser, now: Date): void {
 }
 
 /**
- * The gate of every new session, whatever proof came before (a signin, a signup, a later second-factor step):
- * `ACCOUNT_DISABLED`, then `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email is unverified.
+ * The account part of every new session's gate, whatever proof came before (a signin, a signup,
+ * `startSession`): `ACCOUNT_DISABLED`, then `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email
+ * is unverified. {@link signinGate} adds the second factor; new sessions pass that one.
  *
  * @example
  * ```ts
@@ -70,7 +71,8 @@ export function sessionGate(user: GatedUser, now: Date, requireEmailVerification
  * The gate of every sign-in, after the password was found right. In order: `ACCOUNT_DISABLED` (no action of
  * the user lifts it), `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email is unverified, and
  * `MFA_REQUIRED` for an account with a second factor (auth-skill has no second-factor step yet, so such an
- * account cannot sign in with a password alone). All three are 403.
+ * account cannot sign in with a password alone; `startSession` lifts only this part, and only when its caller
+ * says it checked the factor). All three are 403.
  *
  * @example
  * ```ts

@@ -15,19 +15,28 @@ import { createJwtVerifier } from "./jwt.js";
 import { signingKeys, type SigningKeysOptions } from "./keys.js";
 import { resolveBridgeOptions, type BetterAuthBridgeOptions } from "./options.js";
 import {
+  findById,
   findByToken,
   insertSession,
   readSession,
+  type BetterAuthSessionCookie,
   type BetterAuthSessionResult,
   type CreatedBetterAuthSession,
   type CreateSessionOptions,
   type SessionContext,
 } from "./session.js";
 import { bridgeStorage } from "./storage.js";
-import { issueTokens, type IssueTokensOptions } from "./tokens.js";
+import { cookieFor, issueTokens, type IssueTokensOptions } from "./tokens.js";
 
 export type { BetterAuthBridgeOptions, VersionedSecret } from "./options.js";
-export type { BetterAuthSession, BetterAuthSessionResult, BetterAuthUser, CreatedBetterAuthSession, CreateSessionOptions } from "./session.js";
+export type {
+  BetterAuthSession,
+  BetterAuthSessionCookie,
+  BetterAuthSessionResult,
+  BetterAuthUser,
+  CreatedBetterAuthSession,
+  CreateSessionOptions,
+} from "./session.js";
 export type { BetterAuthPasswordHasher } from "./hasher.js";
 export type { SigningKeysOptions } from "./keys.js";
 export type { IssueTokensOptions } from "./tokens.js";
@@ -94,7 +103,10 @@ export interface BetterAuthBridge {
   signingKeys(options?: SigningKeysOptions): Promise<JWK[]>;
   /**
    * Starts AuthSkill tokens (rotating refresh token with reuse detection, access token) for a user signed in
-   * to Better Auth, in a new session of their own; `ACCOUNT_DISABLED` for a banned user. See `tokens.ts`.
+   * to Better Auth, in a new session of their own, through `auth.startSession` (the Better Auth session stands
+   * for the second factor): `TOKEN_INVALID` without a valid Better Auth session, `ACCOUNT_DISABLED` for a banned
+   * user, `EMAIL_NOT_VERIFIED` under `requireEmailVerification`, `CONFIG_ERROR` when `auth` is not on
+   * `bridge.storage`. See `tokens.ts`.
    *
    * @example
    * ```ts
@@ -102,6 +114,21 @@ export interface BetterAuthBridge {
    * ```
    */
   issueTokens(auth: AuthSkill, input: Request | Headers | BetterAuthSessionResult, options?: IssueTokensOptions): Promise<AuthResult>;
+  /**
+   * The Better Auth session cookie of a session, by id — say `result.sessionId` of an AuthSkill signin, signup,
+   * startSession or refresh on `bridge.storage`, which is a Better Auth session too — so that the browser is
+   * signed in to Better Auth as well. Resolves `null` for an unknown, ended or expired session; rejects with
+   * `ACCOUNT_DISABLED` for a banned user's session, and with a `TypeError` for a `sessionId` that is not a
+   * non-empty string. Server-side only, like `revokeSession`: never for an id a client chose.
+   *
+   * @example
+   * ```ts
+   * const result = await auth.signin({ email, password });
+   * const cookie = await bridge.cookieFor(result.sessionId);
+   * if (cookie) headers.append("set-cookie", cookie.setCookie);
+   * ```
+   */
+  cookieFor(sessionId: string): Promise<BetterAuthSessionCookie | null>;
   /**
    * Creates auth-skill's refresh-token table if it is missing (idempotent; Better Auth's tables must exist
    * already — run Better Auth's migrations first; they are never altered).
@@ -121,7 +148,7 @@ export interface BetterAuthBridge {
    * @example
    * ```ts
    * const result = await new AuthSkill({ secret, storage: bridge.storage }).signin({ email, password });
-   * result.betterAuth?.setCookie; // the same signin, as a Better Auth session cookie
+   * (await bridge.cookieFor(result.sessionId))?.setCookie; // the same signin, as a Better Auth session cookie
    * ```
    */
   readonly storage: StorageAdapter;
@@ -136,11 +163,12 @@ export interface BetterAuthBridge {
   readonly passwordHasher: BetterAuthPasswordHasher;
   /**
    * The signed form of a Better Auth session token that its bearer plugin accepts (`Authorization: Bearer ...`,
-   * what Better Auth's `set-auth-token` header carries): for native clients given `result.betterAuth.token`.
+   * what Better Auth's `set-auth-token` header carries): for native clients given a token of `cookieFor`.
    *
    * @example
    * ```ts
-   * const headers = { authorization: `Bearer ${bridge.bearerToken(result.betterAuth!.token)}` };
+   * const { token } = (await bridge.cookieFor(result.sessionId))!;
+   * const headers = { authorization: `Bearer ${bridge.bearerToken(token)}` };
    * ```
    */
   bearerToken(sessionToken: string): string;
@@ -195,7 +223,8 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
     createSession: (userId, context, createOptions) => run("createSession", () => insertSession(sessions, userId, context, createOptions), t),
     verifyJWT,
     signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),
-    issueTokens: (auth, input, issueOptions) => issueTokens({ storage, authSkillSecret: o.authSkillSecret, now: o.now, resolve }, auth, input, issueOptions),
+    issueTokens: (auth, input, issueOptions) => issueTokens({ storage, now: o.now, resolve }, auth, input, issueOptions),
+    cookieFor: (sessionId) => cookieFor(sessions, sessionId, (id) => run("cookieFor", () => findById(sessions, id), t)),
     migrate: () => run("migrate", () => migrate(o.db), t),
     storage,
     passwordHasher: betterAuthPasswordHasher(o.argon2),

@@ -67,7 +67,10 @@ export interface BetterAuthBridgeOptions {
   };
   /** Argon2id costs of `passwordHasher` (default, and minimum: AuthSkill's, m=19456 KiB, t=2, p=1). */
   argon2?: Partial<Argon2Params>;
-  /** The `secret` of the AuthSkill instance given to `issueTokens` (default: `secret`). */
+  /**
+   * @deprecated Ignored: `issueTokens` starts the session through `auth.startSession`, so any AuthSkill on
+   * `bridge.storage` works whatever its `secret`. Still checked to be a non-empty string when given.
+   */
   authSkillSecret?: string;
   /** Clock, for tests (default `() => new Date()`). */
   now?: () => Date;
@@ -88,7 +91,6 @@ export interface ResolvedBridgeOptions {
   requireEmailVerification: boolean;
   jwt: { jwksUrl: URL | null; issuer: string | null; audience: string | string[] | null; clockToleranceSec: number };
   argon2: Partial<Argon2Params>;
-  authSkillSecret: string;
   now: () => Date;
 }
 
@@ -111,6 +113,7 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
   if (o.requireEmailVerification !== undefined && typeof o.requireEmailVerification !== "boolean") {
     throw new TypeError("betterAuthBridge: requireEmailVerification must be a boolean");
   }
+  if (o.authSkillSecret !== undefined) nonEmpty(o.authSkillSecret, "authSkillSecret"); // deprecated, ignored
   if (o.dialect !== undefined && o.dialect !== "sqlite" && o.dialect !== "postgres") throw new TypeError('betterAuthBridge: dialect must be "sqlite" or "postgres"');
 
   const versions = new Map<number, string>();
@@ -156,7 +159,6 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
       clockToleranceSec: tolerance,
     },
     argon2: o.argon2 ?? {},
-    authSkillSecret: o.authSkillSecret === undefined ? secret : nonEmpty(o.authSkillSecret, "authSkillSecret"),
     now: checkedClock(o.now ?? systemClock), // a broken clock is CONFIG_ERROR, never "not expired"
   };
 }

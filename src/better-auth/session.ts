@@ -64,6 +64,21 @@ export interface BetterAuthSessionResult {
 }
 
 /**
+ * A Better Auth session as a browser or a native client takes it: what `bridge.cookieFor` resolves.
+ *
+ * @example
+ * ```ts
+ * const cookie: BetterAuthSessionCookie | null = await bridge.cookieFor(result.sessionId);
+ * ```
+ */
+export interface BetterAuthSessionCookie {
+  /** Better Auth's session token (the `session.token` column): a bearer secret, never log it. */
+  token: string;
+  /** A complete `Set-Cookie` header value, with Better Auth's name and attributes, that signs a browser in. */
+  setCookie: string;
+}
+
+/**
  * What `createSession` resolves: the new session, its token, and the cookie that signs a browser in.
  *
  * @example
@@ -71,10 +86,7 @@ export interface BetterAuthSessionResult {
  * const { setCookie }: CreatedBetterAuthSession = await bridge.createSession(userId);
  * ```
  */
-export interface CreatedBetterAuthSession {
-  token: string;
-  /** A complete `Set-Cookie` header value, with Better Auth's name and attributes. */
-  setCookie: string;
+export interface CreatedBetterAuthSession extends BetterAuthSessionCookie {
   session: BetterAuthSession;
 }
 
@@ -124,7 +136,16 @@ export async function readSession(
 }
 
 /** The live session with this (already verified) token, joined to its user; `null` if unknown or expired. */
-export async function findByToken(c: SessionContext, token: string): Promise<BetterAuthSessionResult | null> {
+export function findByToken(c: SessionContext, token: string): Promise<BetterAuthSessionResult | null> {
+  return findBy(c, "s.token", token);
+}
+
+/** The live session with this id, joined to its user; `null` if unknown, ended or expired. */
+export function findById(c: SessionContext, id: string): Promise<BetterAuthSessionResult | null> {
+  return findBy(c, "s.id", id);
+}
+
+async function findBy(c: SessionContext, column: "s.token" | "s.id", value: string): Promise<BetterAuthSessionResult | null> {
   const row = await c.db.kysely
     .selectFrom("session as s")
     .innerJoin("user as u", "u.id", "s.userId")
@@ -134,7 +155,7 @@ export async function findByToken(c: SessionContext, token: string): Promise<Bet
       "s.id as sId", "s.userId as sUserId", "s.token as sToken", "s.expiresAt as sExpiresAt", "s.createdAt as sCreatedAt",
       "s.updatedAt as sUpdatedAt", "s.ipAddress as sIp", "s.userAgent as sUa",
     ])
-    .where("s.token", "=", token)
+    .where(column, "=", value)
     .executeTakeFirst();
   if (!row) return null;
   const expiresAt = fromDb(row.sExpiresAt);

@@ -201,9 +201,3 @@ export async function deleteExpired(s: SessionStoreSettings, now: Date, keepRevo
     .executeTakeFirst();
   return { sessions: Number(theirs.numDeletedRows + ours.numDeletedRows), verifications: Number(verifications.numDeletedRows) };
 }
-
-/** Better Auth's session token for a session id, or `null` when its row is gone. */
-export async function betterAuthToken(s: SessionStoreSettings, id: string): Promise<string | null> {
-  const row = await s.db.kysely.selectFrom("session").select("token").where("id", "=", id).executeTakeFirst();
-  return row ? String(row.token) : null;
-}

@@ -1,5 +1,4 @@
 import type { StorageAdapter } from "../storage/adapter.js";
-import { serializeSessionCookie, type CookieSettings } from "./cookie.js";
 import { run } from "./errors.js";
 import type { Db } from "./db.js";
 import * as sessions from "./storage-sessions.js";
@@ -13,16 +12,14 @@ export interface BridgeStorageSettings {
   /** Declared as `policy.requireEmailVerification`, for AuthSkill's signin. */
   requireEmailVerification: boolean;
   sessionExpiresInMs: number;
-  cookies: CookieSettings;
-  cookieSecret: string;
   now: () => Date;
 }
 
 /**
  * An auth-skill `StorageAdapter` over Better Auth's tables (`user`, `account`, `session`, `verification`)
  * plus auth-skill's refresh-token table. See `storage-users.ts`, `storage-sessions.ts` and
- * `storage-verifications.ts` for the mapping; `extendResult` hands each signin, signup and refresh the
- * Better Auth session cookie of its session (`result.betterAuth`). Users carry the admin plugin's ban and the
+ * `storage-verifications.ts` for the mapping. A session it stores is a Better Auth session with the same id
+ * (`bridge.cookieFor(sessionId)` gives its cookie). Users carry the admin plugin's ban and the
  * twoFactor plugin's flag when those columns exist, and `policy` declares `requireEmailVerification`: AuthSkill's
  * signin and refresh on this storage honour Better Auth's guards.
  */
@@ -45,11 +42,5 @@ export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
     consumeVerification: (tokenHash, purpose, now) =>
       run("consumeVerification", () => verifications.consumeVerification(db, tokenHash, purpose, now), t),
     deleteExpired: (now, keepRevokedMs) => run("deleteExpired", () => sessions.deleteExpired(settings, now, keepRevokedMs), t),
-    extendResult: (session) =>
-      run("extendResult", async () => {
-        const token = await sessions.betterAuthToken(settings, session.id);
-        if (token === null) return undefined;
-        return { betterAuth: { token, setCookie: serializeSessionCookie(token, settings.cookieSecret, settings.cookies) } };
-      }, t),
   };
 }

@@ -6,8 +6,6 @@
  * values either (hashes, sealed tokens, emails): strip driver errors that quote a statement's parameters.
  */
 
-import type { BetterAuthSessionCookie } from "../types.js";
-
 /** A stored user, including its password hash (`null` for accounts without a password). */
 export interface UserRecord {
   id: string;
@@ -29,8 +27,9 @@ export interface UserRecord {
   disabledUntil?: Date | null;
   /**
    * Optional. The account signs in with a second factor. Until auth-skill has a second-factor flow of its
-   * own, a password signin of such an account answers `MFA_REQUIRED` once the password is right (sessions it
-   * already has keep refreshing). Absent or `false`: no second factor.
+   * own, a password signin of such an account answers `MFA_REQUIRED` once the password is right, and so does
+   * `startSession` unless the caller says it checked the factor (`secondFactorVerified`); sessions the account
+   * already has keep refreshing. Absent or `false`: no second factor.
    */
   twoFactorEnabled?: boolean;
 }
@@ -174,9 +173,4 @@ export interface StorageAdapter {
    * absent: none beyond AuthSkill's own options.
    */
   readonly policy?: StoragePolicy;
-  /**
-   * Optional. Extra fields for the `AuthResult` of a session that signin, signup or refresh returns — the
-   * Better Auth bridge uses it to hand out a Better Auth session cookie alongside the tokens.
-   */
-  extendResult?(session: SessionRecord): Promise<{ betterAuth?: BetterAuthSessionCookie } | undefined>;
 }

@@ -100,5 +100,13 @@ describe("examples/better-auth-backend (server.ts over HTTP)", () => {
     expect((await post("/api/native/signout", { refreshToken: handoff.refreshToken })).status).toBe(204);
     expect(await (await get("/api/auth/get-session", { authorization: `Bearer ${handoff.betterAuthBearer}` })).json()).toBeNull();
     expect((await get("/api/me", { cookie })).status).toBe(200); // the browser's own session is untouched
+
+    // AuthSkill's signin handed to a browser as a Better Auth cookie (bridge.cookieFor): Better Auth accepts it
+    const web = await post("/api/web/signin", { email: "ada@example.com", password: PASSWORD });
+    expect(web.status).toBe(200);
+    const webCookie = web.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!.split(";")[0]!;
+    const seen = (await (await get("/api/auth/get-session", { cookie: webCookie })).json()) as { user: { id: string } };
+    expect(seen.user.id).toBe(userId);
+    expect((await post("/api/web/signin", { email: "ada@example.com", password: "not the passphrase" })).headers.get("set-cookie")).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { AuthSkill } from "auth-skill";
 import { admin, twoFactor } from "better-auth/plugins";
 import { boolToDb, toDb, type Db } from "../../src/better-auth/db.js";
 import { rejectsWith } from "../helpers.js";
-import { DIALECTS, betterAuthSignup, betterAuthUserOf, cookiePair, sessionCookieFrom, stack, type Stack, type StackOptions } from "./support.js";
+import { DIALECTS, betterAuthSignup, betterAuthUserOf, cookieOf, cookiePair, sessionCookieFrom, stack, type Stack, type StackOptions } from "./support.js";
 
 const PASSWORD = "a long passphrase 42";
 const WRONG = "not the passphrase 42";
@@ -88,6 +88,7 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     const ada = await betterAuthSignup(s, ADA, PASSWORD);
     const a = authSkill(s);
     const before = await a.signin({ email: ADA, password: PASSWORD });
+    const beforeCookie = cookiePair((await cookieOf(s, before.sessionId)).setCookie);
     await setUser(s, ada.userId, { banned: boolToDb(db(s), true), banExpires: null });
     // Better Auth's getSession does not check bans (banUser deletes the sessions instead); the bridge's matches
     expect(await betterAuthUserOf(s, ada.cookie)).toBe(ada.userId);
@@ -99,9 +100,12 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     expect(await sessionCount(s, ada.userId)).toBe(sessions);
     const families = await s.db.selectFrom("authSkillRefresh").select("sessionId").where("userId", "=", ada.userId).execute();
     expect(families.map((f) => f.sessionId)).toEqual([before.sessionId]); // refused before anything was written
+    // nor does it become a Better Auth cookie, nor a new session through startSession
+    await rejectsWith(s.bridge.cookieFor(before.sessionId), "ACCOUNT_DISABLED");
+    await rejectsWith(a.startSession(ada.userId, {}, { secondFactorVerified: true }), "ACCOUNT_DISABLED");
     await rejectsWith(a.refresh(before.refreshToken), "ACCOUNT_DISABLED");
     await rejectsWith(a.refresh(before.refreshToken), "TOKEN_REVOKED");
-    expect(await betterAuthUserOf(s, cookiePair(before.betterAuth!.setCookie))).toBeNull();
+    expect(await betterAuthUserOf(s, beforeCookie)).toBeNull();
   });
 
   it("a user with two-factor on: Better Auth asks for the second factor, AuthSkill answers MFA_REQUIRED", async () => {
@@ -116,6 +120,9 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     await rejectsWith(a.signin({ email: ADA, password: WRONG }), "INVALID_CREDENTIALS");
     await rejectsWith(s.bridge.createSession(ada.userId), "MFA_REQUIRED");
     await expect(s.bridge.createSession(ada.userId, {}, { secondFactorVerified: true })).resolves.toMatchObject({ session: { userId: ada.userId } });
+    // AuthSkill's startSession on bridge.storage sees the same flag, with the same option
+    await rejectsWith(a.startSession(ada.userId), "MFA_REQUIRED");
+    await expect(a.startSession(ada.userId, {}, { secondFactorVerified: true })).resolves.toMatchObject({ user: { id: ada.userId } });
     // sessions granted before (AuthSkill's) or after the second factor (Better Auth's) carry on
     await expect(a.refresh(before.refreshToken)).resolves.toMatchObject({ user: { id: ada.userId } });
     const issued = await s.bridge.issueTokens(a, new Headers({ cookie: web }));
@@ -130,6 +137,7 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     expect((await rejectsWith(a.signin({ email: ADA, password: PASSWORD }), "EMAIL_NOT_VERIFIED")).status).toBe(403);
     await rejectsWith(a.signin({ email: ADA, password: WRONG }), "INVALID_CREDENTIALS");
     await rejectsWith(s.bridge.createSession(user.id), "EMAIL_NOT_VERIFIED");
+    await rejectsWith(a.startSession(user.id), "EMAIL_NOT_VERIFIED");
     await rejectsWith(a.signup({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");
     const grace = await s.db.selectFrom("user").select("id").where("email", "=", "grace@example.com").executeTakeFirstOrThrow();
     expect(await sessionCount(s, grace.id)).toBe(0);
@@ -138,6 +146,19 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     await setUser(s, user.id, { emailVerified: boolToDb(db(s), true) });
     await expect(a.signin({ email: ADA, password: PASSWORD })).resolves.toMatchObject({ user: { id: user.id, emailVerified: true } });
     await expect(s.auth.api.signInEmail({ body: { email: ADA, password: PASSWORD } })).resolves.toMatchObject({ user: { id: user.id } });
+  });
+
+  it("requireEmailVerification: issueTokens, a new session, refuses an unverified user's Better Auth session", async () => {
+    // Better Auth without the rule (so its sign-up signs Ada in), the bridge with it
+    await open({ bridge: { requireEmailVerification: true } });
+    const ada = await betterAuthSignup(s, ADA, PASSWORD);
+    const a = authSkill(s);
+    const before = await sessionCount(s, ada.userId);
+    await rejectsWith(s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie })), "EMAIL_NOT_VERIFIED");
+    expect(await sessionCount(s, ada.userId)).toBe(before);
+    expect(await s.db.selectFrom("authSkillRefresh").select("sessionId").where("userId", "=", ada.userId).execute()).toEqual([]);
+    await setUser(s, ada.userId, { emailVerified: boolToDb(db(s), true) });
+    await expect(s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }))).resolves.toMatchObject({ user: { id: ada.userId } });
   });
 
   it("without the plugins (no such columns) and without the option, everything works as before", async () => {

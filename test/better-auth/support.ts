@@ -11,7 +11,7 @@ import { getMigrations } from "better-auth/db/migration";
 import { bearer, jwt, username } from "better-auth/plugins";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { betterAuthBridge, type BetterAuthBridge, type BetterAuthBridgeOptions } from "auth-skill/better-auth";
+import { betterAuthBridge, type BetterAuthBridge, type BetterAuthBridgeOptions, type BetterAuthSessionCookie } from "auth-skill/better-auth";
 import { serverUrl } from "../support/servers.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -147,4 +147,11 @@ export async function betterAuthSignin(s: Stack, email: string, password: string
 export async function betterAuthUserOf(s: Stack, cookie: string): Promise<string | null> {
   const result = await s.auth.api.getSession({ headers: new Headers({ cookie }) });
   return result?.user.id ?? null;
+}
+
+/** The Better Auth cookie of a bridged session (`bridge.cookieFor`), which must exist. */
+export async function cookieOf(s: Stack, sessionId: string): Promise<BetterAuthSessionCookie> {
+  const cookie = await s.bridge.cookieFor(sessionId);
+  if (!cookie) throw new Error("the session has no live Better Auth row");
+  return cookie;
 }

@@ -2,9 +2,11 @@
 // through AuthSkill, each family tied to a Better Auth session; bridge.issueTokens starts such a family for a user
 // already signed in to Better Auth on the web. Proven against the real Better Auth on the same database.
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthSkill } from "auth-skill";
+import { AuthSkill, memoryStorage } from "auth-skill";
+import type { SessionContext } from "../../src/better-auth/session.js";
+import { cookieFor } from "../../src/better-auth/tokens.js";
 import { rejectsWith } from "../helpers.js";
-import { BASE_URL, DIALECTS, betterAuthSignup, betterAuthUserOf, cookiePair, newSecret, stack, type Stack } from "./support.js";
+import { BASE_URL, DIALECTS, betterAuthSignup, betterAuthUserOf, cookieOf, cookiePair, newSecret, stack, type Stack } from "./support.js";
 
 const PASSWORD = "a long passphrase 42";
 
@@ -26,8 +28,9 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     const a = authSkill(s);
     const first = await a.signin({ email: "ada@example.com", password: PASSWORD }, { userAgent: "ios-app/3.1" });
     // the native client can call Better Auth's own endpoints with the session as a bearer token
-    const bearer = s.bridge.bearerToken(first.betterAuth!.token);
-    expect(bearer).toBe(decodeURIComponent(cookiePair(first.betterAuth!.setCookie).split("=")[1]!));
+    const cookie = await cookieOf(s, first.sessionId);
+    const bearer = s.bridge.bearerToken(cookie.token);
+    expect(bearer).toBe(decodeURIComponent(cookiePair(cookie.setCookie).split("=")[1]!));
     const sessions = await s.auth.api.listSessions({ headers: new Headers({ authorization: `Bearer ${bearer}` }) });
     expect(sessions.map((x) => x.userAgent).sort()).toEqual(["", "ios-app/3.1"]);
     const second = await a.refresh(first.refreshToken);
@@ -51,7 +54,8 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     expect(issued.sessionId).not.toBe(web.session.id);
     await expect(a.verifyAccessToken(issued.accessToken, { checkRevocation: true })).resolves.toMatchObject({ sub: ada.userId, sid: issued.sessionId });
     // Better Auth knows the new session (its cookie works, it is listed on the web)
-    expect(await betterAuthUserOf(s, cookiePair(issued.betterAuth!.setCookie))).toBe(ada.userId);
+    const issuedCookie = await cookieOf(s, issued.sessionId);
+    expect(await betterAuthUserOf(s, cookiePair(issuedCookie.setCookie))).toBe(ada.userId);
     const listed = await s.auth.api.listSessions({ headers: new Headers({ cookie: ada.cookie }) });
     expect(listed.map((x) => x.id).sort()).toEqual([web.session.id, issued.sessionId].sort());
     expect(listed.find((x) => x.id === issued.sessionId)?.userAgent).toBe("android-app/2.0");
@@ -64,7 +68,7 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     const other = await betterAuthSignup(s, "bob@example.com", PASSWORD, "Bob"); // a second, unrelated user stays put
     const web2 = await s.auth.api.signInEmail({ body: { email: "ada@example.com", password: PASSWORD }, returnHeaders: true });
     const webCookie = cookiePair(web2.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!);
-    await s.auth.api.revokeSession({ body: { token: issued.betterAuth!.token }, headers: new Headers({ cookie: webCookie }) });
+    await s.auth.api.revokeSession({ body: { token: issuedCookie.token }, headers: new Headers({ cookie: webCookie }) });
     await rejectsWith(a.refresh(after.refreshToken), "TOKEN_REVOKED");
     await rejectsWith(a.verifyAccessToken(after.accessToken, { checkRevocation: true }), "TOKEN_REVOKED");
     expect(await betterAuthUserOf(s, other.cookie)).toBe(other.userId);
@@ -85,11 +89,75 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     await rejectsWith(s.bridge.issueTokens(a, current), "TOKEN_INVALID");
   });
 
-  it("issueTokens with an AuthSkill of another secret is a CONFIG_ERROR and leaves no live session behind", async () => {
+  it("issueTokens: the session's lifetime is auth's refreshToken.ttl unless `ttl` says otherwise", async () => {
+    s = await stack(dialect);
+    const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+    const a = new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false, refreshToken: { ttl: "2d" } });
+    const t0 = Date.now();
+    const issued = await s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }));
+    expect(issued.refreshTokenExpiresAt.getTime()).toBeGreaterThanOrEqual(t0 + 2 * 86_400_000);
+    expect(issued.refreshTokenExpiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 2 * 86_400_000);
+    const longer = await s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }), { ttl: "5d" });
+    expect((await s.bridge.storage.findSession(longer.sessionId))!.expiresAt.getTime()).toBeGreaterThanOrEqual(t0 + 5 * 86_400_000);
+  });
+
+  it("cookieFor gives the Better Auth cookie of a session by id: null when there is none, TypeError for a bad id", async () => {
+    s = await stack(dialect);
+    const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+    const a = authSkill(s);
+    const started = await a.startSession(ada.userId, { userAgent: "cli/1.0" });
+    const cookie = await cookieOf(s, started.sessionId);
+    expect(await betterAuthUserOf(s, cookiePair(cookie.setCookie))).toBe(ada.userId);
+    expect(cookie.setCookie.startsWith(`${s.bridge.cookieName}=`)).toBe(true);
+    // a Better Auth session of the browser has one too (the server's own use, as revokeSession)
+    const web = (await s.bridge.getSession(new Headers({ cookie: ada.cookie })))!;
+    expect((await cookieOf(s, web.session.id)).token).toBe(web.session.token);
+    expect(await s.bridge.cookieFor("no-such-session")).toBeNull();
+    expect(await s.bridge.cookieFor("x".repeat(10_000))).toBeNull();
+    const looked: string[] = [];
+    const find = async (id: string) => (looked.push(id), null);
+    expect(await cookieFor({} as SessionContext, "x".repeat(10_000), find)).toBeNull(); // no session has such an id:
+    expect(looked).toEqual([]); // not even looked up
+    for (const bad of [undefined, null, 42, "", {}]) await expect(s.bridge.cookieFor(bad as never)).rejects.toThrow(TypeError);
+    await a.revokeSession(started.sessionId);
+    expect(await s.bridge.cookieFor(started.sessionId)).toBeNull();
+  });
+
+  it("issueTokens works with any AuthSkill on bridge.storage, whatever its secret (the deprecated authSkillSecret is ignored)", async () => {
+    s = await stack(dialect, { bridge: { authSkillSecret: newSecret() } });
+    const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+    const a = authSkill(s, newSecret());
+    const issued = await s.bridge.issueTokens(a, new Headers({ cookie: ada.cookie }));
+    await expect(a.refresh(issued.refreshToken)).resolves.toMatchObject({ sessionId: issued.sessionId });
+    // a session of AuthSkill's own, not one minted by the bridge: another AuthSkill's secret does not read it
+    await rejectsWith(authSkill(s).refresh(issued.refreshToken), "TOKEN_INVALID");
+  });
+
+  it("issueTokens with an AuthSkill on another storage is a CONFIG_ERROR and leaves no session behind", async () => {
     s = await stack(dialect);
     const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
     const before = await sessionCount(s, ada.userId);
-    await rejectsWith(s.bridge.issueTokens(authSkill(s, newSecret()), new Headers({ cookie: ada.cookie })), "CONFIG_ERROR");
+    const elsewhere = new AuthSkill({ secret: s.secret, rateLimit: false }); // memoryStorage: Ada is unknown there
+    await rejectsWith(s.bridge.issueTokens(elsewhere, new Headers({ cookie: ada.cookie })), "CONFIG_ERROR");
+    // not an AuthSkill at all (or one without startSession): a TypeError
+    for (const bad of [undefined, {}, { refresh: () => undefined }]) {
+      await expect(s.bridge.issueTokens(bad as never, new Headers({ cookie: ada.cookie }))).rejects.toThrow(/^issueTokens: pass the AuthSkill/);
+    }
+    // a storage that knows Ada but keeps its sessions elsewhere: its session is revoked, and CONFIG_ERROR
+    const foreign = memoryStorage();
+    const created: string[] = [];
+    const shadow = new AuthSkill({
+      secret: s.secret,
+      rateLimit: false,
+      storage: {
+        ...foreign,
+        findUserById: (id) => s.bridge.storage.findUserById(id),
+        createSession: (session) => (created.push(session.id), foreign.createSession(session)),
+      },
+    });
+    await rejectsWith(s.bridge.issueTokens(shadow, new Headers({ cookie: ada.cookie })), "CONFIG_ERROR");
+    expect(created).toHaveLength(1);
+    expect((await foreign.findSession(created[0]!))?.revokedAt).toBeInstanceOf(Date);
     expect(await sessionCount(s, ada.userId)).toBe(before);
   });
 });

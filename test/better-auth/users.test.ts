@@ -1,12 +1,12 @@
 // Point 3: one user base and one session table. AuthSkill runs on bridge.storage over Better Auth's tables while
 // the real Better Auth serves the same database: sign-ups and sign-ins cross over, an AuthSkill signin is also a
-// Better Auth session (result.betterAuth), and revoking on either side ends the session on both.
+// Better Auth session (bridge.cookieFor(result.sessionId)), and revoking on either side ends the session on both.
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "auth-skill";
 import { getMigrations } from "better-auth/db/migration";
 import { toDb } from "../../src/better-auth/db.js";
 import { rejectsWith } from "../helpers.js";
-import { DIALECTS, betterAuthOptions, betterAuthSignin, betterAuthSignup, betterAuthUserOf, cookiePair, stack, type Stack } from "./support.js";
+import { DIALECTS, betterAuthOptions, betterAuthSignin, betterAuthSignup, betterAuthUserOf, cookieOf, cookiePair, stack, type Stack } from "./support.js";
 
 const PASSWORD = "a long passphrase 42";
 const DAY = 86_400_000;
@@ -24,15 +24,16 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
     const result = await authSkill(s).signin({ email: "ADA@example.com", password: PASSWORD }, { ip: "198.51.100.4", userAgent: "app/1.0" });
     expect(result.user).toMatchObject({ id: ada.userId, email: "ada@example.com", name: "Ada" });
-    expect(result.betterAuth?.token).toMatch(/^[A-Za-z0-9]{32}$/);
-    expect(result.betterAuth?.setCookie).toMatch(/^better-auth\.session_token=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
-    const seen = await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair(result.betterAuth!.setCookie) }) });
+    const cookie = await cookieOf(s, result.sessionId);
+    expect(cookie.token).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(cookie.setCookie).toMatch(/^better-auth\.session_token=[^;]+; Max-Age=604800; Path=\/; HttpOnly; SameSite=Lax$/);
+    const seen = await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair(cookie.setCookie) }) });
     expect(seen?.user.id).toBe(ada.userId);
     expect(seen?.session).toMatchObject({ id: result.sessionId, ipAddress: "198.51.100.4", userAgent: "app/1.0" });
-    expect((await s.bridge.getSession(new Headers({ cookie: cookiePair(result.betterAuth!.setCookie) })))?.session.id).toBe(result.sessionId);
-    // refreshing hands out the same session's cookie again
+    expect((await s.bridge.getSession(new Headers({ cookie: cookiePair(cookie.setCookie) })))?.session.id).toBe(result.sessionId);
+    // after a refresh it is the same session, with the same cookie
     const next = await authSkill(s).refresh(result.refreshToken);
-    expect(next.betterAuth?.token).toBe(result.betterAuth?.token);
+    expect(await cookieOf(s, next.sessionId)).toEqual(cookie);
   });
 
   it("an AuthSkill sign-up signs in through Better Auth (with bridge.passwordHasher), and emails stay unique across both", async () => {
@@ -47,7 +48,7 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     // a nameless AuthSkill user is a Better Auth user with an empty name
     const nameless = await a.signup({ email: "noname@example.com", password: PASSWORD });
     expect(nameless.user.name).toBeNull();
-    expect((await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair(nameless.betterAuth!.setCookie) }) }))?.user.name).toBe("");
+    expect((await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair((await cookieOf(s, nameless.sessionId)).setCookie) }) }))?.user.name).toBe("");
     // one email, one user: each side refuses the other's
     await rejectsWith(a.signup({ email: "grace@example.com", password: PASSWORD }), "USER_EXISTS");
     await betterAuthSignup(s, "ada@example.com", PASSWORD);
@@ -61,7 +62,8 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     const a = authSkill(s);
     const result = await a.signin({ email: "ada@example.com", password: PASSWORD });
     await expect(a.verifyAccessToken(result.accessToken, { checkRevocation: true })).resolves.toMatchObject({ sid: result.sessionId });
-    await s.auth.api.signOut({ headers: new Headers({ cookie: cookiePair(result.betterAuth!.setCookie) }) });
+    await s.auth.api.signOut({ headers: new Headers({ cookie: cookiePair((await cookieOf(s, result.sessionId)).setCookie) }) });
+    expect(await s.bridge.cookieFor(result.sessionId)).toBeNull(); // an ended session has no cookie to give
     await rejectsWith(a.refresh(result.refreshToken), "TOKEN_REVOKED");
     await rejectsWith(a.verifyAccessToken(result.accessToken, { checkRevocation: true }), "TOKEN_REVOKED");
 
@@ -77,7 +79,7 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
     const a = authSkill(s);
     const one = await a.signin({ email: "ada@example.com", password: PASSWORD });
-    const cookie = cookiePair(one.betterAuth!.setCookie);
+    const cookie = cookiePair((await cookieOf(s, one.sessionId)).setCookie);
     expect(await betterAuthUserOf(s, cookie)).toBe(ada.userId);
     await a.revoke(one.refreshToken);
     expect(await betterAuthUserOf(s, cookie)).toBeNull();
@@ -85,17 +87,19 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
 
     // revokeAll ends AuthSkill's sessions and Better Auth's own browser sessions
     const two = await a.signin({ email: "ada@example.com", password: PASSWORD });
+    const twoCookie = cookiePair((await cookieOf(s, two.sessionId)).setCookie);
     expect(await betterAuthUserOf(s, ada.cookie)).toBe(ada.userId);
     await a.revokeAll(ada.userId);
     expect(await betterAuthUserOf(s, ada.cookie)).toBeNull();
-    expect(await betterAuthUserOf(s, cookiePair(two.betterAuth!.setCookie))).toBeNull();
+    expect(await betterAuthUserOf(s, twoCookie)).toBeNull();
     await rejectsWith(a.refresh(two.refreshToken), "TOKEN_REVOKED");
 
     // reuse detection revokes, and the browser cookie of that session dies with it
     const three = await a.signin({ email: "ada@example.com", password: PASSWORD });
+    const threeCookie = cookiePair((await cookieOf(s, three.sessionId)).setCookie);
     await a.refresh(three.refreshToken);
     await rejectsWith(a.refresh(three.refreshToken), "REFRESH_TOKEN_REUSED");
-    expect(await betterAuthUserOf(s, cookiePair(three.betterAuth!.setCookie))).toBeNull();
+    expect(await betterAuthUserOf(s, threeCookie)).toBeNull();
     // revoking by session id works for a Better Auth-only session as well
     const web = await betterAuthSignin(s, "ada@example.com", PASSWORD);
     const webSession = await s.bridge.getSession(new Headers({ cookie: web.cookie }));
@@ -108,9 +112,10 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     await betterAuthSignup(s, "ada@example.com", PASSWORD);
     const a = authSkill(s);
     const first = await a.signin({ email: "ada@example.com", password: PASSWORD });
+    const firstCookie = cookiePair((await cookieOf(s, first.sessionId)).setCookie);
     const db = { kysely: s.db, dialect, refresh: "" };
     const setExpiry = (at: Date) => s.db.updateTable("session").set({ expiresAt: toDb(db, at) }).where("id", "=", first.sessionId).execute();
-    const expiry = async () => (await s.bridge.getSession(new Headers({ cookie: cookiePair(first.betterAuth!.setCookie) })))?.session.expiresAt.getTime();
+    const expiry = async () => (await s.bridge.getSession(new Headers({ cookie: firstCookie })))?.session.expiresAt.getTime();
 
     await setExpiry(new Date(Date.now() + 3_600_000)); // one hour left
     const second = await a.refresh(first.refreshToken);
@@ -119,7 +124,8 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
 
     await setExpiry(new Date(Date.now() - 1000));
     await rejectsWith(a.refresh(second.refreshToken), "TOKEN_EXPIRED");
-    expect(await betterAuthUserOf(s, cookiePair(first.betterAuth!.setCookie))).toBeNull();
+    expect(await betterAuthUserOf(s, firstCookie)).toBeNull();
+    expect(await s.bridge.cookieFor(first.sessionId)).toBeNull(); // expired: no cookie to give
   });
 
   it("migrate() never alters Better Auth's schema: Better Auth finds nothing to migrate afterwards", async () => {

@@ -1,0 +1,104 @@
+/**
+ * The ways into a new session: signup, password signin, and `startSession` for a user proved another way.
+ * Each ends in `Sessions.start`, which applies the account gates (ban, email verification, second factor)
+ * to all of them. `AuthSkill` holds the parts and calls these; they hold no state of their own.
+ */
+import { signinGate } from "./account/gates.js";
+import { toMilliseconds } from "./duration.js";
+import { AuthError, guarded } from "./errors.js";
+import { randomId } from "./ids.js";
+import { parseSignin, parseSignup } from "./input.js";
+import type { ResolvedOptions } from "./options.js";
+import type { Passwords } from "./password/passwords.js";
+import { checkPassword } from "./password/policy.js";
+import type { SigninLimiter } from "./rate-limit/limiter.js";
+import type { Sessions } from "./sessions.js";
+import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
+import type { AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
+
+/** What the flows need from `AuthSkill`. */
+export interface FlowParts {
+  o: ResolvedOptions;
+  storage: StorageAdapter;
+  passwords: Passwords;
+  limiter: SigninLimiter | null;
+  sessions: Sessions;
+}
+
+/** No user id is longer: a longer one names nobody, and is answered without asking the storage. */
+const MAX_USER_ID = 255;
+
+const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
+
+/** Creates a user and starts their first session (see `AuthSkill.signup`). */
+export async function signup(p: FlowParts, input: SignupInput, context: RequestContext): Promise<AuthResult> {
+  const v = parseSignup(input);
+  const violation = checkPassword(v.password, v, {
+    minLength: p.o.minLength,
+    maxLength: p.o.maxLength,
+    blockCommon: p.o.blockCommon,
+    ...(p.passwords.hasher.maxBytes !== undefined ? { maxBytes: p.passwords.hasher.maxBytes } : {}),
+  });
+  if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
+  const now = p.o.now();
+  await p.limiter?.reserveSignup(context.ip, now); // before the (expensive) hash
+  const record: UserRecord = {
+    id: randomId(),
+    email: v.email,
+    username: v.username,
+    name: v.name,
+    emailVerified: false,
+    passwordHash: await p.passwords.hash(v.password),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const created = await guarded(() => p.storage.createUser(record));
+  if (!created.ok) {
+    const field = created.conflict;
+    throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
+  }
+  return p.sessions.start(created.user, context);
+}
+
+/** Signs a user in by email or username and password (see `AuthSkill.signin`). */
+export async function signin(p: FlowParts, input: SigninInput, context: RequestContext): Promise<AuthResult> {
+  const v = parseSignin(input);
+  const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
+  const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
+  const now = p.o.now();
+  const user = await guarded(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
+  // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
+  // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
+  const attempt = await p.limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);
+  const hash = user?.passwordHash ?? null;
+  // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
+  const valid = await p.passwords.verify(v.password, hash ?? (await dummy), { maxBcryptCost: p.o.maxBcryptCost });
+  if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
+  // The password is right: the limiter's counters start again, whether or not a gate then refuses.
+  if (attempt) await p.limiter?.succeeded(attempt);
+  signinGate(user, p.o.now(), p.storage.policy?.requireEmailVerification === true); // ban, email, second factor
+  const upgraded = p.passwords.needsRehash(hash) ? await p.passwords.upgrade(v.password) : null;
+  // Best effort: a failed write keeps the old hash, and the next signin tries again.
+  if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.o.now() }).catch(() => false);
+  return p.sessions.start(user, context);
+}
+
+/**
+ * A new session for a user the caller has already authenticated (see `AuthSkill.startSession`). Misuse —
+ * a user id that is not a non-empty string, a context or options that are not objects, a bad `ttl` — is a
+ * `TypeError`; an unknown user is `INVALID_INPUT`; the gates are `Sessions.start`'s.
+ */
+export async function startSession(p: FlowParts, userId: string, context: RequestContext, options: StartSessionOptions): Promise<AuthResult> {
+  if (typeof userId !== "string" || userId === "") throw new TypeError("startSession: userId must be a non-empty string");
+  if (typeof context !== "object" || context === null) throw new TypeError("startSession: context must be an object");
+  if (typeof options !== "object" || options === null) throw new TypeError("startSession: options must be an object");
+  const { secondFactorVerified, ttl } = options;
+  if (secondFactorVerified !== undefined && typeof secondFactorVerified !== "boolean") {
+    throw new TypeError("startSession: secondFactorVerified must be a boolean");
+  }
+  const ttlMs = ttl === undefined ? undefined : toMilliseconds(ttl);
+  if (ttlMs === 0) throw new TypeError("startSession: ttl must be longer than 0");
+  const user = userId.length > MAX_USER_ID ? null : await guarded(() => p.storage.findUserById(userId));
+  if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
+  return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, ...(ttlMs !== undefined ? { ttlMs } : {}) });
+}
