@@ -53,7 +53,8 @@ export interface ReserveOptions {
  * least recently reserved first; if every counter left guards an account or a client, it refuses new ones
  * (`ok: false`, retry when the earliest window ends) rather than drop a lock or a live counter. Existing
  * counters keep working. Keep `maxKeys` well above the number of accounts that fail signins between
- * successes (each holds a lock counter until its next success), or use a shared store such as Redis.
+ * successes (each holds a lock counter until its next success), or use a shared store such as Redis. A
+ * `maxKeys` that is not a positive integer is `CONFIG_ERROR`.
  *
  * @example
  * ```ts
