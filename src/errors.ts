@@ -44,8 +44,22 @@ export interface AuthErrorDetails {
 }
 
 /**
+ * The brand every {@link AuthError} carries: a registered symbol, so the ESM and CJS builds (or two copies of
+ * the package) agree on it. Its value lists the brand names of the error's classes, most derived first.
+ */
+const BRAND = Symbol.for("auth-skill.AuthError");
+
+/** Calls the ordinary `instanceof` (prototype chain) for a class whose `Symbol.hasInstance` is overridden. */
+const ordinaryHasInstance = (cls: object, value: unknown): boolean => Function.prototype[Symbol.hasInstance].call(cls, value);
+
+/**
  * The one error type `AuthSkill` throws for anything that is not a programming mistake.
  * Messages are safe to show end users: they never contain a password, token, hash or secret.
+ *
+ * `err instanceof AuthError` and {@link isAuthError} also hold for an error made by the other build of the
+ * package (CJS vs ESM) or by a second copy of it: errors carry a `Symbol.for("auth-skill.AuthError")` brand.
+ * Subclasses (`KyselyStorageError`, `BetterAuthBridgeError`) declare their own `brand`, so
+ * `instanceof KyselyStorageError` works across builds too, and is false for any other `AuthError`.
  *
  * @example
  * ```ts
@@ -58,7 +72,13 @@ export interface AuthErrorDetails {
  * ```
  */
 export class AuthError extends Error {
-  override readonly name = "AuthError";
+  /**
+   * The class's name in the cross-build brand. A subclass that declares its own `static brand` is
+   * recognised by `instanceof` across builds; one that does not gets the ordinary prototype check.
+   */
+  static readonly brand: string = "AuthError";
+
+  override readonly name: string = "AuthError";
   readonly code: AuthErrorCode;
   readonly status: number;
   readonly field?: string;
@@ -70,6 +90,22 @@ export class AuthError extends Error {
     this.status = AUTH_ERROR_STATUS[code];
     if (options?.field !== undefined) this.field = options.field;
     if (options?.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    const brands: string[] = [];
+    for (let cls: unknown = new.target; typeof cls === "function"; cls = Object.getPrototypeOf(cls)) {
+      if (Object.hasOwn(cls, "brand")) brands.push(String((cls as unknown as { brand: unknown }).brand));
+    }
+    Object.defineProperty(this, BRAND, { value: Object.freeze(brands) }); // not enumerable, not writable
+  }
+
+  /**
+   * `instanceof` by prototype, or by brand: an `Error` whose brand lists this class's `brand` (so an error
+   * from the CJS build passes a check made with the ESM build's class). A plain object never passes.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (ordinaryHasInstance(this, value)) return true;
+    if (!(value instanceof Error) || !Object.hasOwn(this, "brand")) return false;
+    const brands: unknown = (value as unknown as Record<symbol, unknown>)[BRAND];
+    return Array.isArray(brands) && brands.includes((this as unknown as { brand: unknown }).brand);
   }
 
   /**
@@ -86,7 +122,7 @@ export class AuthError extends Error {
 }
 
 /**
- * True when `err` is an {@link AuthError}, optionally with the given code.
+ * True when `err` is an {@link AuthError} (from either build of the package), optionally with the given code.
  *
  * @example
  * ```ts
@@ -97,9 +133,12 @@ export function isAuthError(err: unknown, code?: AuthErrorCode): err is AuthErro
   return err instanceof AuthError && (code === undefined || err.code === code);
 }
 
+/** The message of every `STORAGE_ERROR`: the same for every store and failure (details live in `cause`). */
+export const STORAGE_ERROR_MESSAGE = "The authentication store is unavailable. Please try again.";
+
 /** Wraps a failure of the storage adapter; the original stays available as `cause`. */
 export function storageError(cause: unknown): AuthError {
-  return new AuthError("STORAGE_ERROR", "The authentication store is unavailable. Please try again.", { cause });
+  return new AuthError("STORAGE_ERROR", STORAGE_ERROR_MESSAGE, { cause });
 }
 
 /**

@@ -1,4 +1,6 @@
-import { PostgresAdapter, SqliteAdapter, sql, type Kysely, type RawBuilder } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { sqlDialectOf } from "../adapters/sql/dialect.js";
+import { AuthError } from "../errors.js";
 
 /**
  * The SQL dialects the bridge speaks (Better Auth's Kysely adapter stores dates differently in each).
@@ -22,15 +24,14 @@ export interface Db {
   readonly refresh: string;
 }
 
-/** The dialect of a Kysely instance, from its adapter; `TypeError` for anything but SQLite or PostgreSQL. */
+/**
+ * The dialect of a Kysely instance (see `sqlDialectOf` in `adapters/sql/dialect.ts`); `CONFIG_ERROR` for anything
+ * but SQLite or PostgreSQL.
+ */
 export function detectDialect(kysely: Kysely<any>): BridgeDialect {
-  const adapter: unknown = kysely.getExecutor().adapter;
-  if (adapter instanceof PostgresAdapter) return "postgres";
-  if (adapter instanceof SqliteAdapter) return "sqlite";
-  const name = (adapter as { constructor?: { name?: string } } | null)?.constructor?.name ?? "";
-  if (/postgres/i.test(name)) return "postgres";
-  if (/sqlite/i.test(name)) return "sqlite";
-  throw new TypeError('betterAuthBridge: db must be a Kysely instance over SQLite or PostgreSQL (or pass dialect: "sqlite" | "postgres")');
+  const dialect = sqlDialectOf(kysely);
+  if (dialect === "sqlite" || dialect === "postgres") return dialect;
+  throw new AuthError("CONFIG_ERROR", 'betterAuthBridge: db must be a Kysely instance over SQLite or PostgreSQL (or pass dialect: "sqlite" | "postgres")');
 }
 
 /**

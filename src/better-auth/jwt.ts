@@ -13,7 +13,7 @@ import { readClock } from "../clock.js";
 import { AuthError } from "../errors.js";
 import { allCanonical } from "../tokens/base64url.js";
 import type { Db } from "./db.js";
-import { BetterAuthBridgeError, run } from "./errors.js";
+import { run } from "./errors.js";
 import type { ResolvedBridgeOptions } from "./options.js";
 
 /** The algorithms Better Auth's jwt plugin can sign with (`jwks.keyPairConfig.alg`). */
@@ -64,7 +64,7 @@ export function createJwtVerifier(db: Db, o: Pick<ResolvedBridgeOptions, "jwt" |
   const getKey: JWTVerifyGetKey = o.jwt.jwksUrl ? createRemoteJWKSet(o.jwt.jwksUrl) : tableKeys(db, o.now);
   return async (token) => {
     const { issuer, audience } = o.jwt;
-    if (issuer === null || audience === null) throw new TypeError("verifyJWT: set the bridge's baseURL, or jwt.issuer and jwt.audience");
+    if (issuer === null || audience === null) throw new AuthError("CONFIG_ERROR", "verifyJWT: set the bridge's baseURL, or jwt.issuer and jwt.audience");
     // One spelling per token: jose's decoder ignores stray bits in a segment's last character, so without the
     // canonical check a signature (and header, payload) would verify under several spellings.
     if (typeof token !== "string" || token.length > MAX_TOKEN_LENGTH || !JWS_SHAPE.test(token) || !allCanonical(token)) throw invalid();
@@ -81,7 +81,7 @@ export function createJwtVerifier(db: Db, o: Pick<ResolvedBridgeOptions, "jwt" |
       if (typeof payload.sub !== "string" || payload.sub === "") throw invalid();
       return payload;
     } catch (err) {
-      if (err instanceof AuthError || err instanceof BetterAuthBridgeError) throw err; // a database failure is not a bad token
+      if (err instanceof AuthError) throw err; // a database failure is not a bad token
       if (err instanceof errors.JWTExpired) throw new AuthError("TOKEN_EXPIRED", "The token has expired.", { cause: err });
       throw invalid(err);
     }

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { checkedClock, systemClock } from "../clock.js";
+import { AuthError } from "../errors.js";
 import type { Argon2Params } from "../password/argon2.js";
 import { detectDialect, type BridgeDialect, type Db } from "./db.js";
 
@@ -97,32 +98,44 @@ export interface ResolvedBridgeOptions {
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const DEFAULT_EXPIRES_IN = 7 * 24 * 3600;
 
+/** Bad configuration: `CONFIG_ERROR`, naming the option, never echoing its value. */
+const config = (message: string) => new AuthError("CONFIG_ERROR", message);
+
 function nonEmpty(value: unknown, name: string): string {
-  if (typeof value !== "string" || value === "") throw new TypeError(`betterAuthBridge: ${name} must be a non-empty string`);
+  if (typeof value !== "string" || value === "") throw config(`betterAuthBridge: ${name} must be a non-empty string`);
   return value;
 }
 
-/** Validates the options (programming mistakes throw `TypeError`, never echoing a secret). */
+function absoluteUrl(value: string | URL, name: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw config(`betterAuthBridge: ${name} must be an absolute URL`);
+  }
+}
+
+/** Validates the options: a bad one throws `CONFIG_ERROR` naming it, never echoing a secret. */
 export function resolveBridgeOptions(options: BetterAuthBridgeOptions): ResolvedBridgeOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("betterAuthBridge: options are required");
+  if (typeof options !== "object" || options === null) throw config("betterAuthBridge: options are required");
   const o = options;
-  if (typeof o.db?.getExecutor !== "function") throw new TypeError("betterAuthBridge: db must be a Kysely instance");
+  if (typeof o.db?.getExecutor !== "function") throw config("betterAuthBridge: db must be a Kysely instance");
   const secret = nonEmpty(o.secret, "secret");
   const refresh = o.refreshTable ?? "authSkillRefresh";
-  if (!TABLE_NAME.test(refresh)) throw new TypeError("betterAuthBridge: refreshTable must be a plain SQL identifier");
+  if (!TABLE_NAME.test(refresh)) throw config("betterAuthBridge: refreshTable must be a plain SQL identifier");
   if (o.requireEmailVerification !== undefined && typeof o.requireEmailVerification !== "boolean") {
-    throw new TypeError("betterAuthBridge: requireEmailVerification must be a boolean");
+    throw config("betterAuthBridge: requireEmailVerification must be a boolean");
   }
   if (o.authSkillSecret !== undefined) nonEmpty(o.authSkillSecret, "authSkillSecret"); // deprecated, ignored
-  if (o.dialect !== undefined && o.dialect !== "sqlite" && o.dialect !== "postgres") throw new TypeError('betterAuthBridge: dialect must be "sqlite" or "postgres"');
+  if (o.dialect !== undefined && o.dialect !== "sqlite" && o.dialect !== "postgres") throw config('betterAuthBridge: dialect must be "sqlite" or "postgres"');
 
+  if (o.secrets !== undefined && !Array.isArray(o.secrets)) throw config("betterAuthBridge: secrets must be an array");
   const versions = new Map<number, string>();
   for (const entry of o.secrets ?? []) {
-    if (!Number.isInteger(entry?.version) || entry.version < 0) throw new TypeError("betterAuthBridge: secrets[].version must be a non-negative integer");
-    if (versions.has(entry.version)) throw new TypeError("betterAuthBridge: secrets[] repeats a version");
+    if (!Number.isInteger(entry?.version) || entry.version < 0) throw config("betterAuthBridge: secrets[].version must be a non-negative integer");
+    if (versions.has(entry.version)) throw config("betterAuthBridge: secrets[] repeats a version");
     versions.set(entry.version, nonEmpty(entry.value, "secrets[].value"));
   }
-  if (o.secrets !== undefined && versions.size === 0) throw new TypeError("betterAuthBridge: secrets must hold at least one entry");
+  if (o.secrets !== undefined && versions.size === 0) throw config("betterAuthBridge: secrets must hold at least one entry");
   const current = o.secrets?.[0];
 
   let baseOrigin: string | null = null;
@@ -130,14 +143,14 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
     try {
       baseOrigin = new URL(nonEmpty(o.baseURL, "baseURL")).origin;
     } catch {
-      throw new TypeError("betterAuthBridge: baseURL must be an absolute URL");
+      throw config("betterAuthBridge: baseURL must be an absolute URL");
     }
   }
   const expiresIn = o.sessionExpiresIn ?? DEFAULT_EXPIRES_IN;
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw new TypeError("betterAuthBridge: sessionExpiresIn must be a positive number of seconds");
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw config("betterAuthBridge: sessionExpiresIn must be a positive number of seconds");
   const env = globalThis.process?.env ?? {};
   const tolerance = o.jwt?.clockTolerance ?? 5;
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new TypeError("betterAuthBridge: jwt.clockTolerance must be a non-negative number of seconds");
+  if (!Number.isFinite(tolerance) || tolerance < 0) throw config("betterAuthBridge: jwt.clockTolerance must be a non-negative number of seconds");
 
   return {
     db: { kysely: o.db, dialect: o.dialect ?? detectDialect(o.db), refresh },
@@ -153,7 +166,7 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
     usernames: o.usernames === true,
     requireEmailVerification: o.requireEmailVerification === true,
     jwt: {
-      jwksUrl: o.jwt?.jwksUrl === undefined ? null : new URL(o.jwt.jwksUrl),
+      jwksUrl: o.jwt?.jwksUrl === undefined ? null : absoluteUrl(o.jwt.jwksUrl, "jwt.jwksUrl"),
       issuer: o.jwt?.issuer ?? baseOrigin,
       audience: o.jwt?.audience ?? baseOrigin,
       clockToleranceSec: tolerance,

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { uniqueViolation } from "../adapters/sql/driver-errors.js";
 import { randomId } from "../ids.js";
 import type { CreateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
 import { boolFromDb, boolToDb, fromDb, toDb, type Db } from "./db.js";
@@ -22,10 +23,8 @@ const CREDENTIAL = "credential";
 
 /** A failure of a unique index on `user`, as `email` or `username`; `null` for any other error. */
 export function uniqueConflict(err: unknown): "email" | "username" | null {
-  const e = (typeof err === "object" && err !== null ? err : {}) as { code?: unknown; constraint?: unknown; message?: unknown };
   // PostgreSQL names the constraint ("user_email_key"); SQLite names the column ("UNIQUE constraint failed: user.email").
-  const where =
-    e.code === "23505" ? String(e.constraint ?? "") : e.code === "SQLITE_CONSTRAINT_UNIQUE" ? /constraint failed: ([\w.]+)/.exec(String(e.message))?.[1] ?? "" : "";
+  const where = uniqueViolation(err) ?? "";
   if (/^user[._]username(?:_key)?$/.test(where)) return "username";
   if (/^user[._]email(?:_key)?$/.test(where)) return "email";
   return null;

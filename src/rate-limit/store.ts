@@ -1,3 +1,5 @@
+import { AuthError } from "../errors.js";
+
 /**
  * Where brute-force counters live. The memory store is the default; a shared store (Redis) makes the
  * limits hold across instances. Each counter is a number in a fixed window of `windowMs` that starts with
@@ -51,7 +53,8 @@ export interface ReserveOptions {
  * least recently reserved first; if every counter left guards an account or a client, it refuses new ones
  * (`ok: false`, retry when the earliest window ends) rather than drop a lock or a live counter. Existing
  * counters keep working. Keep `maxKeys` well above the number of accounts that fail signins between
- * successes (each holds a lock counter until its next success), or use a shared store such as Redis.
+ * successes (each holds a lock counter until its next success), or use a shared store such as Redis. A
+ * `maxKeys` that is not a positive integer is `CONFIG_ERROR`.
  *
  * @example
  * ```ts
@@ -59,7 +62,7 @@ export interface ReserveOptions {
  * ```
  */
 export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
-  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new TypeError("memoryRateLimitStore: maxKeys must be a positive integer");
+  if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new AuthError("CONFIG_ERROR", "memoryRateLimitStore: maxKeys must be a positive integer");
   const counters = new Map<string, { count: number; resetAt: number }>();
   const evictable = new Set<string>(); // keys of counters that guard no account, least recently reserved first
   let nextSweep = 0; // no window ends before this, so a sweep before it frees nothing

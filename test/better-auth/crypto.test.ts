@@ -1,6 +1,7 @@
 // The bridge's own crypto against references: XChaCha20-Poly1305 against the draft's HChaCha20 vector and
 // @noble/ciphers (what Better Auth encrypts jwks keys with); the cookie HMAC against better-call's signer.
 import { randomBytes } from "node:crypto";
+import { inspect } from "node:util";
 import { xchacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { managedNonce } from "@noble/ciphers/utils.js";
 import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
@@ -8,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { sessionTokenFrom, signSessionToken, verifySignedToken } from "../../src/better-auth/cookie.js";
 import { decryptPrivateKey, encryptPrivateKey } from "../../src/better-auth/keys.js";
 import { hchacha20, xchachaOpen, xchachaSeal } from "../../src/better-auth/xchacha.js";
-import { sanitize } from "../../src/better-auth/errors.js";
+import { BetterAuthBridgeError, sanitize } from "../../src/better-auth/errors.js";
+import { AuthError, isAuthError } from "../../src/errors.js";
 
 const newSecret = () => randomBytes(32).toString("base64url");
 
@@ -107,16 +109,26 @@ describe("session cookie signatures", () => {
 });
 
 describe("error sanitising", () => {
-  it("keeps schema names and codes, drops quoted values, and never attaches the driver error", () => {
+  it("keeps schema names and codes, drops quoted values, and keeps only a scrubbed copy of the driver error", () => {
     const driver = Object.assign(new Error('duplicate key value violates unique constraint "user_email_key" for "ada@example.com"'), {
       code: "23505",
       detail: "Key (email)=(ada@example.com) already exists.",
     });
     const clean = sanitize("createUser", driver);
-    expect(clean.message).toBe('auth-skill/better-auth: createUser failed: duplicate key value violates unique constraint "user_email_key" for "…"');
-    expect(clean).toMatchObject({ name: "BetterAuthBridgeError", operation: "createUser", code: "23505" });
-    expect(clean.cause).toBeUndefined();
-    expect(JSON.stringify(clean)).not.toContain("ada@example.com");
-    expect(sanitize("x", new Error("invalid input syntax for type timestamp: 'secret-token-value'")).message).not.toContain("secret-token-value");
+    expect(clean).toBeInstanceOf(BetterAuthBridgeError);
+    expect(isAuthError(clean, "STORAGE_ERROR")).toBe(true);
+    expect(clean).toMatchObject({ name: "BetterAuthBridgeError", operation: "createUser", driverCode: "23505", status: 500 });
+    expect(clean.message).toBe("The authentication store is unavailable. Please try again.");
+    const cause = clean.cause as Error & { code?: string };
+    expect(cause).not.toBe(driver);
+    expect(cause.message).toBe('auth-skill/better-auth: createUser failed: duplicate key value violates unique constraint "user_email_key" for "…"');
+    expect(cause.code).toBe("23505");
+    expect("detail" in cause).toBe(false);
+    const shown = JSON.stringify(clean) + inspect(clean, { depth: 10, showHidden: true });
+    expect(shown).not.toContain("ada@example.com");
+    const cast = sanitize("x", new Error("invalid input syntax for type timestamp: 'secret-token-value'"));
+    expect(inspect(cast, { depth: 10, showHidden: true })).not.toContain("secret-token-value");
+    const auth = new AuthError("CONFIG_ERROR", "x");
+    expect(sanitize("x", auth)).toBe(auth); // the family passes through
   });
 });

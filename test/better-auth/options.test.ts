@@ -1,7 +1,7 @@
-// betterAuthBridge's options: mistakes are TypeErrors naming the option (never echoing a secret); Better Auth's
+// betterAuthBridge's options: mistakes are CONFIG_ERRORs naming the option (never echoing a secret); Better Auth's
 // cookie-name rules; and the username capability refusing to drop a username silently.
 import Database from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, MysqlDialect, SqliteDialect } from "kysely";
 import { describe, expect, it } from "vitest";
 import { AuthSkill } from "auth-skill";
 import { betterAuthBridge } from "auth-skill/better-auth";
@@ -9,9 +9,11 @@ import { rejectsWith } from "../helpers.js";
 
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
 const secret = "options-test-secret-0123456789-abcdefghijklmnop";
+// MySQL's adapter, never connected (Kysely connects on the first query).
+const mysqlDb = new Kysely<any>({ dialect: new MysqlDialect({ pool: async () => { throw new Error("never connected"); } }) });
 
 describe("betterAuthBridge options", () => {
-  it("refuses bad options with a TypeError that names the option, not its value", () => {
+  it("refuses bad options with CONFIG_ERROR that names the option, not its value", () => {
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ secret }, /db must be a Kysely instance/],
       [{ db, secret: "" }, /secret must be a non-empty string/],
@@ -23,9 +25,14 @@ describe("betterAuthBridge options", () => {
       [{ db, secret, sessionExpiresIn: 0 }, /sessionExpiresIn/],
       [{ db, secret, dialect: "mysql" }, /dialect/],
       [{ db, secret, requireEmailVerification: "yes" }, /requireEmailVerification must be a boolean/],
+      [{ db, secret, secrets: "1:abc" }, /secrets must be an array/],
+      [{ db, secret, jwt: { jwksUrl: "/api/auth/jwks" } }, /jwt.jwksUrl must be an absolute URL/],
+      [{ db, secret, jwt: { clockTolerance: -1 } }, /clockTolerance/],
+      [{ db: mysqlDb, secret }, /SQLite or PostgreSQL/], // detected, and not a dialect the bridge speaks
     ];
     for (const [options, message] of cases) {
       expect(() => betterAuthBridge(options as never)).toThrow(message);
+      expect(() => betterAuthBridge(options as never)).toThrow(expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" }));
       try {
         betterAuthBridge(options as never);
       } catch (err) {

@@ -121,6 +121,44 @@ describe("built package", () => {
     }
   });
 
+  it("recognises an AuthError across the CJS and ESM builds, both ways, subclasses included", () => {
+    const script = `
+      import { createRequire } from "node:module";
+      const require = createRequire(${JSON.stringify(join(dist, "index.cjs"))});
+      const builds = {
+        cjs: { core: require(${JSON.stringify(join(dist, "index.cjs"))}), kysely: require(${JSON.stringify(join(dist, "kysely.cjs"))}) },
+        esm: { core: await import(${JSON.stringify(pathToFileURL(join(dist, "index.js")).href)}), kysely: await import(${JSON.stringify(pathToFileURL(join(dist, "kysely.js")).href)}) },
+      };
+      const thrown = (fn) => { try { fn(); } catch (err) { return err; } throw new Error("did not throw"); };
+      const out = {};
+      for (const [from, to] of [["cjs", "esm"], ["esm", "cjs"]]) {
+        const made = builds[from], check = builds[to];
+        const plain = new made.core.AuthError("TOKEN_INVALID", "x");
+        const config = thrown(() => made.core.memoryRateLimitStore(0)); // thrown by the library itself
+        const storage = new made.kysely.KyselyStorageError("createUser", new Error("scrubbed"), "23505");
+        out[from + "->" + to] = {
+          distinctClasses: made.core.AuthError !== check.core.AuthError,
+          plain: [plain instanceof check.core.AuthError, check.core.isAuthError(plain), check.core.isAuthError(plain, "TOKEN_INVALID"), check.core.isAuthError(plain, "CONFIG_ERROR")],
+          config: [config instanceof check.core.AuthError, check.core.isAuthError(config, "CONFIG_ERROR"), config instanceof TypeError],
+          storage: [storage instanceof check.core.AuthError, storage instanceof check.kysely.KyselyStorageError, check.core.isAuthError(storage, "STORAGE_ERROR")],
+          plainIsNotStorage: plain instanceof check.kysely.KyselyStorageError,
+          lookAlike: check.core.isAuthError({ name: "AuthError", code: "TOKEN_INVALID", status: 401, message: "x" }) || structuredClone(plain) instanceof check.core.AuthError,
+        };
+      }
+      console.log(JSON.stringify(out));`;
+    const out = JSON.parse(node(["--input-type=module", "-e", script]));
+    for (const direction of ["cjs->esm", "esm->cjs"]) {
+      expect(out[direction], direction).toEqual({
+        distinctClasses: true,
+        plain: [true, true, true, false],
+        config: [true, true, false],
+        storage: [true, true, true],
+        plainIsNotStorage: false,
+        lookAlike: false,
+      });
+    }
+  });
+
   it.each(["index.js", "index.cjs"])("dist/%s (with the chunks it loads) imports only @node-rs/argon2, @node-rs/bcrypt, jose, zod and node built-ins", async (entry) => {
     // Follow relative imports: subpath entries share chunks with the main entry.
     const files = [entry];

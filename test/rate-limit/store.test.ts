@@ -83,11 +83,11 @@ describe("memoryRateLimitStore", () => {
     expect((await store.reserve("c", 5, 60_000, t0)).ok).toBe(true);
   });
 
-  it("refuses bad arguments with TypeError (a garbage clock fails closed)", async () => {
+  it("refuses bad arguments with TypeError (a garbage clock fails closed), a bad maxKeys with CONFIG_ERROR", async () => {
     const store = memoryRateLimitStore();
     await expect(store.reserve("k", 1, 0, t0)).rejects.toThrow(TypeError);
     await expect(store.reserve("k", 0, 1000, t0)).rejects.toThrow(TypeError);
     await expect(store.reserve("k", 1, 1000, new Date(Number.NaN))).rejects.toThrow(TypeError);
-    expect(() => memoryRateLimitStore(0)).toThrow(TypeError);
+    for (const maxKeys of [0, 1.5, Number.NaN]) expect(() => memoryRateLimitStore(maxKeys)).toThrow(expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" }));
   });
 });

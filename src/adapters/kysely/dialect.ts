@@ -1,14 +1,11 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
+import { AuthError } from "../../errors.js";
+import { sqlDialectOf, type SqlDialect } from "../sql/dialect.js";
 
 /** The SQL dialects the Kysely adapter speaks. MySQL covers MariaDB. */
-export type KyselyDialect = "sqlite" | "postgres" | "mysql";
+export type KyselyDialect = SqlDialect;
 
 const DIALECTS: readonly KyselyDialect[] = ["sqlite", "postgres", "mysql"];
-const ADAPTERS = [
-  [PostgresAdapter, "postgres"],
-  [MysqlAdapter, "mysql"],
-  [SqliteAdapter, "sqlite"],
-] as const;
 
 /**
  * True for "sqlite", "postgres" and "mysql".
@@ -23,10 +20,8 @@ export function isKyselyDialect(value: unknown): value is KyselyDialect {
 }
 
 /**
- * Which SQL dialect a Kysely instance speaks, from its dialect adapter: Kysely's own `PostgresAdapter`,
- * `MysqlAdapter` or `SqliteAdapter`, or a subclass of one (third-party dialects such as Neon, PlanetScale
- * or D1 reuse them). Classes are also matched by name along the prototype chain, so a second copy of
- * kysely in `node_modules` still works. Throws `TypeError` for anything else.
+ * Which SQL dialect a Kysely instance speaks (see `sqlDialectOf` in `adapters/sql/dialect.ts`). Throws
+ * `CONFIG_ERROR` when it cannot be told.
  *
  * @example
  * ```ts
@@ -34,13 +29,9 @@ export function isKyselyDialect(value: unknown): value is KyselyDialect {
  * ```
  */
 export function detectDialect(db: Kysely<any>): KyselyDialect {
-  const adapter: unknown = db.getExecutor().adapter;
-  for (const [cls, dialect] of ADAPTERS) if (adapter instanceof cls) return dialect;
-  for (let p = Object.getPrototypeOf(adapter); p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
-    const name = (p as { constructor?: { name?: unknown } }).constructor?.name;
-    for (const [cls, dialect] of ADAPTERS) if (name === cls.name) return dialect;
-  }
-  throw new TypeError('kyselyStorage: cannot tell the SQL dialect of options.db; pass options.dialect ("sqlite", "postgres" or "mysql")');
+  const dialect = sqlDialectOf(db);
+  if (dialect !== null) return dialect;
+  throw new AuthError("CONFIG_ERROR", 'kyselyStorage: cannot tell the SQL dialect of options.db; pass options.dialect ("sqlite", "postgres" or "mysql")');
 }
 
 /**

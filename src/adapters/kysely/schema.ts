@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
+import { AuthError } from "../../errors.js";
 import { isKyselyDialect, quote, type KyselyDialect } from "./dialect.js";
 
 /**
@@ -63,7 +64,7 @@ export interface Tables {
 export const DEFAULT_PREFIX = "auth_";
 
 /**
- * Throws `TypeError` unless `prefix` is at most 32 of `[a-z0-9_]` starting with a letter or `_` (or empty):
+ * Throws `CONFIG_ERROR` unless `prefix` is at most 32 of `[a-z0-9_]` starting with a letter or `_` (or empty):
  * lower case because MySQL may fold table names; short so every index name fits PostgreSQL's 63 bytes.
  *
  * @example
@@ -73,7 +74,7 @@ export const DEFAULT_PREFIX = "auth_";
  */
 export function checkPrefix(prefix: unknown, caller: string): asserts prefix is string {
   if (typeof prefix !== "string" || !/^(?:[a-z_][a-z0-9_]{0,31})?$/.test(prefix)) {
-    throw new TypeError(`${caller}: tablePrefix must be up to 32 lower-case letters, digits or '_', not starting with a digit`);
+    throw new AuthError("CONFIG_ERROR", `${caller}: tablePrefix must be up to 32 lower-case letters, digits or '_', not starting with a digit`);
   }
 }
 
@@ -202,7 +203,7 @@ export function schemaStatements(dialect: KyselyDialect, prefix: string): string
  * ```
  */
 export function kyselySchemaSql(dialect: KyselyDialect, tablePrefix: string = DEFAULT_PREFIX): string {
-  if (!isKyselyDialect(dialect)) throw new TypeError('kyselySchemaSql: dialect must be "sqlite", "postgres" or "mysql"');
+  if (!isKyselyDialect(dialect)) throw new AuthError("CONFIG_ERROR", 'kyselySchemaSql: dialect must be "sqlite", "postgres" or "mysql"');
   checkPrefix(tablePrefix, "kyselySchemaSql");
   return `${schemaStatements(dialect, tablePrefix).join(";\n\n")};\n`;
 }

@@ -1,3 +1,5 @@
+import { AuthError } from "../../errors.js";
+
 /** The part of a better-sqlite3 `Database` that Kysely's `SqliteDialect` uses. */
 export interface SqliteDatabaseLike<Statement> {
   prepare(sql: string): Statement;
@@ -38,10 +40,10 @@ export function sqliteStatementCache<Statement>(
   options: SqliteStatementCacheOptions = {},
 ): SqliteDatabaseLike<Statement> {
   if (typeof database?.prepare !== "function" || typeof database.close !== "function") {
-    throw new TypeError("sqliteStatementCache: database must be a better-sqlite3 Database");
+    throw new AuthError("CONFIG_ERROR", "sqliteStatementCache: database must be a better-sqlite3 Database");
   }
   const max = options.max ?? 200;
-  if (!Number.isInteger(max) || max < 1) throw new TypeError("sqliteStatementCache: options.max must be a positive integer");
+  if (!Number.isInteger(max) || max < 1) throw new AuthError("CONFIG_ERROR", "sqliteStatementCache: options.max must be a positive integer");
   const statements = new Map<string, Statement>(); // insertion order = recency order
   return {
     prepare(sql) {

@@ -7,6 +7,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "../../storage/adapter.js";
+import { AuthError } from "../../errors.js";
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userPatchRow, userRow, verificationRow } from "./rows.js";
@@ -45,7 +46,7 @@ const MAX_ATTEMPTS = 3;
  * Users, sessions and single-use tokens in SQLite, PostgreSQL or MySQL/MariaDB through Kysely. Every
  * operation is one indexed statement, except where the dialect lacks `RETURNING` (MySQL), as noted per
  * method. Uniqueness comes from unique indexes; rotation is one conditional UPDATE. Driver errors are
- * rethrown as {@link KyselyStorageError} without statement values; deadlock victims are retried. It never
+ * rethrown as `KyselyStorageError` (an `AuthError`, `STORAGE_ERROR`) with a scrubbed `cause`; deadlock victims are retried. It never
  * sees a password or token (only hashes) and never logs.
  *
  * @example
@@ -63,9 +64,9 @@ const MAX_ATTEMPTS = 3;
  */
 export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
   const raw = options?.db as unknown as { getExecutor?: unknown } | undefined;
-  if (typeof raw?.getExecutor !== "function") throw new TypeError("kyselyStorage: options.db must be a Kysely instance");
+  if (typeof raw?.getExecutor !== "function") throw new AuthError("CONFIG_ERROR", "kyselyStorage: options.db must be a Kysely instance");
   if (options.dialect !== undefined && !isKyselyDialect(options.dialect)) {
-    throw new TypeError('kyselyStorage: options.dialect must be "sqlite", "postgres" or "mysql"');
+    throw new AuthError("CONFIG_ERROR", 'kyselyStorage: options.dialect must be "sqlite", "postgres" or "mysql"');
   }
   const prefix = options.tablePrefix ?? DEFAULT_PREFIX;
   checkPrefix(prefix, "kyselyStorage");

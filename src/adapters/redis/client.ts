@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
+import { AuthError } from "../../errors.js";
 
 /**
  * The ioredis client the Redis adapters accept: a standalone or Sentinel `Redis` connection.
@@ -42,7 +43,7 @@ export class LuaScript {
 }
 
 /**
- * Throws `TypeError` unless `client` looks like an ioredis client without `keyPrefix` (the adapters
+ * Throws `CONFIG_ERROR` unless `client` looks like an ioredis client without `keyPrefix` (the adapters
  * build and scan their own key names, so ioredis must not rewrite them).
  *
  * @example
@@ -53,15 +54,15 @@ export class LuaScript {
 export function checkClient(client: unknown, caller: string): asserts client is RedisClient {
   const c = client as { evalsha?: unknown; options?: { keyPrefix?: unknown } } | null | undefined;
   if (typeof c !== "object" || c === null || typeof c.evalsha !== "function") {
-    throw new TypeError(`${caller}: options.client must be an ioredis client`);
+    throw new AuthError("CONFIG_ERROR", `${caller}: options.client must be an ioredis client`);
   }
   if (typeof c.options?.keyPrefix === "string" && c.options.keyPrefix !== "") {
-    throw new TypeError(`${caller}: use options.prefix instead of the ioredis keyPrefix option`);
+    throw new AuthError("CONFIG_ERROR", `${caller}: use options.prefix instead of the ioredis keyPrefix option`);
   }
 }
 
 /**
- * Throws `TypeError` unless `prefix` is a non-empty string without braces (they would break the hash tag).
+ * Throws `CONFIG_ERROR` unless `prefix` is a non-empty string without braces (they would break the hash tag).
  *
  * @example
  * ```ts
@@ -70,7 +71,7 @@ export function checkClient(client: unknown, caller: string): asserts client is 
  */
 export function checkPrefix(prefix: unknown, caller: string): asserts prefix is string {
   if (typeof prefix !== "string" || prefix === "" || /[{}]/.test(prefix)) {
-    throw new TypeError(`${caller}: options.prefix must be a non-empty string without "{" or "}"`);
+    throw new AuthError("CONFIG_ERROR", `${caller}: options.prefix must be a non-empty string without "{" or "}"`);
   }
 }
 

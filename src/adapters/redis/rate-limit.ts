@@ -1,3 +1,4 @@
+import { AuthError } from "../../errors.js";
 import type { RateLimitStore } from "../../rate-limit/store.js";
 import { checkClient, checkPrefix, scrubbed, type RedisClient } from "./client.js";
 import { rateLimitScripts as lua } from "./scripts.js";
@@ -41,7 +42,7 @@ export interface RedisRateLimitOptions {
  * ```
  */
 export function redisRateLimitStore(options: RedisRateLimitOptions): RateLimitStore {
-  if (typeof options !== "object" || options === null) throw new TypeError("redisRateLimitStore: options are required");
+  if (typeof options !== "object" || options === null) throw new AuthError("CONFIG_ERROR", "redisRateLimitStore: options are required");
   const { client, prefix = "auth:" } = options;
   checkClient(client, "redisRateLimitStore");
   checkPrefix(prefix, "redisRateLimitStore");

@@ -1,3 +1,4 @@
+import { AuthError } from "../../errors.js";
 import type { CreateUserResult, DeletedCounts, StorageAdapter } from "../../storage/adapter.js";
 import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
 import {
@@ -69,11 +70,11 @@ const ms = (at: Date) => {
  * ```
  */
 export function redisStorage(options: RedisStorageOptions): StorageAdapter {
-  if (typeof options !== "object" || options === null) throw new TypeError("redisStorage: options are required");
+  if (typeof options !== "object" || options === null) throw new AuthError("CONFIG_ERROR", "redisStorage: options are required");
   const { client, prefix = "auth:", now } = options;
   checkClient(client, "redisStorage");
   checkPrefix(prefix, "redisStorage");
-  if (now !== undefined && typeof now !== "function") throw new TypeError("redisStorage: options.now must be a function");
+  if (now !== undefined && typeof now !== "function") throw new AuthError("CONFIG_ERROR", "redisStorage: options.now must be a function");
   const keys = storageKeys(prefix);
   /** A record's expiry as a PEXPIREAT time on the real clock. */
   const expireAt = (expiresAt: Date) => ms(expiresAt) + (now ? Date.now() - ms(now()) : 0);

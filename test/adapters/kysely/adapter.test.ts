@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { KyselyStorageError, type KyselyStorage } from "auth-skill/kysely";
-import type { SessionRecord, UserRecord } from "auth-skill";
+import { isAuthError, type SessionRecord, type UserRecord } from "auth-skill";
 import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { allTargets, dropTables, freshStorage } from "./helpers.js";
@@ -124,15 +124,21 @@ for (const target of allTargets()) {
       await storage.createVerification(v);
       const duplicate = await storage.createVerification({ ...v, id: randomId() }).catch((e: unknown) => e);
       expect(duplicate).toBeInstanceOf(KyselyStorageError);
-      expect(duplicate).toMatchObject({ operation: "createVerification" });
+      expect(isAuthError(duplicate, "STORAGE_ERROR")).toBe(true); // one error family
+      expect(duplicate).toMatchObject({ operation: "createVerification", message: "The authentication store is unavailable. Please try again." });
+      expect((duplicate as KyselyStorageError).driverCode).toMatch(/^(?:23505|ER_DUP_ENTRY|SQLITE_CONSTRAINT_UNIQUE)$/);
       expect(inspect(duplicate, { depth: 10, showHidden: true })).not.toContain(v.tokenHash);
-      expect(String((duplicate as Error).message)).toContain(`${storage.tables.verifications}`);
+      const cause = (duplicate as Error).cause as Error & { code?: unknown };
+      expect(cause).toBeInstanceOf(Error); // the scrubbed copy of the driver's error
+      expect(cause.message).toContain(`${storage.tables.verifications}`);
+      expect(cause.code).toBe((duplicate as KyselyStorageError).driverCode);
+      expect(Object.keys(cause)).toEqual(["code"]); // no detail, sql, parameters...
 
       await dropTables(target.db(), storage); // every statement now fails
       const u = user();
       const failure = await storage.createUser(u).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(KyselyStorageError);
-      expect((failure as Error).message).toContain(storage.tables.users);
+      expect(((failure as Error).cause as Error).message).toContain(storage.tables.users);
       const shown = inspect(failure, { depth: 10, showHidden: true }) + JSON.stringify(failure);
       expect(shown).not.toContain(HASH);
       expect(shown).not.toContain(u.email);

@@ -142,15 +142,17 @@ describe("kysely: options and plain SQL", () => {
     expect(sqlite).toContain('"email_verified" INTEGER NOT NULL');
   });
 
-  it("rejects a bad db, dialect or table prefix with TypeError", async () => {
+  it("rejects a bad db, dialect or table prefix with CONFIG_ERROR", async () => {
     const db = sqliteDb();
-    expect(() => kyselyStorage({ db: {} as never })).toThrow(TypeError);
-    expect(() => kyselyStorage({ db, dialect: "oracle" as never })).toThrow(TypeError);
+    const configError = expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" });
+    expect(() => kyselyStorage(undefined as never)).toThrow(configError);
+    expect(() => kyselyStorage({ db: {} as never })).toThrow(configError);
+    expect(() => kyselyStorage({ db, dialect: "oracle" as never })).toThrow(configError);
     for (const tablePrefix of ["Auth_", "1x_", "a-b_", "x".repeat(33), 'a"; drop table x; --']) {
-      expect(() => kyselyStorage({ db, tablePrefix })).toThrow(TypeError);
-      expect(() => kyselySchemaSql("sqlite", tablePrefix)).toThrow(TypeError);
+      expect(() => kyselyStorage({ db, tablePrefix })).toThrow(configError);
+      expect(() => kyselySchemaSql("sqlite", tablePrefix)).toThrow(configError);
     }
-    expect(() => kyselySchemaSql("mssql" as never)).toThrow(TypeError);
+    expect(() => kyselySchemaSql("mssql" as never)).toThrow(configError);
     expect(kyselyStorage({ db, tablePrefix: "" }).tables.users).toBe("users");
     const typed: Kysely<{ things: { id: string } }> = db; // an application's typed instance is accepted as is
     expect(kyselyStorage({ db: typed, dialect: "sqlite" }).dialect).toBe("sqlite");

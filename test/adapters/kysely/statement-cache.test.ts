@@ -84,9 +84,10 @@ describe("sqliteStatementCache", () => {
     await db.destroy();
   });
 
-  it("refuses what is not a database, and a bad max", () => {
-    expect(() => sqliteStatementCache({} as never)).toThrow(TypeError);
-    expect(() => sqliteStatementCache(new Database(":memory:"), { max: 0 })).toThrow(TypeError);
-    expect(() => sqliteStatementCache(new Database(":memory:"), { max: 1.5 })).toThrow(TypeError);
+  it("refuses what is not a database, and a bad max (CONFIG_ERROR)", () => {
+    const configError = expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" });
+    expect(() => sqliteStatementCache({} as never)).toThrow(configError);
+    expect(() => sqliteStatementCache(new Database(":memory:"), { max: 0 })).toThrow(configError);
+    expect(() => sqliteStatementCache(new Database(":memory:"), { max: 1.5 })).toThrow(configError);
   });
 });

@@ -68,7 +68,7 @@ describe.skipIf(!url)("redisRateLimitStore", () => {
     expect(await scanAll(client, `${prefix}*`)).toEqual([]);
   });
 
-  it("refuses a non-positive window or max (TypeError)", async () => {
+  it("refuses a non-positive window or max (call arguments: TypeError)", async () => {
     const store = fresh();
     await expect(store.reserve("k", 1, 0, new Date())).rejects.toThrow(TypeError);
     await expect(store.reserve("k", 1, Number.NaN, new Date())).rejects.toThrow(TypeError);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import { AuthSkill } from "auth-skill";
 import type { SessionRecord, StorageAdapter, UserPatch, UserRecord } from "auth-skill";
-import { redisStorage } from "auth-skill/redis";
+import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
@@ -17,13 +17,20 @@ const session = (userId: string): SessionRecord =>
   sessionRecord(userId, { createdAt: T, lastUsedAt: T, expiresAt: new Date(Date.now() + 3_600_000), ipAddress: null, userAgent: null });
 
 describe("redisStorage options", () => {
-  it("refuses a missing client, an ioredis keyPrefix, and a prefix with braces (TypeError)", () => {
-    expect(() => redisStorage({} as never)).toThrow(TypeError);
+  it("refuses missing options or client, an ioredis keyPrefix, a prefix with braces and a bad clock (CONFIG_ERROR)", () => {
+    const configError = expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" });
+    expect(() => redisStorage(undefined as never)).toThrow(configError);
+    expect(() => redisStorage({} as never)).toThrow(configError);
     const prefixed = new Redis({ lazyConnect: true, keyPrefix: "app:" });
     expect(() => redisStorage({ client: prefixed })).toThrow(/keyPrefix/);
+    expect(() => redisStorage({ client: prefixed })).toThrow(configError);
     const plain = new Redis({ lazyConnect: true });
     expect(() => redisStorage({ client: plain, prefix: "{x}" })).toThrow(/prefix/);
-    expect(() => redisStorage({ client: plain, prefix: "" })).toThrow(/prefix/);
+    expect(() => redisStorage({ client: plain, prefix: "{x}" })).toThrow(configError);
+    expect(() => redisStorage({ client: plain, prefix: "" })).toThrow(configError);
+    expect(() => redisStorage({ client: plain, now: "yesterday" as never })).toThrow(configError);
+    expect(() => redisRateLimitStore(undefined as never)).toThrow(configError);
+    expect(() => redisRateLimitStore({ client: plain, prefix: "{x}" })).toThrow(configError);
     expect(() => redisStorage({ client: plain })).not.toThrow();
     prefixed.disconnect();
     plain.disconnect();
