@@ -49,15 +49,15 @@ describe("signin budgets cannot be raised", () => {
 
   it("by made-up identifiers: their counters give way in a full store, so it never fills for good", async () => {
     const clock = manualClock();
-    const store = memoryRateLimitStore(40);
+    const store = memoryRateLimitStore(12);
     const auth = makeAuth({ now: clock.now, rateLimit: { store, lockAfter: 3, client: { max: 100, window: "15m" } } });
     await auth.signup({ email: "ada@example.com", password });
     await auth.signup({ email: "carol@example.com", password });
     for (let i = 0; i < 3; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
-    // 600 failures on made-up emails, from one address per round of 90: each leaves a lock counter that
-    // would last until lifted; the client windows end between rounds
-    for (let round = 0; round < 6; round++) {
-      for (let i = 0; i < 90; i++) {
+    // 30 failures on made-up emails, 10 per round from one address: each leaves a lock counter that would
+    // last until lifted (30 of them, in a store of 12); the client and attempt windows end between rounds
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 10; i++) {
         await rejectsWith(auth.signin({ email: `made-up-${round}-${i}@example.com`, password: wrong }, { ip: "203.0.113.50" }), "INVALID_CREDENTIALS");
       }
       clock.advance(16 * 60_000);
