@@ -21,6 +21,7 @@ import { signAccessToken, verifyAccessTokenJws, type AccessTokenSettings } from 
 import { VerifiedTokenCache } from "../../src/tokens/cache.js";
 import { createKeyRing, type KeyRing } from "../../src/tokens/keys.js";
 import { SECRET, T0 } from "./helpers.js";
+import { scaled, UNDER_MUTATION } from "../support/mutation.js";
 
 const TOLERANCE = 5;
 const TTL = 900;
@@ -28,8 +29,8 @@ const TTL = 900;
 const FULL_RUNS: Record<SigningAlgorithm, number> = { HS256: 4000, EdDSA: 2500, ES256: 2000, RS256: 1500 };
 // Under mutation testing (npm run test:mutation) this file runs once per covered mutant: a tenth of the tokens
 // there (still ~1,000, every algorithm), the full 10,000 everywhere else.
-const SCALE = process.env.AUTH_SKILL_MUTATION === "1" ? 0.1 : 1;
-const RUNS = Object.fromEntries(Object.entries(FULL_RUNS).map(([alg, n]) => [alg, Math.ceil(n * SCALE)])) as Record<SigningAlgorithm, number>;
+const SCALE = UNDER_MUTATION ? 0.1 : 1;
+const RUNS = Object.fromEntries(Object.entries(FULL_RUNS).map(([alg, n]) => [alg, scaled(n)])) as Record<SigningAlgorithm, number>;
 
 interface Setup {
   alg: SigningAlgorithm;

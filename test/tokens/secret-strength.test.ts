@@ -10,6 +10,7 @@ import { createKeyRing } from "../../src/tokens/keys.js";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
 import { MIN_SECRET_BITS, estimateSecretBits, secretProblem } from "../../src/tokens/secret-strength.js";
 import { SECRET, makeAuth } from "./helpers.js";
+import { scaled } from "../support/mutation.js";
 
 /** Secrets that plainly hold less than 128 bits though they are 32+ characters with 8+ different characters. */
 const WEAK: Array<[string, string]> = [
@@ -68,9 +69,9 @@ describe("weak secrets are refused, with how to make a good one, and never echoe
 });
 
 describe("random secrets always pass", () => {
-  it.each(generators)("10,000 outputs of %s all pass, far above the bar", (_name, make) => {
+  it.each(generators)(`${scaled(10_000)} outputs of %s all pass, far above the bar`, (_name, make) => {
     let lowest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < 10_000; i++) {
+    for (let i = 0; i < scaled(10_000); i++) {
       const secret = make();
       expect(secretProblem(secret)).toBeNull();
       lowest = Math.min(lowest, estimateSecretBits(secret));
