@@ -31,8 +31,6 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-/** The repository's TypeScript (a devDependency), loaded only when a check runs. */
-let ts;
 
 /** The Markdown files whose TypeScript blocks are checked: README.md and docs/*.md. */
 export function docFiles(base = root) {
@@ -167,7 +165,7 @@ const MODES = {
  * Type-checks the snippet modules under one mode with the TypeScript API (the CLI reports nothing but the
  * syntax errors when there are any: here every file gets both its syntactic and its semantic diagnostics).
  */
-function typecheck(project, mode, modules) {
+function typecheck(ts, dir, mode, files, extraOptions) {
   const compilerOptions = {
     ...MODES[mode],
     target: "ES2022",
@@ -179,15 +177,15 @@ function typecheck(project, mode, modules) {
     noEmit: true,
     skipLibCheck: true,
   };
-  const files = modules.map((m) => join(project, "snippets", m));
   // the same options as a tsconfig.json, for running tsc by hand in the scratch project
-  writeFileSync(join(project, `tsconfig.${mode}.json`), `${JSON.stringify({ compilerOptions, files: files.map((f) => relative(project, f)) }, null, 2)}\n`);
-  const { options, errors: optionErrors } = ts.convertCompilerOptionsFromJson(compilerOptions, project);
-  const program = ts.createProgram({ rootNames: files, options: { ...options, typeRoots: [join(project, "node_modules", "@types")] } });
+  writeFileSync(join(dir, `tsconfig.${mode}.json`), `${JSON.stringify({ compilerOptions, files: files.map((f) => relative(dir, f)) }, null, 2)}\n`);
+  const { options, errors: optionErrors } = ts.convertCompilerOptionsFromJson(compilerOptions, dir);
+  const program = ts.createProgram({ rootNames: files, options: { ...options, ...extraOptions } });
   const diagnostics = [...optionErrors, ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const file of files) {
     const source = program.getSourceFile(file);
     if (source) diagnostics.push(...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source));
+    else diagnostics.push({ category: ts.DiagnosticCategory.Error, code: 0, messageText: `${file} is not in the program` });
   }
   return diagnostics
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
@@ -195,8 +193,33 @@ function typecheck(project, mode, modules) {
       const message = `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n    ")}`;
       if (!d.file || d.start === undefined) return { file: "", line: 0, column: 0, message };
       const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      return { file: relative(project, d.file.fileName), line: line + 1, column: character + 1, message };
+      return { file: d.file.fileName, line: line + 1, column: character + 1, message };
     });
+}
+
+/**
+ * Writes each block as `dir/snippets/<module>` and type-checks them all under both modes. Returns, per block,
+ * its errors as "doc:line [mode] TSnnnn: message", and the errors that belong to no block (`stray`).
+ * `extraOptions` are added to the compiler options (the scratch project's typeRoots; `paths` in the tests).
+ */
+export function typecheckBlocks(ts, dir, blocks, extraOptions = {}) {
+  const byFile = new Map();
+  for (const b of blocks) {
+    const path = join(dir, "snippets", b.module);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${b.code}\n`);
+    byFile.set(path, b);
+  }
+  const failures = new Map(blocks.map((b) => [b, []]));
+  const stray = [];
+  for (const mode of Object.keys(MODES)) {
+    for (const error of typecheck(ts, dir, mode, [...byFile.keys()], extraOptions)) {
+      const block = byFile.get(error.file);
+      if (block) failures.get(block).push(`${block.doc}:${block.line + error.line} [${mode}] ${error.message}`);
+      else stray.push(`${error.file ? relative(dir, error.file) : "tsc"}${error.line ? `(${error.line},${error.column})` : ""} [${mode}] ${error.message}`);
+    }
+  }
+  return { failures, stray };
 }
 
 function main() {
@@ -211,23 +234,9 @@ function main() {
   const work = join(root, ".tmp", "docs-check");
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
-  ts = createRequire(import.meta.url)("typescript");
+  const ts = createRequire(import.meta.url)("typescript");
   const project = prepareProject(work);
-  for (const b of checked) {
-    const path = join(project, "snippets", b.module);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${b.code}\n`);
-  }
-  const byModule = new Map(checked.map((b) => [`snippets/${b.module}`, b]));
-  const failures = new Map(checked.map((b) => [b, []]));
-  const stray = [];
-  for (const mode of Object.keys(MODES)) {
-    for (const error of typecheck(project, mode, checked.map((b) => b.module))) {
-      const block = byModule.get(error.file);
-      if (block) failures.get(block).push(`  ${block.doc}:${block.line + error.line} [${mode}] ${error.message}`);
-      else stray.push(`  ${error.file || "tsc"}${error.line ? `(${error.line},${error.column})` : ""} [${mode}] ${error.message}`);
-    }
-  }
+  const { failures, stray } = typecheckBlocks(ts, project, checked, { typeRoots: [join(project, "node_modules", "@types")] });
   let failed = stray.length > 0;
   for (const b of blocks) {
     if (b.excerpt) {
@@ -236,10 +245,10 @@ function main() {
     }
     const errors = failures.get(b);
     console.log(`${errors.length === 0 ? "ok  " : "FAIL"}  ${b.doc}:${b.line} (${b.module})`);
-    for (const e of errors) console.log(e);
+    for (const e of errors) console.log(`  ${e}`);
     if (errors.length > 0) failed = true;
   }
-  for (const e of stray) console.log(e);
+  for (const e of stray) console.log(`  ${e}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`docs-check: ${checked.length} blocks checked under ${Object.keys(MODES).join(" and ")}, ${blocks.length - checked.length} excerpts skipped, ${seconds}s: ${failed ? "FAILED" : "ok"}`);
   return failed ? 1 : 0;
