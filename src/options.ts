@@ -15,7 +15,14 @@ import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
 import { secretProblem } from "./tokens/secret-strength.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 
-/** Options of `new AuthSkill(options)`. Every field is optional; see each for its default. */
+/** Argon2id costs as an option: any of the three, each at least its default (m=19456 KiB, t=2, p=1). */
+export type Argon2Options = { [K in keyof Argon2Params]?: Argon2Params[K] | undefined };
+
+/**
+ * Options of `new AuthSkill(options)`. Every field is optional; see each for its default. A field set to
+ * `undefined` means the same as a field left out (so `secret: process.env.AUTH_SECRET` compiles under
+ * `exactOptionalPropertyTypes`).
+ */
 export interface AuthSkillOptions {
   /**
    * At least 32 characters holding at least 128 bits: repeated pieces and tiny alphabets are refused.
@@ -23,64 +30,64 @@ export interface AuthSkillOptions {
    * environment; without any, a random per-process secret when `NODE_ENV` is unset, `development` or
    * `test` (with a warning), and `CONFIG_ERROR` otherwise.
    */
-  secret?: string;
+  secret?: string | undefined;
   /** Default: `memoryStorage()`. */
-  storage?: StorageAdapter;
+  storage?: StorageAdapter | undefined;
   password?: {
     /** Hasher for new hashes: "argon2id" (default), "bcrypt" (compat), or your own `{ hash, verify }`. */
-    hasher?: HasherChoice;
+    hasher?: HasherChoice | undefined;
     /** Default 8; at least 8. */
-    minLength?: number;
+    minLength?: number | undefined;
     /** Most code points after NFKC: default 128, from 64 to 4,096. Any password input over 4,096 UTF-16 units is refused before NFKC. */
-    maxLength?: number;
+    maxLength?: number | undefined;
     /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
-    argon2?: Partial<Argon2Params>;
+    argon2?: Argon2Options | undefined;
     /** bcrypt cost when `hasher: "bcrypt"` (default 12 or `maxBcryptCost` if lower; from 10 to `maxBcryptCost`). */
-    bcryptCost?: number;
+    bcryptCost?: number | undefined;
     /**
      * Highest cost a stored bcrypt hash may have to be verified (default 14, from 10 to 31); a hash above it
      * fails verification without being computed, on every path (signin, `verifyPassword`).
      */
-    maxBcryptCost?: number;
+    maxBcryptCost?: number | undefined;
     /** Refuse the ~11,600 most common passwords (default true). */
-    blockCommon?: boolean;
+    blockCommon?: boolean | undefined;
     /**
      * Optional pepper keys (secrets kept outside the database): the first peppers new hashes, every one
      * verifies the hashes it made. Default: none. See docs/passwords.md.
      */
-    pepper?: PepperKey[];
-  };
+    pepper?: PepperKey[] | undefined;
+  } | undefined;
   /** Signin brute-force limits (on by default, in memory); `false` turns every limit off. */
-  rateLimit?: false | RateLimitOptions;
+  rateLimit?: false | RateLimitOptions | undefined;
   accessToken?: {
     /** Default "HS256" (keyed with `secret`). */
-    algorithm?: SigningAlgorithm;
+    algorithm?: SigningAlgorithm | undefined;
     /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. */
-    keys?: JWK[];
+    keys?: JWK[] | undefined;
     /** Default "auth-skill". */
-    issuer?: string;
+    issuer?: string | undefined;
     /** Default "auth-skill". */
-    audience?: string | string[];
+    audience?: string | string[] | undefined;
     /** Default "15m"; at most 24 hours. */
-    ttl?: Duration;
+    ttl?: Duration | undefined;
     /** Default 5 seconds; at most 5 minutes. */
-    clockTolerance?: Duration;
+    clockTolerance?: Duration | undefined;
     /** Check the session on every verification (default false: stateless). */
-    checkRevocation?: boolean;
-  };
+    checkRevocation?: boolean | undefined;
+  } | undefined;
   refreshToken?: {
     /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
-    ttl?: Duration;
+    ttl?: Duration | undefined;
     /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
-    idleTtl?: Duration;
+    idleTtl?: Duration | undefined;
     /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
-    reuseInterval?: Duration;
-  };
+    reuseInterval?: Duration | undefined;
+  } | undefined;
   /**
    * Clock, for tests. Default `() => new Date()`. Every read is checked: a time that is not a valid `Date`
    * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.
    */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 /** Options after validation and defaults. */
@@ -255,7 +262,11 @@ export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions 
     storage: o.storage,
     rateLimit: o.rateLimit ?? {},
     hasher,
-    argon2: { ...ARGON2_DEFAULTS, ...o.password?.argon2 },
+    argon2: {
+      memoryCost: o.password?.argon2?.memoryCost ?? ARGON2_DEFAULTS.memoryCost,
+      timeCost: o.password?.argon2?.timeCost ?? ARGON2_DEFAULTS.timeCost,
+      parallelism: o.password?.argon2?.parallelism ?? ARGON2_DEFAULTS.parallelism,
+    },
     bcryptCost: o.password?.bcryptCost ?? Math.min(12, maxBcryptCost),
     maxBcryptCost,
     minLength: o.password?.minLength ?? 8,

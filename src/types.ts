@@ -1,9 +1,12 @@
 import type { Duration } from "./duration.js";
 
-/** Where a request came from; used for sessions and, later, throttling. */
+/**
+ * Where a request came from: stored with the session, and the client address that throttling counts. A field
+ * set to `undefined` means unknown, as a field left out does.
+ */
 export interface RequestContext {
-  ip?: string;
-  userAgent?: string;
+  ip?: string | undefined;
+  userAgent?: string | undefined;
 }
 
 /** The public view of a user: never includes the password hash. */
@@ -70,7 +73,7 @@ export interface StartSessionOptions {
    * system's 2FA step). Without it, a user whose record has `twoFactorEnabled` gets no session: `MFA_REQUIRED`
    * (default false).
    */
-  secondFactorVerified?: boolean;
+  secondFactorVerified?: boolean | undefined;
   /** Absolute lifetime of this session's refresh tokens (default: the `refreshToken.ttl` option; at most 400 days). */
-  ttl?: Duration;
+  ttl?: Duration | undefined;
 }

@@ -1,5 +1,9 @@
+import Database from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AuthError, AuthSkill } from "../src/index.js";
+import { resolveBridgeOptions } from "../src/better-auth/options.js";
+import { AuthError, AuthSkill, memoryStorage, type AuthSkillOptions, type RequestContext, type StartSessionOptions } from "../src/index.js";
+import { resolveOptions } from "../src/options.js";
 import { SECRET } from "./helpers.js";
 
 function configError(make: () => unknown): AuthError {
@@ -98,5 +102,62 @@ describe("options", () => {
 
   it("rateLimit: false is accepted", () => {
     expect(() => new AuthSkill({ secret: SECRET, rateLimit: false })).not.toThrow();
+  });
+
+  // exactOptionalPropertyTypes users write `secret: process.env.AUTH_SECRET`: the types accept `undefined` on every
+  // optional field (this file compiles only then), and the runtime reads it as the field left out.
+  it("read an optional field set to undefined as the field left out, nested ones too", () => {
+    vi.stubEnv("AUTH_SECRET", SECRET);
+    const explicit: AuthSkillOptions = {
+      secret: undefined,
+      storage: undefined,
+      password: { hasher: undefined, minLength: undefined, maxLength: undefined, argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined }, bcryptCost: undefined, maxBcryptCost: undefined, blockCommon: undefined, pepper: undefined },
+      rateLimit: { store: undefined, account: undefined, client: undefined, signup: undefined, lockAfter: undefined },
+      accessToken: { algorithm: undefined, keys: undefined, issuer: undefined, audience: undefined, ttl: undefined, clockTolerance: undefined, checkRevocation: undefined },
+      refreshToken: { ttl: undefined, idleTtl: undefined, reuseInterval: undefined },
+      now: undefined,
+    };
+    const { now: explicitNow, rateLimit: explicitLimits, ...resolved } = resolveOptions(explicit);
+    const { now: defaultNow, rateLimit: defaultLimits, ...defaults } = resolveOptions({});
+    expect(resolved).toStrictEqual(defaults);
+    expect(resolved.argon2).toStrictEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(resolved.secret).toBe(SECRET);
+    expect(explicitNow()).toBeInstanceOf(Date);
+    expect(defaultNow()).toBeInstanceOf(Date);
+    expect(Object.values(explicitLimits === false ? [] : explicitLimits).every((v) => v === undefined)).toBe(true);
+    expect(defaultLimits).toStrictEqual({});
+    expect(resolveOptions({ rateLimit: undefined }).rateLimit).toStrictEqual({});
+    expect(() => new AuthSkill(explicit)).not.toThrow();
+  });
+
+  it("start a session with a context and options whose fields are undefined, as with none", async () => {
+    const start = new Date("2026-01-01T00:00:00Z");
+    const auth = new AuthSkill({ secret: SECRET, storage: memoryStorage(), now: () => start });
+    const context: RequestContext = { ip: undefined, userAgent: undefined };
+    const options: StartSessionOptions = { secondFactorVerified: undefined, ttl: undefined };
+    const { user } = await auth.signup({ email: "undefined-fields@example.com", password: "correct horse battery staple" }, context);
+    const session = await auth.startSession(user.id, context, options);
+    expect(session.refreshTokenExpiresAt.getTime() - start.getTime()).toBe(30 * 86_400_000);
+    await expect(auth.signin({ email: "undefined-fields@example.com", password: "correct horse battery staple" }, context)).resolves.toMatchObject({ user: { id: user.id } });
+  });
+
+  it("betterAuthBridge options: a field set to undefined resolves as the field left out", () => {
+    const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
+    const clock = () => new Date("2026-01-01T00:00:00Z");
+    const base = { db, secret: SECRET, now: clock };
+    const explicit = resolveBridgeOptions({
+      ...base,
+      secrets: undefined, baseURL: undefined, cookiePrefix: undefined, useSecureCookies: undefined, sessionExpiresIn: undefined,
+      requireEmailVerification: undefined, usernames: undefined, dialect: undefined, refreshTable: undefined,
+      jwt: { jwksUrl: undefined, issuer: undefined, audience: undefined, clockTolerance: undefined },
+      argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined }, authSkillSecret: undefined,
+    });
+    const { now: explicitNow, ...resolved } = explicit;
+    const { now: defaultNow, ...defaults } = resolveBridgeOptions(base);
+    expect(resolved).toStrictEqual(defaults);
+    expect(resolved.argon2).toStrictEqual({});
+    expect(explicitNow()).toStrictEqual(defaultNow());
+    const { now: _n, ...noJwt } = resolveBridgeOptions({ ...base, jwt: undefined, argon2: undefined, now: undefined });
+    expect(noJwt).toStrictEqual(defaults);
   });
 });

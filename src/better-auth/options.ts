@@ -18,7 +18,8 @@ export interface VersionedSecret {
 }
 
 /**
- * Options of `betterAuthBridge`. Mirror your Better Auth configuration; every default is Better Auth's.
+ * Options of `betterAuthBridge`. Mirror your Better Auth configuration; every default is Better Auth's. An
+ * optional field set to `undefined` means the same as a field left out.
  *
  * @example
  * ```ts
@@ -34,47 +35,47 @@ export interface BetterAuthBridgeOptions {
    */
   secret: string;
   /** Better Auth's `secrets` rotation list, current first: `secrets[0]` signs cookies and encrypts new keys. */
-  secrets?: VersionedSecret[];
+  secrets?: VersionedSecret[] | undefined;
   /** Better Auth's `baseURL`: an https URL means `__Secure-` cookies; its origin is the JWT issuer and audience. */
-  baseURL?: string;
+  baseURL?: string | undefined;
   /** Better Auth's `advanced.cookiePrefix` (default "better-auth"). */
-  cookiePrefix?: string;
+  cookiePrefix?: string | undefined;
   /** Better Auth's `advanced.useSecureCookies` (default: from `baseURL`, else `NODE_ENV === "production"`). */
-  useSecureCookies?: boolean;
+  useSecureCookies?: boolean | undefined;
   /** Better Auth's `session.expiresIn` in seconds (default 7 days): new sessions and each refresh's slide. */
-  sessionExpiresIn?: number;
+  sessionExpiresIn?: number | undefined;
   /**
    * Better Auth's `emailAndPassword.requireEmailVerification` (default false). When true, a user whose email is
    * unverified is refused with `EMAIL_NOT_VERIFIED` (once the password is right) by AuthSkill's signin on
    * `bridge.storage` (through `storage.policy`) and by `createSession`, as Better Auth refuses its sign-in.
    */
-  requireEmailVerification?: boolean;
+  requireEmailVerification?: boolean | undefined;
   /** Store usernames in the `username` column of Better Auth's username plugin (default false: not supported). */
-  usernames?: boolean;
+  usernames?: boolean | undefined;
   /** Default: detected from the Kysely instance. */
-  dialect?: BridgeDialect;
+  dialect?: BridgeDialect | undefined;
   /** Name of auth-skill's refresh-token table (default "authSkillRefresh"). */
-  refreshTable?: string;
+  refreshTable?: string | undefined;
   /** Better Auth's jwt plugin: where its public keys are, and the claims it sets. */
   jwt?: {
     /** Fetch keys from this JWKS URL (e.g. `${baseURL}/api/auth/jwks`) instead of reading the `jwks` table. */
-    jwksUrl?: string | URL;
+    jwksUrl?: string | URL | undefined;
     /** Default: the origin of `baseURL` (Better Auth's default). */
-    issuer?: string;
+    issuer?: string | undefined;
     /** Default: the origin of `baseURL`. */
-    audience?: string | string[];
+    audience?: string | string[] | undefined;
     /** Default 5 seconds. */
-    clockTolerance?: number;
-  };
+    clockTolerance?: number | undefined;
+  } | undefined;
   /** Argon2id costs of `passwordHasher` (default, and minimum: AuthSkill's, m=19456 KiB, t=2, p=1). */
-  argon2?: Partial<Argon2Params>;
+  argon2?: { [K in keyof Argon2Params]?: Argon2Params[K] | undefined } | undefined;
   /**
    * @deprecated Ignored: `issueTokens` starts the session through `auth.startSession`, so any AuthSkill on
    * `bridge.storage` works whatever its `secret`. Still checked to be a non-empty string when given.
    */
-  authSkillSecret?: string;
+  authSkillSecret?: string | undefined;
   /** Clock, for tests (default `() => new Date()`). */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 /** The validated options. */
@@ -104,6 +105,11 @@ const config = (message: string) => new AuthError("CONFIG_ERROR", message);
 function nonEmpty(value: unknown, name: string): string {
   if (typeof value !== "string" || value === "") throw config(`betterAuthBridge: ${name} must be a non-empty string`);
   return value;
+}
+
+/** `params` without its `undefined` fields: an explicit `undefined` means "the default", as a missing field does. */
+function definedOnly(params: { [K in keyof Argon2Params]?: Argon2Params[K] | undefined }): Partial<Argon2Params> {
+  return Object.fromEntries(Object.entries(params).filter(([, value]) => value !== undefined));
 }
 
 function absoluteUrl(value: string | URL, name: string): URL {
@@ -171,7 +177,7 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
       audience: o.jwt?.audience ?? baseOrigin,
       clockToleranceSec: tolerance,
     },
-    argon2: o.argon2 ?? {},
+    argon2: definedOnly(o.argon2 ?? {}),
     now: checkedClock(o.now ?? systemClock), // a broken clock is CONFIG_ERROR, never "not expired"
   };
 }

@@ -6,15 +6,15 @@ import { memoryRateLimitStore, type RateLimitStore } from "./store.js";
 /** Brute-force limits for signin and signup. Every field is optional. */
 export interface RateLimitOptions {
   /** Where counters live (default: this process's memory). */
-  store?: RateLimitStore;
+  store?: RateLimitStore | undefined;
   /** Signin attempts per account — one budget whichever identifier names it — per window (default 10 per "15m"). */
-  account?: { max: number; window: Duration };
+  account?: { max: number; window: Duration } | undefined;
   /** Failed signins per client address, IPv6 collapsed to /64 (default 100 per "15m"). */
-  client?: { max: number; window: Duration };
+  client?: { max: number; window: Duration } | undefined;
   /** Signups per client address, IPv6 collapsed to /64 (default 20 per "1h"). */
-  signup?: { max: number; window: Duration };
+  signup?: { max: number; window: Duration } | undefined;
   /** Consecutive failures after which an account is locked until `unlock` (default 100, at most 100). */
-  lockAfter?: number;
+  lockAfter?: number | undefined;
 }
 
 /** The counters one signin attempt holds while its password is checked. */
