@@ -7,7 +7,7 @@ import { AuthError } from "../../errors.js";
  *
  * @example
  * ```ts
- * import Redis from "ioredis";
+ * import { Redis } from "ioredis"; // the named export: it compiles under node16 and bundler alike
  * const client: RedisClient = new Redis(process.env.REDIS_URL!);
  * ```
  */

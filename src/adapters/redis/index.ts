@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import Redis from "ioredis";
+ * import { Redis } from "ioredis"; // the named export: it compiles under node16 and bundler alike
  * import { AuthSkill } from "auth-skill";
  * import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
  *

@@ -33,7 +33,7 @@ export interface RedisRateLimitOptions {
  *
  * @example
  * ```ts
- * import Redis from "ioredis";
+ * import { Redis } from "ioredis"; // the named export: it compiles under node16 and bundler alike
  * import { AuthSkill } from "auth-skill";
  * import { redisRateLimitStore } from "auth-skill/redis";
  *

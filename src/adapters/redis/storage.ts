@@ -59,7 +59,7 @@ const ms = (at: Date) => {
  *
  * @example
  * ```ts
- * import Redis from "ioredis";
+ * import { Redis } from "ioredis"; // the named export: it compiles under node16 and bundler alike
  * import { AuthSkill } from "auth-skill";
  * import { redisStorage } from "auth-skill/redis";
  *
