@@ -6,9 +6,9 @@ export const UNPARSED_CLIENT = "unparsed";
 /**
  * The key a client address is throttled under: an IPv4 address as it is, an IPv6 address collapsed to its
  * /64 prefix (one customer usually holds a whole /64), an IPv4-mapped IPv6 address as its IPv4. A port
- * (`1.2.3.4:5678`, `[2001:db8::1]:443`), brackets and a zone id (`fe80::1%eth0`) are dropped. Anything
- * else — a list of hops, garbage, an empty or missing address — shares the one bucket
- * {@link UNPARSED_CLIENT}, so it is limited too, never left unlimited.
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`), brackets and a zone id (`fe80::1%eth0`: all from the first `%`) are
+ * dropped. Anything else — a list of hops, garbage, an empty or missing address — shares the one bucket
+ * {@link UNPARSED_CLIENT}, so it is limited too, never left unlimited. It never throws.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@ export const UNPARSED_CLIENT = "unparsed";
  */
 export function clientKey(ip: string | undefined): string {
   if (typeof ip !== "string" || ip.length > 100) return UNPARSED_CLIENT;
-  const address = stripPort(ip.trim()).replace(/%[^%]*$/, "");
+  const address = stripPort(ip.trim()).split("%")[0]!; // a zone id is everything from the first "%"
   const kind = isIP(address);
   if (kind === 4) return address;
   if (kind !== 6) return UNPARSED_CLIENT;
