@@ -33,7 +33,7 @@ export function clientKey(ip: string | undefined): string {
 /** `[v6]`, `[v6]:port` -> `v6`; `a.b.c.d:port` -> `a.b.c.d` (port 0-65535); anything else as it is. */
 function stripPort(text: string): string {
   const m = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(text) ?? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  if (!m || (m[2] !== undefined && Number(m[2]) > 65_535)) return m ? "" : text;
+  if (!m || Number(m[2] ?? 0) > 65_535) return m ? "" : text;
   return m[1]!;
 }
 
@@ -48,6 +48,6 @@ function expandIpv6(address: string): number[] {
   const [head, tail] = text.split("::") as [string, string | undefined];
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
+  const middle = Array(8 - left.length - right.length).fill("0"); // none without "::" (8 groups already)
   return [...left, ...middle, ...right].map((g) => parseInt(g, 16));
 }
