@@ -49,7 +49,7 @@ describe("signin rate limits", () => {
   });
 
   it("throttle a client address across accounts, collapsing IPv6 to /64", async () => {
-    const auth = makeAuth({ rateLimit: { client: { max: 4, window: "10m" } } });
+    const auth = makeAuth({ now: manualClock().now, rateLimit: { client: { max: 4, window: "10m" } } }); // a still clock: retryAfter is exact
     const tries = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:DB8:1:2::7"];
     for (const [i, ip] of tries.entries()) {
       await rejectsWith(auth.signin({ email: `user${i}@example.com`, password: "wrong wrong wrong" }, { ip }), "INVALID_CREDENTIALS");
