@@ -6,9 +6,9 @@ export const UNPARSED_CLIENT = "unparsed";
 /**
  * The key a client address is throttled under: an IPv4 address as it is, an IPv6 address collapsed to its
  * /64 prefix (one customer usually holds a whole /64), an IPv4-mapped IPv6 address as its IPv4. A port
- * (`1.2.3.4:5678`, `[2001:db8::1]:443`), brackets and a zone id (`fe80::1%eth0`) are dropped. Anything
- * else — a list of hops, garbage, an empty or missing address — shares the one bucket
- * {@link UNPARSED_CLIENT}, so it is limited too, never left unlimited.
+ * (`1.2.3.4:5678`, `[2001:db8::1]:443`), brackets and a zone id (`fe80::1%eth0`: all from the first `%`) are
+ * dropped. Anything else — a list of hops, garbage, an empty or missing address — shares the one bucket
+ * {@link UNPARSED_CLIENT}, so it is limited too, never left unlimited. It never throws.
  *
  * @example
  * ```ts
@@ -19,7 +19,7 @@ export const UNPARSED_CLIENT = "unparsed";
  */
 export function clientKey(ip: string | undefined): string {
   if (typeof ip !== "string" || ip.length > 100) return UNPARSED_CLIENT;
-  const address = stripPort(ip.trim()).replace(/%[^%]*$/, "");
+  const address = stripPort(ip.trim()).split("%")[0]!; // a zone id is everything from the first "%"
   const kind = isIP(address);
   if (kind === 4) return address;
   if (kind !== 6) return UNPARSED_CLIENT;
@@ -33,7 +33,7 @@ export function clientKey(ip: string | undefined): string {
 /** `[v6]`, `[v6]:port` -> `v6`; `a.b.c.d:port` -> `a.b.c.d` (port 0-65535); anything else as it is. */
 function stripPort(text: string): string {
   const m = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(text) ?? /^(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text);
-  if (!m || (m[2] !== undefined && Number(m[2]) > 65_535)) return m ? "" : text;
+  if (!m || Number(m[2] ?? 0) > 65_535) return m ? "" : text;
   return m[1]!;
 }
 
@@ -48,6 +48,6 @@ function expandIpv6(address: string): number[] {
   const [head, tail] = text.split("::") as [string, string | undefined];
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
-  const middle = tail === undefined ? [] : Array(8 - left.length - right.length).fill("0");
+  const middle = Array(8 - left.length - right.length).fill("0"); // none without "::" (8 groups already)
   return [...left, ...middle, ...right].map((g) => parseInt(g, 16));
 }

@@ -65,7 +65,7 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
   if (!Number.isInteger(maxKeys) || maxKeys < 1) throw new AuthError("CONFIG_ERROR", "memoryRateLimitStore: maxKeys must be a positive integer");
   const counters = new Map<string, { count: number; resetAt: number }>();
   const evictable = new Set<string>(); // keys of counters that guard no account, least recently reserved first
-  let nextSweep = 0; // no window ends before this, so a sweep before it frees nothing
+  let nextSweep = 0; // no window ends before this (lowered by every new counter), so a sweep before it frees nothing
   const drop = (key: string) => {
     counters.delete(key);
     evictable.delete(key);
@@ -105,6 +105,7 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
         if (until !== null) return { ok: false, count: 0, resetAt: new Date(until) };
         c = { count: 0, resetAt: t + windowMs };
         counters.set(key, c);
+        nextSweep = Math.min(nextSweep, c.resetAt); // or a full store would miss its end (forever, after a sweep that emptied it)
       }
       if (options?.evictable === true) {
         evictable.delete(key); // re-inserted: the most recently reserved goes last

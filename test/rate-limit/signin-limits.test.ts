@@ -3,6 +3,7 @@ import { memoryRateLimitStore } from "../../src/index.js";
 import { makeAuth, manualClock, rejectsWith } from "../helpers.js";
 
 const password = "quiet mountain lakes at dawn";
+const wrong = "wrong wrong wrong";
 
 describe("signin rate limits", () => {
   it("are on by default: the 11th attempt on one account within 15 minutes is refused with retryAfter", async () => {
@@ -48,7 +49,7 @@ describe("signin rate limits", () => {
   });
 
   it("throttle a client address across accounts, collapsing IPv6 to /64", async () => {
-    const auth = makeAuth({ rateLimit: { client: { max: 4, window: "10m" } } });
+    const auth = makeAuth({ now: manualClock().now, rateLimit: { client: { max: 4, window: "10m" } } }); // a still clock: retryAfter is exact
     const tries = ["2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:DB8:1:2::7"];
     for (const [i, ip] of tries.entries()) {
       await rejectsWith(auth.signin({ email: `user${i}@example.com`, password: "wrong wrong wrong" }, { ip }), "INVALID_CREDENTIALS");
@@ -71,6 +72,50 @@ describe("signin rate limits", () => {
     await auth.unlock(user.id);
     await expect(auth.signin({ email: "ada@example.com", password })).resolves.toBeTruthy();
   }, 60_000);
+
+  it("lock after lockAfter *consecutive* failures: a success in between starts the count again", async () => {
+    const auth = makeAuth({ rateLimit: { lockAfter: 3 } });
+    await auth.signup({ email: "ada@example.com", password });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 2; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
+      await expect(auth.signin({ email: "ada@example.com", password })).resolves.toMatchObject({ user: { email: "ada@example.com" } });
+    }
+    for (let i = 0; i < 3; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
+    expect((await rejectsWith(auth.signin({ email: "ada@example.com", password }), "RATE_LIMITED")).message).toMatch(/locked/);
+  });
+
+  it("unlock() lifts the lock and gives the account its whole attempt budget back", async () => {
+    const auth = makeAuth({ rateLimit: { lockAfter: 3, account: { max: 3, window: "15m" } } });
+    const { user } = await auth.signup({ email: "ada@example.com", password });
+    for (let i = 0; i < 3; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
+    expect((await rejectsWith(auth.signin({ email: "ada@example.com", password }), "RATE_LIMITED")).message).toMatch(/locked/);
+    await auth.unlock(user.id);
+    for (let i = 0; i < 2; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
+    await expect(auth.signin({ email: "ada@example.com", password })).resolves.toMatchObject({ user: { id: user.id } });
+  });
+
+  it("tell the user which limit refused and when to try again", async () => {
+    const clock = manualClock();
+    const auth = makeAuth({ now: clock.now, rateLimit: { account: { max: 1, window: "5m" }, client: { max: 2, window: "10m" }, signup: { max: 1, window: "1h" } } });
+    await auth.signup({ email: "ada@example.com", password }, { ip: "192.0.2.1" });
+    const signup = await rejectsWith(auth.signup({ email: "bob@example.com", password }, { ip: "192.0.2.1" }), "RATE_LIMITED");
+    expect(signup.message).toBe("Too many sign-ups. Try again in 3600 seconds.");
+    await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }, { ip: "192.0.2.1" }), "INVALID_CREDENTIALS");
+    clock.advance(60_000);
+    const account = await rejectsWith(auth.signin({ email: "ada@example.com", password }, { ip: "192.0.2.1" }), "RATE_LIMITED");
+    expect(account).toMatchObject({ message: "Too many sign-in attempts. Try again in 240 seconds.", retryAfter: 240 });
+    for (const email of ["x@example.com", "y@example.com"]) await rejectsWith(auth.signin({ email, password: wrong }, { ip: "203.0.113.9" }), "INVALID_CREDENTIALS");
+    const client = await rejectsWith(auth.signin({ email: "z@example.com", password: wrong }, { ip: "203.0.113.9" }), "RATE_LIMITED");
+    expect(client).toMatchObject({ message: "Too many sign-in attempts. Try again in 600 seconds.", retryAfter: 600 });
+  });
+
+  it("answer an attempt from a crafted address like any other (a zone id holding '%' and ':' threw a RangeError)", async () => {
+    const auth = makeAuth({ rateLimit: { client: { max: 1, window: "15m" } } });
+    const ip = "2001:db8::%eth0:1:2:3:4:5:6:7%x";
+    await rejectsWith(auth.signin({ email: "a@example.com", password: wrong }, { ip }), "INVALID_CREDENTIALS");
+    await rejectsWith(auth.signin({ email: "b@example.com", password: wrong }, { ip: "2001:db8::1" }), "RATE_LIMITED"); // one /64
+    await expect(auth.signup({ email: "c@example.com", password }, { ip })).resolves.toMatchObject({ user: { email: "c@example.com" } });
+  });
 
   it("lockAfter may not exceed 100", () => {
     expect(() => makeAuth({ rateLimit: { lockAfter: 101 } })).toThrow(/rateLimit/);

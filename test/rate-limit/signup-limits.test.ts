@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { memoryRateLimitStore } from "../../src/index.js";
 import { makeAuth, manualClock, rejectsWith } from "../helpers.js";
 
 const password = "quiet mountain lakes at dawn";
@@ -54,6 +55,17 @@ describe("signup rate limits", () => {
     await signup(auth, 0, "192.0.2.1");
     await rejectsWith(signup(auth, 1, "192.0.2.1"), "RATE_LIMITED");
     await rejectsWith(auth.signin({ email: "new1@example.com", password }, { ip: "192.0.2.2" }), "INVALID_CREDENTIALS");
+  }, 30_000);
+
+  it("a full memory store makes room again each time windows end, not only the first time", async () => {
+    const clock = manualClock();
+    const auth = makeAuth({ now: clock.now, rateLimit: { store: memoryRateLimitStore(3), signup: { max: 5, window: "1h" } } });
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 3; i++) await signup(auth, `${round}-${i}`, `203.0.113.${round * 10 + i}`);
+      const full = await rejectsWith(signup(auth, `${round}-x`, "203.0.113.99"), "RATE_LIMITED"); // no room for a 4th address
+      expect(full.retryAfter).toBe(3600);
+      clock.advance(3_600_000);
+    }
   }, 30_000);
 
   it("rateLimit.signup is validated", () => {

@@ -73,6 +73,30 @@ describe("memoryRateLimitStore", () => {
     expect(await store.reserve("lock:user:ada", 5, 1e12, at(8))).toMatchObject({ ok: true, count: 2 });
   });
 
+  it("when full finds every window that has ended, however the counters came and went", async () => {
+    const emptied = memoryRateLimitStore(2); // a sweep that empties the store must not be the last one
+    for (const round of [0, 1, 2]) {
+      for (const key of ["a", "b"]) expect(await emptied.reserve(`${key}${round}`, 5, 1000, at(round * 1000))).toEqual({ ok: true, count: 1, resetAt: at(round * 1000 + 1000) });
+    }
+    const store = memoryRateLimitStore(2); // a shorter window taken after a sweep
+    await store.reserve("lock", 1, 1e12, t0);
+    await store.reserve("long", 5, 60_000, t0);
+    expect(await store.reserve("new", 5, 1000, at(1))).toEqual({ ok: false, count: 0, resetAt: at(60_000) });
+    await store.reset("long");
+    expect(await store.reserve("short", 5, 1000, at(2))).toMatchObject({ ok: true, resetAt: at(1002) });
+    expect(await store.reserve("new", 5, 1000, at(1001))).toEqual({ ok: false, count: 0, resetAt: at(1002) });
+    expect(await store.reserve("new", 5, 1000, at(1002))).toMatchObject({ ok: true, count: 1 }); // "short" ended and made room
+  });
+
+  it("a counter whose window has ended starts again in its own place: a full store pushes nothing out for it", async () => {
+    const store = memoryRateLimitStore(2);
+    const evictable = { evictable: true };
+    for (let i = 0; i < 2; i++) await store.reserve("account:email:x", 5, 1e12, t0, evictable);
+    await store.reserve("client:203.0.113.1", 5, 1000, t0);
+    expect(await store.reserve("client:203.0.113.1", 5, 1000, at(1000))).toEqual({ ok: true, count: 1, resetAt: at(2000) });
+    expect(await store.reserve("account:email:x", 5, 1e12, at(1001), evictable)).toMatchObject({ ok: true, count: 3 }); // kept
+  });
+
   it("a refund to 0 or a reset makes room at once", async () => {
     const store = memoryRateLimitStore(1);
     await store.reserve("a", 5, 60_000, t0);
@@ -85,9 +109,12 @@ describe("memoryRateLimitStore", () => {
 
   it("refuses bad arguments with TypeError (a garbage clock fails closed), a bad maxKeys with CONFIG_ERROR", async () => {
     const store = memoryRateLimitStore();
-    await expect(store.reserve("k", 1, 0, t0)).rejects.toThrow(TypeError);
-    await expect(store.reserve("k", 0, 1000, t0)).rejects.toThrow(TypeError);
-    await expect(store.reserve("k", 1, 1000, new Date(Number.NaN))).rejects.toThrow(TypeError);
-    for (const maxKeys of [0, 1.5, Number.NaN]) expect(() => memoryRateLimitStore(maxKeys)).toThrow(expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" }));
+    for (const [max, windowMs] of [[1, 0], [0, 1000], [1, Number.POSITIVE_INFINITY], [Number.NaN, 1000]] as const) {
+      await expect(store.reserve("k", max, windowMs, t0)).rejects.toThrow(new TypeError("memoryRateLimitStore: max and windowMs must be positive"));
+    }
+    await expect(store.reserve("k", 1, 1000, new Date(Number.NaN))).rejects.toThrow(new TypeError("memoryRateLimitStore: now is not a valid date"));
+    for (const maxKeys of [0, 1.5, -1, Number.NaN]) {
+      expect(() => memoryRateLimitStore(maxKeys)).toThrow(expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR", message: expect.stringContaining("maxKeys must be a positive integer") }));
+    }
   });
 });
