@@ -1,7 +1,7 @@
 import { hash as addonHash, hashSync, parseOptions, verify as addonVerify, type Options } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { ARGON2_DEFAULTS, argon2idHasher } from "../../src/index.js";
-import { ARGON2_VERIFY_LIMITS, isArgon2Hash, parseArgon2 } from "../../src/password/argon2.js";
+import { isArgon2Hash, parseArgon2 } from "../../src/password/argon2.js";
 import { b64, fixture, makeAuth, rejection, thrown } from "./helpers.js";
 
 const DEFAULT_PHC = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
