@@ -18,7 +18,10 @@ export function makeAuth(options: AuthSkillOptions = {}): AuthSkill {
   return new AuthSkill({ secret: SECRET, ...options });
 }
 
-/** Awaits a promise that must reject with an AuthError of `code`, and returns the error. */
+/**
+ * The one way to assert an `AuthError` code: awaits a promise that must reject with an `AuthError` of
+ * `code`, and returns the error (check its message or fields on the result).
+ */
 export async function rejectsWith(promise: Promise<unknown>, code: AuthErrorCode): Promise<AuthError> {
   let error: unknown;
   try {
@@ -26,6 +29,22 @@ export async function rejectsWith(promise: Promise<unknown>, code: AuthErrorCode
   } catch (err) {
     error = err;
   }
+  return expectAuthError(error, code, "it resolved");
+}
+
+/** The synchronous twin of {@link rejectsWith}: runs `fn`, which must throw an `AuthError` of `code`. */
+export function throwsWith(fn: () => unknown, code: AuthErrorCode): AuthError {
+  let error: unknown;
+  try {
+    fn();
+  } catch (err) {
+    error = err;
+  }
+  return expectAuthError(error, code, "nothing was thrown");
+}
+
+function expectAuthError(error: unknown, code: AuthErrorCode, ifNone: string): AuthError {
+  if (error === undefined) throw new Error(`expected AuthError ${code}, but ${ifNone}`);
   if (!(error instanceof AuthError)) throw new Error(`expected AuthError ${code}, got ${String(error)}`);
   if (error.code !== code) throw new Error(`expected AuthError ${code}, got ${error.code}: ${error.message}`);
   return error;
