@@ -1,4 +1,4 @@
-// Point 4: scrypt → argon2id. Better Auth's own scrypt hashes verify in AuthSkill and are upgraded on signin
+// scrypt → argon2id. Better Auth's own scrypt hashes verify in AuthSkill and are upgraded on signin
 // (written to account.password); bridge.passwordHasher, plugged into the real Better Auth, hashes new passwords
 // with argon2id and still verifies the old scrypt ones — so the upgrade never locks anyone out of Better Auth.
 import { betterAuth } from "better-auth";

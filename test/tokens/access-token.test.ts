@@ -177,7 +177,7 @@ describe("round trip", () => {
   });
 });
 
-describe("claims added by this release's review", () => {
+describe("custom claims and tokens from the future", () => {
   it("custom scope and client_id claims are kept (they are not registered claims we rely on)", async () => {
     const { AuthSkill } = await import("../../src/index.js");
     const auth = new AuthSkill({ secret: "scope-secret-0123456789-abcdefghijklmnopqrs", rateLimit: false });

@@ -1,5 +1,5 @@
 /**
- * Issue 8 point 11: a broken clock fails closed. Every consumer of the injected `now` — access-token signing,
+ * A broken clock fails closed. Every consumer of the injected `now` — access-token signing,
  * both verification paths (synchronous and jose), the verified-token cache, sessions and refresh expiry —
  * reads it through one checked clock (src/clock.ts): a time that is not a valid Date is CONFIG_ERROR, never
  * "not expired".

@@ -1,6 +1,6 @@
 /**
- * Issue 8 point 13: lifetimes are finite and sensible. `createAccessToken({ ttl: 1e308 })` once minted
- * `exp: null`; durations in general refuse non-finite and absurd values.
+ * Lifetimes are finite and sensible: `createAccessToken({ ttl: 1e308 })` never mints
+ * `exp: null`, and durations in general refuse non-finite and absurd values.
  */
 import { describe, expect, it } from "vitest";
 import { MAX_ACCESS_TTL_MS, MAX_DURATION_MS, toMilliseconds } from "../../src/duration.js";

@@ -1,5 +1,5 @@
 /**
- * Issue 8 point 14: plainly weak secrets are refused wherever a secret keys an HMAC — the `secret` option
+ * Plainly weak secrets are refused wherever a secret keys an HMAC — the `secret` option
  * (src/options.ts), the HS256 key ring (src/tokens/keys.ts) and the refresh-token codec
  * (src/tokens/refresh-token.ts) — while real random secrets always pass.
  */
