@@ -4,10 +4,12 @@
 //
 //   node_modules/.bin/bun scripts/smoke/bun-sqlite.ts   (run.mjs runs it after smoke.mjs under Bun)
 
+process.env.AUTH_SECRET ??= "smoke-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
 // --- the recipe (docs/storage.md) ---
 import { Database, type SQLQueryBindings } from "bun:sqlite";
 import { Kysely, SqliteDialect, type SqliteDatabase } from "kysely";
-import { AuthError, AuthSkill } from "auth-skill";
+import { AuthSkill } from "auth-skill";
 import { kyselyStorage, sqliteStatementCache } from "auth-skill/kysely";
 
 /** bun:sqlite's Database in the shape Kysely's SqliteDialect expects (that of better-sqlite3). */
@@ -32,8 +34,10 @@ database.exec("PRAGMA journal_mode = WAL");
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: sqliteStatementCache(bunSqlite(database)) }) });
 const storage = kyselyStorage({ db });
 await storage.migrate();
-const auth = new AuthSkill({ secret: "smoke-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz", storage });
+const auth = new AuthSkill({ secret: process.env.AUTH_SECRET, storage });
 // --- end of the recipe ---
+
+import { AuthError } from "auth-skill";
 
 function check(condition: boolean, step: string, detail = ""): void {
   if (!condition) throw new Error(`smoke (bun:sqlite): ${step} failed${detail ? `: ${detail}` : ""}`);
