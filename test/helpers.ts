@@ -1,3 +1,4 @@
+import { syncBuiltinESMExports } from "node:module";
 import { AuthError, AuthSkill, type AuthSkillOptions, type AuthErrorCode } from "../src/index.js";
 
 /** A test secret: 32+ characters with enough variety. */
@@ -48,4 +49,24 @@ function expectAuthError(error: unknown, code: AuthErrorCode, ifNone: string): A
   if (!(error instanceof AuthError)) throw new Error(`expected AuthError ${code}, got ${String(error)}`);
   if (error.code !== code) throw new Error(`expected AuthError ${code}, got ${error.code}: ${error.message}`);
   return error;
+}
+
+/**
+ * Runs `fn` with `process.emitWarning` captured instead of printed, and returns what `fn` returned with the
+ * warnings it emitted (their message and type). Source modules import `emitWarning` from "node:process", a
+ * binding Node refreshes only through `syncBuiltinESMExports`, so the spy is synced in and out.
+ */
+export async function captureWarnings<T>(fn: () => T | Promise<T>): Promise<{ result: T; warnings: { message: string; type: string | undefined }[] }> {
+  const warnings: { message: string; type: string | undefined }[] = [];
+  const original = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, type?: unknown) => {
+    warnings.push({ message: String(warning instanceof Error ? warning.message : warning), type: typeof type === "string" ? type : typeof type === "object" && type !== null ? (type as { type?: string }).type : undefined });
+  }) as typeof process.emitWarning;
+  syncBuiltinESMExports();
+  try {
+    return { result: await fn(), warnings };
+  } finally {
+    process.emitWarning = original;
+    syncBuiltinESMExports();
+  }
 }
