@@ -22,14 +22,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function storageError(promise: Promise<unknown>): Promise<AuthError> {
-  const err = await promise.then(
-    () => new Error("expected STORAGE_ERROR, but it resolved"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  expect(err).toMatchObject({ code: "STORAGE_ERROR", status: 500, message: "The authentication store is unavailable. Please try again." });
-  expect((err as AuthError).cause).toBeInstanceOf(Error);
-  return err as AuthError;
+  const err = await rejectsWith(promise, "STORAGE_ERROR");
+  expect(err).toMatchObject({ status: 500, message: "The authentication store is unavailable. Please try again." });
+  expect(err.cause).toBeInstanceOf(Error);
+  return err;
 }
 
 describe.skipIf(!url)("a failing Redis connection", () => {
