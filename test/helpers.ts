@@ -1,3 +1,4 @@
+import { syncBuiltinESMExports } from "node:module";
 import { AuthError, AuthSkill, type AuthSkillOptions, type AuthErrorCode } from "../src/index.js";
 
 /** A test secret: 32+ characters with enough variety. */
@@ -18,7 +19,10 @@ export function makeAuth(options: AuthSkillOptions = {}): AuthSkill {
   return new AuthSkill({ secret: SECRET, ...options });
 }
 
-/** Awaits a promise that must reject with an AuthError of `code`, and returns the error. */
+/**
+ * The one way to assert an `AuthError` code: awaits a promise that must reject with an `AuthError` of
+ * `code`, and returns the error (check its message or fields on the result).
+ */
 export async function rejectsWith(promise: Promise<unknown>, code: AuthErrorCode): Promise<AuthError> {
   let error: unknown;
   try {
@@ -26,7 +30,43 @@ export async function rejectsWith(promise: Promise<unknown>, code: AuthErrorCode
   } catch (err) {
     error = err;
   }
+  return expectAuthError(error, code, "it resolved");
+}
+
+/** The synchronous twin of {@link rejectsWith}: runs `fn`, which must throw an `AuthError` of `code`. */
+export function throwsWith(fn: () => unknown, code: AuthErrorCode): AuthError {
+  let error: unknown;
+  try {
+    fn();
+  } catch (err) {
+    error = err;
+  }
+  return expectAuthError(error, code, "nothing was thrown");
+}
+
+function expectAuthError(error: unknown, code: AuthErrorCode, ifNone: string): AuthError {
+  if (error === undefined) throw new Error(`expected AuthError ${code}, but ${ifNone}`);
   if (!(error instanceof AuthError)) throw new Error(`expected AuthError ${code}, got ${String(error)}`);
   if (error.code !== code) throw new Error(`expected AuthError ${code}, got ${error.code}: ${error.message}`);
   return error;
+}
+
+/**
+ * Runs `fn` with `process.emitWarning` captured instead of printed, and returns what `fn` returned with the
+ * warnings it emitted (their message and type). Source modules import `emitWarning` from "node:process", a
+ * binding Node refreshes only through `syncBuiltinESMExports`, so the spy is synced in and out.
+ */
+export async function captureWarnings<T>(fn: () => T | Promise<T>): Promise<{ result: T; warnings: { message: string; type: string | undefined }[] }> {
+  const warnings: { message: string; type: string | undefined }[] = [];
+  const original = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, type?: unknown) => {
+    warnings.push({ message: String(warning instanceof Error ? warning.message : warning), type: typeof type === "string" ? type : typeof type === "object" && type !== null ? (type as { type?: string }).type : undefined });
+  }) as typeof process.emitWarning;
+  syncBuiltinESMExports();
+  try {
+    return { result: await fn(), warnings };
+  } finally {
+    process.emitWarning = original;
+    syncBuiltinESMExports();
+  }
 }

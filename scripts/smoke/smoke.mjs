@@ -4,7 +4,7 @@
 //
 //   node scripts/smoke/smoke.mjs
 //   bun scripts/smoke/smoke.mjs
-//   deno run -A --node-modules-dir=manual scripts/smoke/smoke.mjs   (see scripts/smoke/run.mjs)
+//   deno run --allow-env --allow-read --allow-ffi --node-modules-dir=manual scripts/smoke/smoke.mjs   (see run.mjs)
 
 import { AuthError, AuthSkill, argon2idHasher, bcryptHasher, memoryStorage } from "../../dist/index.js";
 

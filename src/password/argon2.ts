@@ -1,4 +1,4 @@
-import { hash, verify } from "@node-rs/argon2";
+import { argon2Addon } from "./addons.js";
 import type { PasswordHasher } from "./hasher.js";
 
 /** Argon2id cost parameters. The defaults are OWASP's minimum: m = 19456 KiB, t = 2, p = 1. */
@@ -64,8 +64,8 @@ export function argon2idHasher(params: Argon2Params = ARGON2_DEFAULTS): Password
   const options = { algorithm: ARGON2ID, ...params };
   return {
     id: "argon2id",
-    hash: (password) => hash(password, options),
-    verify: async (password, phc) => (withinArgon2VerifyLimits(phc) ? verify(phc, password) : false),
+    hash: async (password) => (await argon2Addon()).hash(password, options),
+    verify: async (password, phc) => (withinArgon2VerifyLimits(phc) ? (await argon2Addon()).verify(phc, password) : false),
     needsRehash(phc) {
       const parsed = parseArgon2(phc);
       if (!parsed || parsed.variant !== "id" || parsed.version < 19) return true;

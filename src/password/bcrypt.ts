@@ -1,4 +1,4 @@
-import { hash as bcryptHash, verify as bcryptVerify } from "@node-rs/bcrypt";
+import { bcryptAddon } from "./addons.js";
 import type { PasswordHasher } from "./hasher.js";
 
 /** bcrypt reads at most this many bytes of a password; longer ones are refused, never truncated. */
@@ -46,7 +46,7 @@ export async function verifyBcrypt(password: string, hash: string, maxCost: numb
   const cost = bcryptCost(hash);
   if (cost === null || cost < MIN_COST || cost > maxCost) return false;
   if (typeof password !== "string" || overBcryptBytes(password)) return false;
-  return bcryptVerify(password, hash);
+  return (await bcryptAddon()).verify(password, hash);
 }
 
 function checkCost(name: string, value: number, min: number, max: number): void {
@@ -76,7 +76,7 @@ export function bcryptHasher(cost = 12, options: { maxCost?: number } = {}): Pas
     maxBytes: BCRYPT_MAX_BYTES,
     async hash(password) {
       if (overBcryptBytes(password)) throw new RangeError("password longer than 72 bytes");
-      return bcryptHash(password, { cost, version: "2b" });
+      return (await bcryptAddon()).hash(password, { cost, version: "2b" });
     },
     verify: (password, hash) => verifyBcrypt(password, hash, maxCost),
     needsRehash: (hash) => (bcryptCost(hash) ?? 0) < cost,

@@ -1,4 +1,4 @@
-import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from "jose";
+import { SignJWT, errors, jwtVerify, type JWTHeaderParameters, type JWTVerifyOptions } from "jose";
 import { readClock, systemClock } from "../clock.js";
 import { MAX_ACCESS_TTL_MS } from "../duration.js";
 import { AuthError } from "../errors.js";

@@ -1,4 +1,4 @@
-// Point 3: bridge.storage keeps every StorageAdapter guarantee on Better Auth's own tables (created by Better
+// bridge.storage keeps every StorageAdapter guarantee on Better Auth's own tables (created by Better
 // Auth's migrations), on SQLite and PostgreSQL. Usernames need Better Auth's username plugin; without it the
 // capability is declared missing. Single-use tokens live in Better Auth's verification table.
 import type { StorageAdapter } from "auth-skill";

@@ -1,4 +1,4 @@
-// Issue 8 point 1: the bridge is never a way around Better Auth's own guards. With the real Better Auth (admin and
+// The bridge is never a way around Better Auth's own guards. With the real Better Auth (admin and
 // twoFactor plugins, requireEmailVerification), every bridge path to a session or tokens — AuthSkill's signin,
 // signup and refresh on bridge.storage, issueTokens, createSession — refuses whom Better Auth refuses, once the
 // password is right, and answers INVALID_CREDENTIALS (nothing more) when it is wrong.

@@ -1,4 +1,4 @@
-// Point 5: JWTs both ways. The bridge verifies the real Better Auth jwt plugin's tokens (key from its jwks table
+// JWTs both ways. The bridge verifies the real Better Auth jwt plugin's tokens (key from its jwks table
 // or its /jwks URL), and AuthSkill signs access tokens with Better Auth's own key (decrypted from the jwks table
 // like Better Auth does), which Better Auth's verifyJWT and its /jwks then accept.
 import { createServer, type Server } from "node:http";

@@ -1,4 +1,4 @@
-// Point 4: scrypt → argon2id. Better Auth's own scrypt hashes verify in AuthSkill and are upgraded on signin
+// scrypt → argon2id. Better Auth's own scrypt hashes verify in AuthSkill and are upgraded on signin
 // (written to account.password); bridge.passwordHasher, plugged into the real Better Auth, hashes new passwords
 // with argon2id and still verifies the old scrypt ones — so the upgrade never locks anyone out of Better Auth.
 import { betterAuth } from "better-auth";
@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { AuthSkill } from "auth-skill";
 import { betterAuthPasswordHasher } from "auth-skill/better-auth";
 import { DIALECTS, betterAuthOptions, betterAuthSignin, betterAuthSignup, stack, type Stack } from "./support.js";
+import { rejectsWith } from "../helpers.js";
 
 const PASSWORD = "a long passphrase 42";
 const SCRYPT = /^[0-9a-f]{32}:[0-9a-f]{128}$/;
@@ -28,7 +29,7 @@ describe.each(DIALECTS)("passwords: Better Auth scrypt → argon2id (%s)", (dial
     expect(await passwordOf(s, res.user.id)).toMatch(SCRYPT);
 
     const a = new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false });
-    await expect(a.signin({ email: "ada@example.com", password: "wrong passphrase 42" })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    await rejectsWith(a.signin({ email: "ada@example.com", password: "wrong passphrase 42" }), "INVALID_CREDENTIALS");
     expect(await passwordOf(s, res.user.id)).toMatch(SCRYPT); // a failed signin changes nothing
     await a.signin({ email: "ada@example.com", password: PASSWORD });
     const upgraded = await passwordOf(s, res.user.id);

@@ -1,4 +1,4 @@
-// Point 6: refresh tokens for Better Auth users. A native client gets rotating refresh tokens with reuse detection
+// Refresh tokens for Better Auth users. A native client gets rotating refresh tokens with reuse detection
 // through AuthSkill, each family tied to a Better Auth session; bridge.issueTokens starts such a family for a user
 // already signed in to Better Auth on the web. Proven against the real Better Auth on the same database.
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// Point 3: one user base and one session table. AuthSkill runs on bridge.storage over Better Auth's tables while
+// One user base and one session table. AuthSkill runs on bridge.storage over Better Auth's tables while
 // the real Better Auth serves the same database: sign-ups and sign-ins cross over, an AuthSkill signin is also a
 // Better Auth session (bridge.cookieFor(result.sessionId)), and revoking on either side ends the session on both.
 import { afterEach, describe, expect, it } from "vitest";

@@ -1,7 +1,6 @@
 /**
- * The bridge's `verifyJWT` (src/better-auth/jwt.ts), on the token side of issue 8: points 15 (one spelling of a
- * signature: non-canonical base64url is refused, as the access-token verifier does) and 11 (a broken clock is
- * CONFIG_ERROR, never "not expired"). Real Better Auth, real jwt plugin, SQLite.
+ * The bridge's `verifyJWT` (src/better-auth/jwt.ts) holds the access-token verifier's rules: one spelling of a
+ * signature (non-canonical base64url is refused), and a broken clock is CONFIG_ERROR, never "not expired". Real Better Auth, real jwt plugin, SQLite.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { betterAuthBridge } from "../../src/better-auth/index.js";

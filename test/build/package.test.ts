@@ -182,14 +182,22 @@ describe("built package", () => {
     expect(packages.filter((p) => !(p in dependencies))).toEqual([]);
   });
 
-  it("loads only those four packages (and the two addons' platform bindings) at run time", () => {
+  it("loads only those four packages (and the two addons' platform bindings) at run time, the addons at first use", () => {
     const out = node([
       "-e",
-      `require("auth-skill");
-       const loaded = Object.keys(require.cache).filter((f) => f.includes("/node_modules/")).map((f) => f.split("/node_modules/").pop());
-       console.log(JSON.stringify(loaded));`,
+      `const { argon2idHasher, bcryptHasher } = require("auth-skill");
+       const listLoaded = () => Object.keys(require.cache).filter((f) => f.includes("/node_modules/@node-rs/")).length;
+       const before = listLoaded();
+       (async () => {
+         await argon2idHasher().hash("correct horse battery staple");
+         await bcryptHasher(10).hash("correct horse battery staple");
+         const loaded = Object.keys(require.cache).filter((f) => f.includes("/node_modules/")).map((f) => f.split("/node_modules/").pop());
+         console.log(JSON.stringify({ before, loaded }));
+       })();`,
     ]);
-    const loaded = [...new Set((JSON.parse(out) as string[]).map(packageName))].sort();
+    const { before, loaded: files } = JSON.parse(out) as { before: number; loaded: string[] };
+    expect(before).toBe(0); // require("auth-skill") alone loads no native addon
+    const loaded = [...new Set(files.map(packageName))].sort();
     const unexpected = loaded.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-") && !p.startsWith("@node-rs/bcrypt-"));
     expect(unexpected).toEqual([]);
     expect(loaded).toEqual(expect.arrayContaining([...ALLOWED_PACKAGES]));

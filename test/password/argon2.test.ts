@@ -1,8 +1,8 @@
 import { hash as addonHash, hashSync, parseOptions, verify as addonVerify, type Options } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { ARGON2_DEFAULTS, argon2idHasher } from "../../src/index.js";
-import { ARGON2_VERIFY_LIMITS, isArgon2Hash, parseArgon2 } from "../../src/password/argon2.js";
-import { b64, fixture, makeAuth, rejection, thrown } from "./helpers.js";
+import { isArgon2Hash, parseArgon2 } from "../../src/password/argon2.js";
+import { b64, fixture, makeAuth, rejectsWith, throwsWith } from "./helpers.js";
 
 const DEFAULT_PHC = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/;
 const PASSWORD = "correct horse battery staple";
@@ -41,8 +41,7 @@ describe("default hash (argon2id, OWASP minimum)", () => {
 
   it("refuses an empty or non-string password with INVALID_INPUT", async () => {
     for (const bad of ["", undefined, null, 12345678, {}]) {
-      const err = await rejection(auth.hashPassword(bad as unknown as string));
-      expect(err.code).toBe("INVALID_INPUT");
+      const err = await rejectsWith(auth.hashPassword(bad as unknown as string), "INVALID_INPUT");
       expect(err.field).toBe("password");
     }
   });
@@ -68,8 +67,7 @@ describe("password.argon2 options", () => {
     { parallelism: 0 },
     { memoryCost: 19456.5 },
   ])("refuses to lower or break a cost at construction: %o -> CONFIG_ERROR", (argon2) => {
-    const err = thrown(() => makeAuth({ password: { argon2 } }));
-    expect(err.code).toBe("CONFIG_ERROR");
+    const err = throwsWith(() => makeAuth({ password: { argon2 } }), "CONFIG_ERROR");
     expect(err.message).toContain("password.argon2");
   });
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { vi } from "vitest";
-import { AuthError, AuthSkill, type AuthSkillOptions } from "../../src/index.js";
+import { AuthSkill, type AuthSkillOptions } from "../../src/index.js";
 
 /** 32+ characters with 8+ distinct ones, as the options demand. */
 export const SECRET = "password-tests-secret-0123456789-ABCDEFGHIJ";
@@ -32,30 +32,7 @@ export function fixture(predicate: (e: ForeignHash) => boolean): ForeignHash {
   return found;
 }
 
-/** Awaits `promise` and returns the `AuthError` it rejected with; fails when it resolved or threw something else. */
-export async function rejection(promise: Promise<unknown>): Promise<AuthError> {
-  let settled: { ok: true } | { ok: false; error: unknown };
-  try {
-    await promise;
-    settled = { ok: true };
-  } catch (error) {
-    settled = { ok: false, error };
-  }
-  if (settled.ok) throw new Error("expected a rejection, but the promise resolved");
-  if (!(settled.error instanceof AuthError)) throw new Error(`expected an AuthError, got ${String(settled.error)}`);
-  return settled.error;
-}
-
-/** Runs `fn` and returns the `AuthError` it threw synchronously; fails otherwise. */
-export function thrown(fn: () => unknown): AuthError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof AuthError) return error;
-    throw new Error(`expected an AuthError, got ${String(error)}`);
-  }
-  throw new Error("expected an AuthError, but nothing was thrown");
-}
+export { rejectsWith, throwsWith } from "../helpers.js";
 
 /** Decodes an unpadded standard-base64 PHC segment. */
 export function b64(segment: string): Buffer {

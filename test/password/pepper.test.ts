@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { verify as addonVerify } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { memoryStorage, type PasswordHasher } from "../../src/index.js";
-import { fixture, makeAuth, thrown } from "./helpers.js";
+import { fixture, makeAuth, throwsWith } from "./helpers.js";
 
 const PASSWORD = "correct horse battery staple";
 const K1 = { id: "k1", secret: "pepper-one-0123456789-abcdefghijklmnop" };
@@ -107,8 +107,7 @@ describe("password pepper", () => {
       K1,
     ];
     for (const pepper of bad) {
-      const err = thrown(() => makeAuth({ password: { pepper: pepper as never } }));
-      expect(err.code).toBe("CONFIG_ERROR");
+      const err = throwsWith(() => makeAuth({ password: { pepper: pepper as never } }), "CONFIG_ERROR");
       expect(err.message).toContain("password.pepper");
       expect(err.message).not.toContain(K1.secret);
       expect(err.message).not.toContain("too-short-secret");

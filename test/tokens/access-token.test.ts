@@ -1,7 +1,7 @@
 import type { JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/index.js";
-import { SECRET, T0, decodeSegment, frozenClock, makeAuth } from "./helpers.js";
+import { SECRET, T0, decodeSegment, frozenClock, makeAuth, rejectsWith } from "./helpers.js";
 
 type Asymmetric = "EdDSA" | "ES256" | "RS256";
 const ASYMMETRIC: Asymmetric[] = ["EdDSA", "ES256", "RS256"];
@@ -173,11 +173,11 @@ describe("round trip", () => {
     clock.advance(900 + 4);
     await expect(makeAuth({ accessToken: { clockTolerance: 5 } }, clock).verifyAccessToken(token)).resolves.toBeTruthy();
     clock.advance(1);
-    await expect(makeAuth({ accessToken: { clockTolerance: 5 } }, clock).verifyAccessToken(token)).rejects.toMatchObject({ code: "TOKEN_EXPIRED" });
+    await rejectsWith(makeAuth({ accessToken: { clockTolerance: 5 } }, clock).verifyAccessToken(token), "TOKEN_EXPIRED");
   });
 });
 
-describe("claims added by this release's review", () => {
+describe("custom claims and tokens from the future", () => {
   it("custom scope and client_id claims are kept (they are not registered claims we rely on)", async () => {
     const { AuthSkill } = await import("../../src/index.js");
     const auth = new AuthSkill({ secret: "scope-secret-0123456789-abcdefghijklmnopqrs", rateLimit: false });
@@ -192,7 +192,7 @@ describe("claims added by this release's review", () => {
     const minter = new AuthSkill({ secret, now: () => new Date(now.getTime() + 60_000), rateLimit: false });
     const verifier = new AuthSkill({ secret, now: () => now, rateLimit: false });
     const token = await minter.createAccessToken({ userId: "u1" });
-    await expect(verifier.verifyAccessToken(token)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+    await rejectsWith(verifier.verifyAccessToken(token), "TOKEN_INVALID");
     const slightly = new AuthSkill({ secret, now: () => new Date(now.getTime() + 4_000), rateLimit: false });
     await expect(verifier.verifyAccessToken(await slightly.createAccessToken({ userId: "u1" }))).resolves.toMatchObject({ sub: "u1" });
   });

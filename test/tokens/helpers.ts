@@ -1,7 +1,6 @@
 import { createHmac } from "node:crypto";
 import { CompactSign, importJWK, type CryptoKey, type JWK } from "jose";
-import { expect } from "vitest";
-import { AuthError, AuthSkill, type AuthErrorCode, type AuthSkillOptions } from "../../src/index.js";
+import { AuthSkill, type AuthSkillOptions } from "../../src/index.js";
 
 /** A frozen instant (2030-03-17T17:46:40Z) in whole seconds; every test clock starts here. */
 export const T0 = 1_900_000_000;
@@ -73,31 +72,7 @@ function isJwk(key: CryptoKey | Uint8Array | JWK): key is JWK {
   return !(key instanceof Uint8Array) && typeof (key as JWK).kty === "string";
 }
 
-/** Awaits a promise that must reject with an `AuthError` of `code`; returns the error. */
-export async function rejectsWith(promise: Promise<unknown>, code: AuthErrorCode): Promise<AuthError> {
-  const err = await promise.then(
-    () => {
-      throw new Error(`expected a rejection with ${code}, but it resolved`);
-    },
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  expect((err as AuthError).code).toBe(code);
-  return err as AuthError;
-}
-
-/** Runs a synchronous function that must throw an `AuthError` of `code`. */
-export function throwsWith(fn: () => unknown, code: AuthErrorCode): AuthError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(AuthError);
-  expect((caught as AuthError).code).toBe(code);
-  return caught as AuthError;
-}
+export { rejectsWith, throwsWith } from "../helpers.js";
 
 /** Flips one bit of byte `index` of the token's signature, keeping the encoding canonical. */
 export function flipSignatureByte(token: string, index = 0): string {

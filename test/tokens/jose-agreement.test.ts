@@ -1,5 +1,5 @@
 /**
- * Issue 8 point 16: the synchronous verifier (src/tokens/sync-jws.ts), the jose path and the verified-token
+ * The synchronous verifier (src/tokens/sync-jws.ts), the jose path and the verified-token
  * cache reach jose's verdict on every token. fast-check mutates minted tokens — header, payload, signature and
  * encoding, re-signed with our key or not — 10,000 in all across HS256, EdDSA, ES256 and RS256, and each one is
  * judged by:

@@ -1,5 +1,5 @@
 /**
- * Behaviour tests for rules that mutation testing (issue 15) showed were not pinned down: the verified-token
+ * Exact rules, each with a test of its own: the verified-token
  * cache's key-ring reset, admission and eviction; the refresh-token tag and hash checks (refused before
  * storage is touched); and the exact edges of exp, nbf, iat and the clock tolerance on every path.
  */

@@ -5,6 +5,7 @@ import { AuthSkill, AuthError, type AuthSkillOptions, type StorageAdapter } from
 import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { serverUrl } from "../../support/servers.js";
 import { connect, connectReady, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
+import { rejectsWith } from "../../helpers.js";
 
 const url = serverUrl("redis");
 const SECRET = "redis-failure-secret-0123456789-abcdefghijklm";
@@ -21,14 +22,10 @@ async function closedPort(): Promise<number> {
 }
 
 async function storageError(promise: Promise<unknown>): Promise<AuthError> {
-  const err = await promise.then(
-    () => new Error("expected STORAGE_ERROR, but it resolved"),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AuthError);
-  expect(err).toMatchObject({ code: "STORAGE_ERROR", status: 500, message: "The authentication store is unavailable. Please try again." });
-  expect((err as AuthError).cause).toBeInstanceOf(Error);
-  return err as AuthError;
+  const err = await rejectsWith(promise, "STORAGE_ERROR");
+  expect(err).toMatchObject({ status: 500, message: "The authentication store is unavailable. Please try again." });
+  expect(err.cause).toBeInstanceOf(Error);
+  return err;
 }
 
 describe.skipIf(!url)("a failing Redis connection", () => {
@@ -71,7 +68,7 @@ describe.skipIf(!url)("a failing Redis connection", () => {
     const session = await redisStorage({ client: admin, prefix }).findSession(first.sessionId);
     expect(session).toMatchObject({ generation: 1, revokedAt: null });
     await expect(again.refresh(second.refreshToken)).resolves.toMatchObject({ sessionId: first.sessionId });
-    await expect(again.signin({ email: "bob@example.com", password })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
+    await rejectsWith(again.signin({ email: "bob@example.com", password }), "INVALID_CREDENTIALS");
   });
 
   it("a connection dropped in the middle of a burst of signups leaves no half-written record or index", async () => {

@@ -8,6 +8,7 @@ import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
 import { connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
+import { throwsWith } from "../../helpers.js";
 
 const url = serverUrl("redis");
 const T = new Date();
@@ -18,19 +19,18 @@ const session = (userId: string): SessionRecord =>
 
 describe("redisStorage options", () => {
   it("refuses missing options or client, an ioredis keyPrefix, a prefix with braces and a bad clock (CONFIG_ERROR)", () => {
-    const configError = expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR" });
-    expect(() => redisStorage(undefined as never)).toThrow(configError);
-    expect(() => redisStorage({} as never)).toThrow(configError);
+    throwsWith(() => redisStorage(undefined as never), "CONFIG_ERROR");
+    throwsWith(() => redisStorage({} as never), "CONFIG_ERROR");
     const prefixed = new Redis({ lazyConnect: true, keyPrefix: "app:" });
     expect(() => redisStorage({ client: prefixed })).toThrow(/keyPrefix/);
-    expect(() => redisStorage({ client: prefixed })).toThrow(configError);
+    throwsWith(() => redisStorage({ client: prefixed }), "CONFIG_ERROR");
     const plain = new Redis({ lazyConnect: true });
     expect(() => redisStorage({ client: plain, prefix: "{x}" })).toThrow(/prefix/);
-    expect(() => redisStorage({ client: plain, prefix: "{x}" })).toThrow(configError);
-    expect(() => redisStorage({ client: plain, prefix: "" })).toThrow(configError);
-    expect(() => redisStorage({ client: plain, now: "yesterday" as never })).toThrow(configError);
-    expect(() => redisRateLimitStore(undefined as never)).toThrow(configError);
-    expect(() => redisRateLimitStore({ client: plain, prefix: "{x}" })).toThrow(configError);
+    throwsWith(() => redisStorage({ client: plain, prefix: "{x}" }), "CONFIG_ERROR");
+    throwsWith(() => redisStorage({ client: plain, prefix: "" }), "CONFIG_ERROR");
+    throwsWith(() => redisStorage({ client: plain, now: "yesterday" as never }), "CONFIG_ERROR");
+    throwsWith(() => redisRateLimitStore(undefined as never), "CONFIG_ERROR");
+    throwsWith(() => redisRateLimitStore({ client: plain, prefix: "{x}" }), "CONFIG_ERROR");
     expect(() => redisStorage({ client: plain })).not.toThrow();
     prefixed.disconnect();
     plain.disconnect();
