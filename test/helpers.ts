@@ -1,5 +1,5 @@
 import { syncBuiltinESMExports } from "node:module";
-import { AuthError, AuthSkill, type AuthSkillOptions, type AuthErrorCode } from "../src/index.js";
+import { AuthError, AuthSkill, argon2idHasher, type AuthSkillOptions, type AuthErrorCode, type PasswordHasher } from "../src/index.js";
 
 /** A test secret: 32+ characters with enough variety. */
 export const SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -69,4 +69,15 @@ export async function captureWarnings<T>(fn: () => T | Promise<T>): Promise<{ re
     process.emitWarning = original;
     syncBuiltinESMExports();
   }
+}
+
+/** A real argon2id hasher that counts what reaches it: proves by counts, not by time, what was computed. */
+export function countingHasher(): { hasher: PasswordHasher; calls: { hash: number; verify: number } } {
+  const inner = argon2idHasher();
+  const calls = { hash: 0, verify: 0 };
+  const hasher: PasswordHasher = {
+    hash: (p) => (calls.hash++, inner.hash(p)),
+    verify: (p, h) => (calls.verify++, inner.verify(p, h)),
+  };
+  return { hasher, calls };
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { argon2idHasher, type AuthError, betterAuthScryptHasher, isCommonPassword, memoryStorage, type PasswordHasher } from "../../src/index.js";
+import { type AuthError, betterAuthScryptHasher, isCommonPassword, memoryStorage } from "../../src/index.js";
 import { betterAuthPasswordHasher } from "../../src/better-auth/hasher.js";
 import { verifyAnyFormat } from "../../src/password/hasher.js";
 import { MAX_PASSWORD_INPUT } from "../../src/password/limits.js";
 import { checkPassword } from "../../src/password/policy.js";
 import { fixture, makeAuth, normalizedLengths, rejectsWith } from "./helpers.js";
+import { countingHasher } from "../helpers.js";
 
 // Alternating combining classes (230, 220): NFKC reorders them with a quadratic sort. 131,073 units took
 // 11 s of event loop in the attack suite; the tests below prove, by what is normalised and hashed, that it
@@ -14,16 +15,6 @@ const OVER_CAP = `b${"\u0301\u0316".repeat(2_500)}`; // 5,001 units
 const PASSWORD = "correct horse battery staple";
 const POLICY = { minLength: 8, maxLength: 128, blockCommon: true };
 
-/** A real argon2id hasher that counts what it is asked to do. */
-function countingHasher() {
-  const inner = argon2idHasher();
-  const calls = { hash: 0, verify: 0 };
-  const hasher: PasswordHasher = {
-    hash: (p) => (calls.hash++, inner.hash(p)),
-    verify: (p, h) => (calls.verify++, inner.verify(p, h)),
-  };
-  return { hasher, calls };
-}
 
 const overCap = (lengths: number[]) => lengths.filter((n) => n > MAX_PASSWORD_INPUT);
 

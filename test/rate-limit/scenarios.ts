@@ -3,22 +3,12 @@
  * test/adapters/redis/rate-limit.test.ts. Each counts the calls that reached the hasher.
  */
 import { expect, it } from "vitest";
-import { AuthSkill, argon2idHasher, type AuthError, type PasswordHasher, type RateLimitOptions, type StorageAdapter } from "../../src/index.js";
-import { SECRET } from "../helpers.js";
+import { AuthSkill, type AuthError, type RateLimitOptions, type StorageAdapter } from "../../src/index.js";
+import { SECRET, countingHasher } from "../helpers.js";
 
 const password = "quiet mountain lakes at dawn";
 const wrong = "not the password at all";
 
-/** A real argon2id hasher that counts what reaches it. */
-export function countingHasher(): { hasher: PasswordHasher; calls: { hash: number; verify: number } } {
-  const inner = argon2idHasher();
-  const calls = { hash: 0, verify: 0 };
-  const hasher: PasswordHasher = {
-    hash: (p) => (calls.hash++, inner.hash(p)),
-    verify: (p, h) => (calls.verify++, inner.verify(p, h)),
-  };
-  return { hasher, calls };
-}
 
 /** The error codes of settled signin/signup promises, tallied. */
 export async function tally(attempts: Promise<unknown>[]): Promise<{ codes: Record<string, number>; errors: AuthError[] }> {
