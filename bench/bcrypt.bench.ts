@@ -39,7 +39,7 @@ export async function bcryptBench(): Promise<string> {
   const auth = new AuthSkill({ secret: SECRET });
   const contenders: Record<string, Verify> = {
     "bcryptjs 3.0.3 compare (main thread; used before)": (p, h) => bcryptjs.compare(p, h),
-    "@node-rs/bcrypt 2.0.0 verify (libuv pool)": (p, h) => nativeVerify(p, h),
+    "@node-rs/bcrypt 1.10.8 verify (libuv pool)": (p, h) => nativeVerify(p, h),
     "AuthSkill#verifyPassword (@node-rs/bcrypt)": (p, h) => auth.verifyPassword(p, h),
   };
   const names = Object.keys(contenders);

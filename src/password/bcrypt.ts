@@ -76,7 +76,7 @@ export function bcryptHasher(cost = 12, options: { maxCost?: number } = {}): Pas
     maxBytes: BCRYPT_MAX_BYTES,
     async hash(password) {
       if (overBcryptBytes(password)) throw new RangeError("password longer than 72 bytes");
-      return (await bcryptAddon()).hash(password, { cost, version: "2b" });
+      return (await bcryptAddon()).hash(password, cost); // $2b$
     },
     verify: (password, hash) => verifyBcrypt(password, hash, maxCost),
     needsRehash: (hash) => (bcryptCost(hash) ?? 0) < cost,
