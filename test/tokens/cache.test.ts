@@ -4,23 +4,13 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AuthError, generateSigningKey, type AuthSkillOptions, type PasswordHasher } from "../../src/index.js";
-import { SECRET, T0, b64u, flipSignatureByte, frozenClock, hmacToken, makeAuth, rejectsWith, validClaims, type TestClock } from "./helpers.js";
+import { generateSigningKey, type AuthSkillOptions, type PasswordHasher } from "../../src/index.js";
+import { SECRET, T0, b64u, flipSignatureByte, frozenClock, hmacToken, makeAuth, rejectsWith, validClaims, type TestClock, outcome } from "./helpers.js";
 
 /** A no-cost hasher for instances that never touch passwords (the default warms an argon2 hash per instance). */
 const cheapHasher: PasswordHasher = { hash: async () => "cheap$x", verify: async () => false };
 const tokenOnly = (options: AuthSkillOptions = {}, clock?: TestClock) => makeAuth({ password: { hasher: cheapHasher }, ...options }, clock);
 const PASSWORD = "violet-harbor-quantum-41";
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AuthError) return err.code;
-    throw err;
-  }
-}
 
 describe("a cached token is still checked against the clock", () => {
   it("expires: verified once at t, then TOKEN_EXPIRED once the clock passes exp + tolerance", async () => {

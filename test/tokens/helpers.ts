@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { CompactSign, importJWK, type CryptoKey, type JWK } from "jose";
-import { AuthSkill, type AuthSkillOptions } from "../../src/index.js";
+import { AuthError, AuthSkill, type AuthSkillOptions } from "../../src/index.js";
 
 /** A frozen instant (2030-03-17T17:46:40Z) in whole seconds; every test clock starts here. */
 export const T0 = 1_900_000_000;
@@ -80,4 +80,15 @@ export function flipSignatureByte(token: string, index = 0): string {
   const sig = Buffer.from(s, "base64url");
   sig[index] = sig[index]! ^ 0x01;
   return `${h}.${p}.${sig.toString("base64url")}`;
+}
+
+/** The verdict of a call as text: "ok", or the code of the AuthError it rejected with (anything else rethrows). */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return "ok";
+  } catch (err) {
+    if (err instanceof AuthError) return err.code;
+    throw err;
+  }
 }

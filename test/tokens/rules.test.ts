@@ -4,24 +4,14 @@
  * storage is touched); and the exact edges of exp, nbf, iat and the clock tolerance on every path.
  */
 import { describe, expect, it } from "vitest";
-import { AuthError, generateSigningKey, memoryStorage, type AuthSkill, type PasswordHasher, type StorageAdapter } from "../../src/index.js";
+import { generateSigningKey, memoryStorage, type AuthSkill, type PasswordHasher, type StorageAdapter } from "../../src/index.js";
 import { signAccessToken, type AccessTokenSettings } from "../../src/tokens/access-token.js";
 import { VerifiedTokenCache } from "../../src/tokens/cache.js";
 import { createKeyRing, type KeyRing } from "../../src/tokens/keys.js";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
-import { SECRET, T0, frozenClock, hmacToken, makeAuth, rejectsWith, validClaims } from "./helpers.js";
+import { SECRET, T0, frozenClock, hmacToken, makeAuth, rejectsWith, validClaims, outcome } from "./helpers.js";
 
 const cheapHasher: PasswordHasher = { hash: async () => "cheap$x", verify: async (p) => p === "correct horse battery" };
-
-async function outcome(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AuthError) return err.code;
-    throw err;
-  }
-}
 
 /** The same ring, with every synchronous signature check counted: a cache hit checks nothing. */
 function counted(ring: KeyRing): { ring: KeyRing; checks: () => number } {
