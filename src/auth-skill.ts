@@ -8,7 +8,7 @@ import type { StorageAdapter } from "./storage/adapter.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
 import { Sessions } from "./sessions.js";
 import { signin, signup, startSession, type FlowParts } from "./signin-flows.js";
-import { AccessTokens } from "./tokens/access-tokens.js";
+import { AccessTokens } from "./tokens/access-token-service.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
 import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
 

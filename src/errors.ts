@@ -145,7 +145,7 @@ export function storageError(cause: unknown): AuthError {
  * Runs a storage operation, turning any failure that is not already an {@link AuthError} into
  * `STORAGE_ERROR` (the original kept as `cause`).
  */
-export async function guarded<T>(operation: () => Promise<T>): Promise<T> {
+export async function storageCall<T>(operation: () => Promise<T>): Promise<T> {
   try {
     return await operation();
   } catch (err) {

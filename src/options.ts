@@ -11,7 +11,8 @@ import type { HasherChoice, PasswordHasher } from "./password/hasher.js";
 import { MAX_PASSWORD_INPUT } from "./password/limits.js";
 import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitOptions } from "./rate-limit/limiter.js";
-import { checkJwks, type SigningAlgorithm } from "./tokens/keys.js";
+import type { SigningAlgorithm } from "./tokens/algorithms.js";
+import { checkJwks } from "./tokens/key-ring.js";
 import { secretProblem } from "./tokens/secret-strength.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 

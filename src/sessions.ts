@@ -1,6 +1,6 @@
 import { accountDisabled, isDisabled, signinGate } from "./account/gates.js";
 import { readClock } from "./clock.js";
-import { AuthError, guarded } from "./errors.js";
+import { AuthError, storageCall } from "./errors.js";
 import { randomId } from "./ids.js";
 import type { ResolvedOptions } from "./options.js";
 import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapter.js";
@@ -68,7 +68,7 @@ export class Sessions {
       ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
       userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
     };
-    await guarded(() => this.storage.createSession(session));
+    await storageCall(() => this.storage.createSession(session));
     return this.result(user, session, token);
   }
 
@@ -88,7 +88,7 @@ export class Sessions {
       const user = await this.userOf(session, now); // before rotating: a refused refresh leaves the token as it was
       const generation = session.generation + 1;
       const next = this.codec.mint(session.id, generation);
-      const rotated = await guarded(() =>
+      const rotated = await storageCall(() =>
         this.storage.rotateSession({
           id: session.id,
           generation: session.generation,
@@ -109,7 +109,7 @@ export class Sessions {
       if (successor) return this.resultFor(session, successor);
     }
     if (parsed.generation < session.generation) {
-      await guarded(() => this.storage.revokeSession(session.id, now));
+      await storageCall(() => this.storage.revokeSession(session.id, now));
       throw reused();
     }
     throw invalidRefresh();
@@ -127,17 +127,17 @@ export class Sessions {
 
   /** Revokes a session by id (the server's own use); an unknown id is ignored. */
   async revokeSession(sessionId: string): Promise<void> {
-    await guarded(() => this.storage.revokeSession(sessionId, this.times.now()));
+    await storageCall(() => this.storage.revokeSession(sessionId, this.times.now()));
   }
 
   /** Revokes every session of a user. */
   async revokeAll(userId: string): Promise<number> {
-    return guarded(() => this.storage.revokeUserSessions(userId, this.times.now()));
+    return storageCall(() => this.storage.revokeUserSessions(userId, this.times.now()));
   }
 
   /** True when the session exists, belongs to `userId`, and is neither revoked nor expired. */
   async isLive(sessionId: string, userId: string): Promise<boolean> {
-    const s = await guarded(() => this.storage.findSession(sessionId));
+    const s = await storageCall(() => this.storage.findSession(sessionId));
     return s !== null && s.userId === userId && s.revokedAt === null && this.expiry(s).getTime() > readClock(this.times.now);
   }
 
@@ -148,7 +148,7 @@ export class Sessions {
 
   /** The session a token of `generation` names, if live; a revoked one answers reuse for an older generation. */
   private async live(id: string, now: Date, generation: number): Promise<SessionRecord> {
-    const session = await guarded(() => this.storage.findSession(id));
+    const session = await storageCall(() => this.storage.findSession(id));
     if (!session) throw invalidRefresh();
     // An older generation was rotated away: a replay, even when a concurrent replay already revoked the
     // session — reported the same way whatever the interleaving.
@@ -174,10 +174,10 @@ export class Sessions {
    * gate sign-in only, as in Better Auth (enabling 2FA there keeps the user's other sessions).
    */
   private async userOf(session: SessionRecord, now: Date): Promise<UserRecord> {
-    const user = await guarded(() => this.storage.findUserById(session.userId));
+    const user = await storageCall(() => this.storage.findUserById(session.userId));
     if (!user) throw ended();
     if (isDisabled(user, now)) {
-      await guarded(() => this.storage.revokeSession(session.id, now));
+      await storageCall(() => this.storage.revokeSession(session.id, now));
       throw accountDisabled();
     }
     return user;

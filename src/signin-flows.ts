@@ -5,7 +5,7 @@
  */
 import { signinGate } from "./account/gates.js";
 import { toMilliseconds } from "./duration.js";
-import { AuthError, guarded } from "./errors.js";
+import { AuthError, storageCall } from "./errors.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
 import type { ResolvedOptions } from "./options.js";
@@ -52,7 +52,7 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
     createdAt: now,
     updatedAt: now,
   };
-  const created = await guarded(() => p.storage.createUser(record));
+  const created = await storageCall(() => p.storage.createUser(record));
   if (!created.ok) {
     const field = created.conflict;
     throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
@@ -66,7 +66,7 @@ export async function signin(p: FlowParts, input: SigninInput, context: RequestC
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
   const now = p.o.now();
-  const user = await guarded(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
+  const user = await storageCall(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
   // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
   // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
   const attempt = await p.limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);
@@ -98,7 +98,7 @@ export async function startSession(p: FlowParts, userId: string, context: Reques
   }
   const ttlMs = ttl === undefined ? undefined : toMilliseconds(ttl);
   if (ttlMs === 0) throw new TypeError("startSession: ttl must be longer than 0");
-  const user = userId.length > MAX_USER_ID ? null : await guarded(() => p.storage.findUserById(userId));
+  const user = userId.length > MAX_USER_ID ? null : await storageCall(() => p.storage.findUserById(userId));
   if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
   return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, ...(ttlMs !== undefined ? { ttlMs } : {}) });
 }

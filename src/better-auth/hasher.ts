@@ -1,5 +1,5 @@
 import { ARGON2_DEFAULTS, argon2idHasher, type Argon2Params } from "../password/argon2.js";
-import { verifyAnyFormat } from "../password/hasher.js";
+import { verifyAnyFormat } from "../password/formats.js";
 import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "../password/limits.js";
 
 /**

@@ -12,7 +12,7 @@ import { migrate } from "./db.js";
 import { run } from "./errors.js";
 import { betterAuthPasswordHasher, type BetterAuthPasswordHasher } from "./hasher.js";
 import { createJwtVerifier } from "./jwt.js";
-import { signingKeys, type SigningKeysOptions } from "./keys.js";
+import { signingKeys, type SigningKeysOptions } from "./jwt-plugin-keys.js";
 import { resolveBridgeOptions, type BetterAuthBridgeOptions } from "./options.js";
 import {
   findById,
@@ -24,7 +24,7 @@ import {
   type CreatedBetterAuthSession,
   type CreateSessionOptions,
   type SessionContext,
-} from "./session.js";
+} from "./better-auth-sessions.js";
 import { bridgeStorage } from "./storage.js";
 import { cookieFor, issueTokens, type IssueTokensOptions } from "./tokens.js";
 
@@ -36,9 +36,9 @@ export type {
   BetterAuthUser,
   CreatedBetterAuthSession,
   CreateSessionOptions,
-} from "./session.js";
+} from "./better-auth-sessions.js";
 export type { BetterAuthPasswordHasher } from "./hasher.js";
-export type { SigningKeysOptions } from "./keys.js";
+export type { SigningKeysOptions } from "./jwt-plugin-keys.js";
 export type { IssueTokensOptions } from "./tokens.js";
 export type { BridgeDialect } from "./db.js";
 export { betterAuthPasswordHasher } from "./hasher.js";

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { DeletedCounts, RotateSessionInput, SessionRecord } from "../storage/adapter.js";
 import { dateParam, earlier, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
-import { newSessionRow } from "./session.js";
+import { newSessionRow } from "./better-auth-sessions.js";
 import { VERIFICATION_PREFIX } from "./storage-verifications.js";
 
 /**

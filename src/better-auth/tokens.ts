@@ -6,7 +6,7 @@ import type { StorageAdapter } from "../storage/adapter.js";
 import type { AuthResult, RequestContext } from "../types.js";
 import { serializeSessionCookie } from "./cookie.js";
 import { banUntil } from "./plugin-columns.js";
-import { findById, type BetterAuthSessionCookie, type BetterAuthSessionResult, type SessionContext } from "./session.js";
+import { findById, type BetterAuthSessionCookie, type BetterAuthSessionResult, type SessionContext } from "./better-auth-sessions.js";
 
 /**
  * Options of `bridge.issueTokens()`.

@@ -1,7 +1,8 @@
 import { AuthError } from "../errors.js";
 import { randomToken } from "../ids.js";
 import { hasLoneSurrogate } from "../input.js";
-import { resolveHasher, verifyAnyFormat, type HasherChoice, type PasswordHasher, type VerifyLimits } from "./hasher.js";
+import { resolveHasher, verifyAnyFormat, type VerifyLimits } from "./formats.js";
+import type { HasherChoice, PasswordHasher } from "./hasher.js";
 import type { Argon2Params } from "./argon2.js";
 import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "./limits.js";
 import { parsePeppered, Pepper, type PepperKey } from "./pepper.js";

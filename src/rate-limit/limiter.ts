@@ -1,5 +1,5 @@
 import { toMilliseconds, type Duration } from "../duration.js";
-import { AuthError, guarded } from "../errors.js";
+import { AuthError, storageCall } from "../errors.js";
 import { clientKey } from "./client-key.js";
 import { memoryRateLimitStore, type RateLimitStore } from "./store.js";
 
@@ -79,7 +79,7 @@ export class SigninLimiter {
     // An identifier that names no user guards no account: a bounded store may drop its counters for room.
     const evictable = { evictable: !account.startsWith("user:") };
     const take = async (key: string, { max, windowMs }: Limit, refused: (resetAt: Date) => AuthError, options = {}) => {
-      const r = await guarded(() => this.#store.reserve(key, max, windowMs, now, options)).catch(async (err: unknown) => {
+      const r = await storageCall(() => this.#store.reserve(key, max, windowMs, now, options)).catch(async (err: unknown) => {
         await this.#giveBack(taken).catch(() => undefined); // best effort; the store's failure is the answer
         throw err;
       });
@@ -95,7 +95,7 @@ export class SigninLimiter {
 
   /** A successful signin: the account's counters start again and the client's failure budget is restored. */
   async succeeded(attempt: SigninAttempt): Promise<void> {
-    await guarded(async () => {
+    await storageCall(async () => {
       await this.#store.reset(`account:${attempt.account}`);
       await this.#store.reset(`lock:${attempt.account}`);
       await this.#store.refund(attempt.client);
@@ -104,20 +104,20 @@ export class SigninLimiter {
 
   /** Reserves a signup from `ip` before its password is hashed; throws `RATE_LIMITED` with `retryAfter`. */
   async reserveSignup(ip: string | undefined, now: Date): Promise<void> {
-    const r = await guarded(() => this.#store.reserve(`signup:${clientKey(ip)}`, this.#signup.max, this.#signup.windowMs, now));
+    const r = await storageCall(() => this.#store.reserve(`signup:${clientKey(ip)}`, this.#signup.max, this.#signup.windowMs, now));
     if (!r.ok) throw limited("sign-ups", r.resetAt, now);
   }
 
   /** Lifts a lock and the attempt counter of an account (the password-reset flow calls this). */
   async unlock(account: string): Promise<void> {
-    await guarded(async () => {
+    await storageCall(async () => {
       await this.#store.reset(`lock:${account}`);
       await this.#store.reset(`account:${account}`);
     });
   }
 
   async #giveBack(keys: string[]): Promise<void> {
-    await guarded(async () => {
+    await storageCall(async () => {
       for (const key of keys) await this.#store.refund(key);
     });
   }

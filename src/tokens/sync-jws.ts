@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from "node:crypto";
 import type { JWK } from "jose";
-import type { SigningAlgorithm } from "./keys.js";
+import type { SigningAlgorithm } from "./algorithms.js";
 
 /**
  * JWS with node:crypto, synchronously. jose runs every signature through WebCrypto, which hops to the libuv

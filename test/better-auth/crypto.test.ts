@@ -7,7 +7,7 @@ import { managedNonce } from "@noble/ciphers/utils.js";
 import { symmetricDecrypt, symmetricEncrypt } from "better-auth/crypto";
 import { describe, expect, it } from "vitest";
 import { sessionTokenFrom, signSessionToken, verifySignedToken } from "../../src/better-auth/cookie.js";
-import { decryptPrivateKey, encryptPrivateKey } from "../../src/better-auth/keys.js";
+import { decryptPrivateKey, encryptPrivateKey } from "../../src/better-auth/jwt-plugin-keys.js";
 import { hchacha20, xchachaOpen, xchachaSeal } from "../../src/better-auth/xchacha.js";
 import { BetterAuthBridgeError, sanitize } from "../../src/better-auth/errors.js";
 import { AuthError, isAuthError } from "../../src/errors.js";

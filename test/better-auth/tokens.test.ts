@@ -3,7 +3,7 @@
 // already signed in to Better Auth on the web. Proven against the real Better Auth on the same database.
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill, memoryStorage } from "auth-skill";
-import type { SessionContext } from "../../src/better-auth/session.js";
+import type { SessionContext } from "../../src/better-auth/better-auth-sessions.js";
 import { cookieFor } from "../../src/better-auth/tokens.js";
 import { rejectsWith } from "../helpers.js";
 import { BASE_URL, DIALECTS, betterAuthSignup, betterAuthUserOf, cookieOf, cookiePair, newSecret, stack, type Stack } from "./support.js";

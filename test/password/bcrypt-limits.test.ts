@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { bcryptHasher, memoryStorage, type PasswordHasher } from "../../src/index.js";
 import { betterAuthPasswordHasher } from "../../src/better-auth/hasher.js";
 import { BCRYPT_MAX_BYTES, BCRYPT_MAX_COST } from "../../src/password/bcrypt.js";
-import { verifyAnyFormat } from "../../src/password/hasher.js";
+import { verifyAnyFormat } from "../../src/password/formats.js";
 import { fixture, makeAuth, rejectsWith, throwsWith } from "./helpers.js";
 
 const COST_10 = fixture((e) => e.hash.startsWith("$2b$10$") && e.password === "password123");

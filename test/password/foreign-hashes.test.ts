@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasherForFormat } from "../../src/password/hasher.js";
+import { hasherForFormat } from "../../src/password/formats.js";
 import { FOREIGN_HASHES, makeAuth, type ForeignAlgorithm, type ForeignHash } from "./helpers.js";
 
 const auth = makeAuth();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type AuthError, betterAuthScryptHasher, isCommonPassword, memoryStorage } from "../../src/index.js";
 import { betterAuthPasswordHasher } from "../../src/better-auth/hasher.js";
-import { verifyAnyFormat } from "../../src/password/hasher.js";
+import { verifyAnyFormat } from "../../src/password/formats.js";
 import { MAX_PASSWORD_INPUT } from "../../src/password/limits.js";
 import { checkPassword } from "../../src/password/policy.js";
 import { fixture, makeAuth, normalizedLengths, rejectsWith } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PasswordHasher } from "../../src/index.js";
-import { normalizedCandidates, verifyAnyFormat } from "../../src/password/hasher.js";
+import { normalizedCandidates, verifyAnyFormat } from "../../src/password/formats.js";
 import { fixture, makeAuth, normalizedLengths } from "./helpers.js";
 
 const PASSWORD = "correct horse battery staple";

@@ -17,9 +17,9 @@ import { errors, importJWK, jwtVerify, type CryptoKey, type JWTHeaderParameters 
 import { beforeAll, describe, expect, it } from "vitest";
 import { AuthError, generateSigningKey, type SigningAlgorithm } from "../../src/index.js";
 import { isCanonicalBase64url } from "../../src/tokens/base64url.js";
-import { signAccessToken, verifyAccessTokenJws, type AccessTokenSettings } from "../../src/tokens/access-token.js";
-import { VerifiedTokenCache } from "../../src/tokens/cache.js";
-import { createKeyRing, type KeyRing } from "../../src/tokens/keys.js";
+import { signAccessToken, verifyAccessTokenJws, type AccessTokenSettings } from "../../src/tokens/access-token-jwt.js";
+import { VerifiedTokenCache } from "../../src/tokens/verified-token-cache.js";
+import { createKeyRing, type KeyRing } from "../../src/tokens/key-ring.js";
 import { SECRET, T0 } from "./helpers.js";
 import { scaled, UNDER_MUTATION } from "../support/mutation.js";
 

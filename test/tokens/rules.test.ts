@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { generateSigningKey, memoryStorage, type AuthSkill, type PasswordHasher, type StorageAdapter } from "../../src/index.js";
-import { signAccessToken, type AccessTokenSettings } from "../../src/tokens/access-token.js";
-import { VerifiedTokenCache } from "../../src/tokens/cache.js";
-import { createKeyRing, type KeyRing } from "../../src/tokens/keys.js";
+import { signAccessToken, type AccessTokenSettings } from "../../src/tokens/access-token-jwt.js";
+import { VerifiedTokenCache } from "../../src/tokens/verified-token-cache.js";
+import { createKeyRing, type KeyRing } from "../../src/tokens/key-ring.js";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
 import { SECRET, T0, frozenClock, hmacToken, makeAuth, rejectsWith, validClaims, outcome } from "./helpers.js";
 

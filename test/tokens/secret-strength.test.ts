@@ -1,11 +1,11 @@
 /**
  * Plainly weak secrets are refused wherever a secret keys an HMAC — the `secret` option
- * (src/options.ts), the HS256 key ring (src/tokens/keys.ts) and the refresh-token codec
+ * (src/options.ts), the HS256 key ring (src/tokens/key-ring.ts) and the refresh-token codec
  * (src/tokens/refresh-token.ts) — while real random secrets always pass.
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createKeyRing } from "../../src/tokens/keys.js";
+import { createKeyRing } from "../../src/tokens/key-ring.js";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
 import { MIN_SECRET_BITS, estimateSecretBits, secretProblem } from "../../src/tokens/secret-strength.js";
 import { SECRET, makeAuth, rejectsWith, throwsWith } from "./helpers.js";

@@ -13,7 +13,7 @@ import {
   rotationPatch,
   userPatch,
 } from "./codec.js";
-import { storageKeys } from "./keys.js";
+import { storageKeys } from "./key-names.js";
 import { storageScripts as lua } from "./scripts.js";
 
 /**

@@ -1,7 +1,7 @@
 import { AuthError } from "../errors.js";
 import type { AccessTokenClaims } from "../types.js";
-import { checkTimes, verifyAccessTokenJws, type AccessTokenSettings } from "./access-token.js";
-import type { KeyRing } from "./keys.js";
+import { checkTimes, verifyAccessTokenJws, type AccessTokenSettings } from "./access-token-jwt.js";
+import type { KeyRing } from "./key-ring.js";
 
 /**
  * A bounded cache of verified access tokens, keyed by the whole token string and by the key ring that

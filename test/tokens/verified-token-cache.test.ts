@@ -1,5 +1,5 @@
 /**
- * The verified-token cache (src/tokens/cache.ts) sits inside `verifyAccessToken`. These tests check that
+ * The verified-token cache (src/tokens/verified-token-cache.ts) sits inside `verifyAccessToken`. These tests check that
  * it never changes an answer: expiry, nbf, keys, tampering and revocation all behave as without it.
  */
 import fc from "fast-check";

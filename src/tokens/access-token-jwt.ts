@@ -6,7 +6,7 @@ import { randomId } from "../ids.js";
 import type { AccessTokenClaims } from "../types.js";
 import { allCanonical } from "./base64url.js";
 import { signHs256, verifySync } from "./sync-jws.js";
-import { headerFor, type KeyRing } from "./keys.js";
+import { headerFor, type KeyRing } from "./key-ring.js";
 
 /** Registered claims a caller's custom claims can never set. */
 const REGISTERED = new Set(["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"]);

@@ -1,11 +1,10 @@
 import { createSecretKey, type KeyObject } from "node:crypto";
 import { AuthError } from "../errors.js";
 import { secretProblem } from "./secret-strength.js";
+import type { SigningAlgorithm } from "./algorithms.js";
 import { signatureCheck, type SignatureCheck } from "./sync-jws.js";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
-/** The algorithms access tokens can be signed with. Each key is used with exactly one of them. */
-export type SigningAlgorithm = "HS256" | "EdDSA" | "ES256" | "RS256";
 
 /** Expected JWK key type (and curve) per asymmetric algorithm. */
 const KEY_SHAPE: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?: string }> = {

@@ -2,9 +2,9 @@ import type { JWK } from "jose";
 import { AuthError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
 import type { AccessTokenClaims } from "../types.js";
-import { signAccessToken, type AccessTokenInput, type AccessTokenSettings } from "./access-token.js";
-import { VerifiedTokenCache } from "./cache.js";
-import { createKeyRing, type KeyRing } from "./keys.js";
+import { signAccessToken, type AccessTokenInput, type AccessTokenSettings } from "./access-token-jwt.js";
+import { VerifiedTokenCache } from "./verified-token-cache.js";
+import { createKeyRing, type KeyRing } from "./key-ring.js";
 
 /** One instance's access tokens: its key ring (imported once), signer, verifier and verified-token cache. */
 export class AccessTokens {

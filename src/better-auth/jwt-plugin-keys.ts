@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
-import type { SigningAlgorithm } from "../tokens/keys.js";
+import type { SigningAlgorithm } from "../tokens/algorithms.js";
 import { fromDb, fromDbNullable, toDb, type Db } from "./db.js";
 import type { ResolvedBridgeOptions } from "./options.js";
 import { xchachaOpen, xchachaSeal } from "./xchacha.js";
