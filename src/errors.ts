@@ -101,12 +101,14 @@ export class AuthError extends Error {
    * `instanceof` by prototype, or by brand: an `Error` whose brand lists this class's `brand` (so an error
    * from the CJS build passes a check made with the ESM build's class). A plain object never passes.
    */
+  // biome-ignore-start lint/complexity/noThisInStatic: `this` is the class the check is made with (AuthError or a subclass).
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (ordinaryHasInstance(this, value)) return true;
     if (!(value instanceof Error) || !Object.hasOwn(this, "brand")) return false;
     const brands: unknown = (value as unknown as Record<symbol, unknown>)[BRAND];
     return Array.isArray(brands) && brands.includes((this as unknown as { brand: unknown }).brand);
   }
+  // biome-ignore-end lint/complexity/noThisInStatic: see above
 
   /**
    * The response body a server returns: `{ error: { code, message } }` (plus `field` when set).

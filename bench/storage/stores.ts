@@ -63,7 +63,10 @@ export function openSql(kind: SqlKind, connections: number, statementCache = fal
     const cache = new Map<string, Database.Statement>();
     const prepared = (text: string) => {
       let s = cache.get(text);
-      if (!s) cache.set(text, (s = database.prepare(text.replace(/\$\d+/g, "?"))));
+      if (!s) {
+        s = database.prepare(text.replace(/\$\d+/g, "?"));
+        cache.set(text, s);
+      }
       return s;
     };
     const query = async (text: string, values: unknown[]) => {

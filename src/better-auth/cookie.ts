@@ -82,7 +82,7 @@ export function readCookie(header: string | null, name: string): string | null {
 
 /** The credential of an `Authorization: Bearer ...` header (scheme case-insensitive), or `null`. */
 export function readBearer(header: string | null): string | null {
-  if (!header || header.slice(0, 7).toLowerCase() !== "bearer ") return null;
+  if (header?.slice(0, 7).toLowerCase() !== "bearer ") return null;
   const credential = header.slice(7).trim();
   return credential === "" ? null : credential;
 }

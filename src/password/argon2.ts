@@ -68,7 +68,7 @@ export function argon2idHasher(params: Argon2Params = ARGON2_DEFAULTS): Password
     verify: async (password, phc) => (withinArgon2VerifyLimits(phc) ? (await argon2Addon()).verify(phc, password) : false),
     needsRehash(phc) {
       const parsed = parseArgon2(phc);
-      if (!parsed || parsed.variant !== "id" || parsed.version < 19) return true;
+      if (parsed?.variant !== "id" || parsed.version < 19) return true;
       return (
         parsed.params.memoryCost < params.memoryCost ||
         parsed.params.timeCost < params.timeCost ||

@@ -55,7 +55,10 @@ export function memoryStorage(): StorageAdapter {
       if (sessions.has(session.id)) throw new Error("duplicate session id");
       sessions.set(session.id, structuredClone(session));
       let set = sessionsByUser.get(session.userId);
-      if (!set) sessionsByUser.set(session.userId, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        sessionsByUser.set(session.userId, set);
+      }
       set.add(session.id);
     },
     findSession: async (id) => copy(sessions.get(id)),

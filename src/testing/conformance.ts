@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "../auth-skill.js";
-import { AuthError } from "../errors.js";
+import type { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
 import { SECRET, T0, session, user } from "./fixtures.js";

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MAX_ACCESS_TTL_MS, MAX_DURATION_MS, toMilliseconds } from "../../src/duration.js";
-import { type Duration } from "../../src/index.js";
+import type { Duration } from "../../src/index.js";
 import { T0, decodeSegment, makeAuth, throwsWith } from "./helpers.js";
 
 describe("toMilliseconds", () => {

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { AuthSkill, AuthError, type AuthSkillOptions, type StorageAdapter } from "auth-skill";
+import { AuthSkill, type AuthError, type AuthSkillOptions, type StorageAdapter } from "auth-skill";
 import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { serverUrl } from "../../support/servers.js";
 import { connect, connectReady, deletePrefix, randomPrefix, scanAll } from "./helpers.js";

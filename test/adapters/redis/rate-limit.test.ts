@@ -14,7 +14,10 @@ describe.skipIf(!url)("redisRateLimitStore", () => {
   const client = connect(url);
   let prefix = randomPrefix();
   afterEach(() => deletePrefix(client, prefix));
-  const fresh = () => redisRateLimitStore({ client, prefix: (prefix = randomPrefix()) });
+  const fresh = () => {
+    prefix = randomPrefix();
+    return redisRateLimitStore({ client, prefix });
+  };
 
   it("of 100 concurrent reservations with max 30, exactly 30 succeed (counts 1..30), the rest change nothing", async () => {
     const store = fresh();
