@@ -2,9 +2,10 @@
 // every unmarked block type-checked against the SOURCE under node16 and bundler with exactOptionalPropertyTypes,
 // so that a broken or unmarked snippet fails `npm test` too. CI's `npm run docs:check` checks the same blocks
 // against the packed package (dist/ as npm installs it).
-import { readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { collectBlocks, extractBlocks, typecheckBlocks, type CollectedBlock } from "../../scripts/docs-check.mjs";
@@ -88,4 +89,22 @@ describe("docs code blocks: type-check against the source", () => {
     expect(errors[0]).toMatch(/^fixture\.md:13 \[node16\] TS2322: /);
     expect(errors[1]).toMatch(/^fixture\.md:13 \[bundler\] TS2322: /);
   }, 120_000);
+});
+
+describe("docs links", () => {
+  it("every relative link of README.md and docs/*.md names a file the package ships, so that links work from the tarball too", () => {
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as [{ files: { path: string }[] }];
+    const shipped = packed[0].files.map((f) => f.path);
+    const docs = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    const links = docs.flatMap((doc) =>
+      [...readFileSync(join(root, doc), "utf8").matchAll(/\]\(([^)\s]+)\)/g)]
+        .map((m) => m[1]!.split("#")[0]!)
+        .filter((target) => target !== "" && !/^[a-z]+:/i.test(target))
+        .map((target) => ({ doc, target, path: normalize(join(dirname(doc), target)).replace(/\/$/, "") })),
+    );
+    expect(links.length).toBeGreaterThan(10);
+    const missing = links.filter(({ path }) => !shipped.some((f) => f === path || f.startsWith(`${path}/`)));
+    expect(missing).toEqual([]);
+    expect(shipped).toEqual(expect.arrayContaining(["LICENSE", "docs/security.md", "examples/quickstart.ts"]));
+  }, 60_000);
 });
