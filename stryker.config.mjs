@@ -11,12 +11,13 @@ const config = {
   testRunner: "vitest",
   // The unit suites only: no servers, no Python, no child processes, no dist/ (see vitest.unit.config.ts).
   vitest: { configFile: "vitest.unit.config.ts", related: true },
-  // The security core; the account, second-factor and HTTP modules join here as they land.
+  // The security core; the second-factor and HTTP modules join here as they land.
   mutate: [
     "src/tokens/**/*.ts",
     "src/password/**/*.ts",
     "!src/password/common-passwords.ts", // data: the list of common passwords
     "src/rate-limit/**/*.ts",
+    "src/account/**/*.ts",
   ],
   // Static mutants (module-level constants) need a fresh process and every test per mutant: left out.
   ignoreStatic: true,

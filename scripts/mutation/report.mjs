@@ -130,3 +130,31 @@ export function survivorsText(report) {
   }
   return out.join("\n");
 }
+
+/**
+ * The survivors docs/security.md lists as kept: the `file:line:column` of the first cell of each row of the
+ * table under "Surviving mutants that are kept".
+ */
+export function keptSurvivors(docText) {
+  const at = docText.indexOf("Surviving mutants that are kept");
+  if (at < 0) return new Set();
+  const kept = new Set();
+  for (const line of docText.slice(at).split("\n")) {
+    const m = /^\|\s*`?([\w./-]+\.ts:\d+:\d+)`?\s*\|/.exec(line);
+    if (m) kept.add(m[1]);
+  }
+  return kept;
+}
+
+/** Surviving or uncovered mutants (in `only`, when given) that `kept` does not list, as `file:line:column`. */
+export function unlistedSurvivors(report, kept, only) {
+  const out = [];
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    if (only && !only.has(file)) continue;
+    for (const m of mutants) {
+      const where = `${file}:${m.location.start.line}:${m.location.start.column}`;
+      if (UNDETECTED.has(m.status) && !kept.has(where)) out.push(`${where} ${m.mutatorName} (${m.status})`);
+    }
+  }
+  return out.sort();
+}

@@ -62,6 +62,28 @@ describe("account gates on signin", () => {
     await expect(auth.signin({ email: "ada@example.com", password: PASSWORD })).resolves.toBeDefined();
   });
 
+  it("a disabledUntil that is no Date (a string or a number an adapter stored as is) counts as disabled, not as a crash", async () => {
+    const { auth, set, userId } = await setup();
+    for (const junk of ["2000-01-01T00:00:00Z", 946_684_800_000, {}]) {
+      set(userId, { disabledUntil: junk as unknown as Date });
+      await rejectsWith(auth.signin({ email: "ada@example.com", password: PASSWORD }), "ACCOUNT_DISABLED");
+    }
+  });
+
+  it("each gate answers with its own fixed message, which names no reason, date or address", async () => {
+    const now = new Date("2026-01-01T00:00:00Z");
+    const messages = [
+      throwsWith(() => signinGate({ emailVerified: true, disabledUntil: new Date("2026-02-03T00:00:00Z") }, now, false), "ACCOUNT_DISABLED"),
+      throwsWith(() => signinGate({ emailVerified: false }, now, true), "EMAIL_NOT_VERIFIED"),
+      throwsWith(() => signinGate({ emailVerified: true, twoFactorEnabled: true }, now, false), "MFA_REQUIRED"),
+    ].map((e) => e.message);
+    expect(messages).toEqual([
+      "This account has been disabled. Contact support if you think this is a mistake.",
+      "Verify your email address before signing in.",
+      "A second factor is required to sign in to this account.",
+    ]);
+  });
+
   it("an account with a second factor is refused with MFA_REQUIRED; without one it signs in", async () => {
     const { auth, set, userId } = await setup();
     set(userId, { twoFactorEnabled: true });
