@@ -157,7 +157,7 @@ export class AuthSkill {
    * const token = await auth.createAccessToken({ userId, claims: { role: "admin" }, ttl: "5m" });
    * ```
    */
-  async createAccessToken(input: { userId: string; sessionId?: string; claims?: Record<string, unknown>; ttl?: Duration }): Promise<string> {
+  async createAccessToken(input: { userId: string; sessionId?: string | undefined; claims?: Record<string, unknown> | undefined; ttl?: Duration | undefined }): Promise<string> {
     if (typeof input?.userId !== "string" || input.userId === "") throw new TypeError("createAccessToken: userId must be a non-empty string");
     const { token } = await this.#tokens.sign({
       userId: input.userId,
@@ -178,7 +178,7 @@ export class AuthSkill {
    * const { sub: userId, sid: sessionId } = claims;
    * ```
    */
-  verifyAccessToken(token: string, options?: { checkRevocation?: boolean }): Promise<AccessTokenClaims> {
+  verifyAccessToken(token: string, options?: { checkRevocation?: boolean | undefined }): Promise<AccessTokenClaims> {
     const verified = this.#tokens.verify(token);
     if (!(options?.checkRevocation ?? this.#checkRevocation)) return verified; // the hot path: no extra await
     return verified.then(async (claims) => {

@@ -103,7 +103,7 @@ export interface CreateSessionOptions {
    * The caller has itself checked this user's second factor. Without it, a user with Better Auth's
    * `twoFactorEnabled` is refused with `MFA_REQUIRED` (default false).
    */
-  secondFactorVerified?: boolean;
+  secondFactorVerified?: boolean | undefined;
 }
 
 /** What session reading and writing need. */
