@@ -3,7 +3,6 @@
  * Each ends in `Sessions.start`, which applies the account gates (ban, email verification, second factor)
  * to all of them. `AuthSkill` holds the parts and calls these; they hold no state of their own.
  */
-import { signinGate } from "./account/gates.js";
 import { toMilliseconds } from "./duration.js";
 import { AuthError, guarded } from "./errors.js";
 import { randomId } from "./ids.js";
@@ -76,11 +75,12 @@ export async function signin(p: FlowParts, input: SigninInput, context: RequestC
   if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
-  signinGate(user, p.now(), p.storage.policy?.requireEmailVerification === true); // ban, email, second factor
+  // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
+  const session = await p.sessions.start(user, context);
   const upgraded = p.passwords.needsRehash(hash) ? await p.passwords.upgrade(v.password) : null;
   // Best effort: a failed write keeps the old hash, and the next signin tries again.
   if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.now() }).catch(() => false);
-  return p.sessions.start(user, context);
+  return session;
 }
 
 /**
