@@ -1,10 +1,8 @@
 import type { JWK } from "jose";
 import { MAX_ACCESS_TTL_MS, toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
-import { resolveOptions, type AuthSkillOptions, type ResolvedOptions } from "./options.js";
+import { resolveOptions, type AuthSkillOptions } from "./options.js";
 import { Passwords } from "./password/passwords.js";
-import { memoryStorage } from "./storage/memory.js";
-import type { StorageAdapter } from "./storage/adapter.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
 import { Sessions } from "./sessions.js";
 import { signin, signup, startSession, type FlowParts } from "./signin-flows.js";
@@ -26,25 +24,22 @@ import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, Signup
  * ```
  */
 export class AuthSkill {
-  readonly #o: ResolvedOptions;
-  readonly #storage: StorageAdapter;
+  readonly #checkRevocation: boolean;
   readonly #passwords: Passwords;
   readonly #sessions: Sessions;
   readonly #limiter: SigninLimiter | null;
   readonly #tokens: AccessTokens;
   readonly #flows: FlowParts;
 
-  /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. */
+  /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. Each component gets its slice. */
   constructor(options: AuthSkillOptions = {}) {
-    this.#o = resolveOptions(options);
-    this.#storage = this.#o.storage ?? memoryStorage();
-    this.#passwords = new Passwords(this.#o.hasher, this.#o.argon2, this.#o.bcryptCost, this.#o.pepper);
-    this.#limiter = this.#o.rateLimit === false ? null : new SigninLimiter(this.#o.rateLimit);
-    this.#tokens = new AccessTokens(this.#o);
-    this.#sessions = new Sessions(this.#storage, new RefreshTokenCodec(this.#o.secret), this.#o, (userId, sessionId) =>
-      this.#tokens.sign({ userId, sessionId }),
-    );
-    this.#flows = { o: this.#o, storage: this.#storage, passwords: this.#passwords, limiter: this.#limiter, sessions: this.#sessions };
+    const o = resolveOptions(options);
+    this.#checkRevocation = o.checkRevocation;
+    this.#passwords = new Passwords(o.passwords);
+    this.#limiter = o.rateLimit === false ? null : new SigninLimiter(o.rateLimit);
+    this.#tokens = new AccessTokens(o.accessTokens);
+    this.#sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, (userId, sessionId) => this.#tokens.sign({ userId, sessionId }));
+    this.#flows = { policy: o.policy, now: o.now, storage: o.storage, passwords: this.#passwords, limiter: this.#limiter, sessions: this.#sessions };
   }
 
   // ---- passwords ---------------------------------------------------------------------------------
@@ -76,7 +71,7 @@ export class AuthSkill {
    * ```
    */
   verifyPassword(password: string, hash: string): Promise<boolean> {
-    return this.#passwords.verify(password, hash, { maxBcryptCost: this.#o.maxBcryptCost });
+    return this.#passwords.verify(password, hash);
   }
 
   /**
@@ -162,7 +157,7 @@ export class AuthSkill {
    * const token = await auth.createAccessToken({ userId, claims: { role: "admin" }, ttl: "5m" });
    * ```
    */
-  async createAccessToken(input: { userId: string; sessionId?: string; claims?: Record<string, unknown>; ttl?: Duration }): Promise<string> {
+  async createAccessToken(input: { userId: string; sessionId?: string | undefined; claims?: Record<string, unknown> | undefined; ttl?: Duration | undefined }): Promise<string> {
     if (typeof input?.userId !== "string" || input.userId === "") throw new TypeError("createAccessToken: userId must be a non-empty string");
     const { token } = await this.#tokens.sign({
       userId: input.userId,
@@ -183,9 +178,9 @@ export class AuthSkill {
    * const { sub: userId, sid: sessionId } = claims;
    * ```
    */
-  verifyAccessToken(token: string, options?: { checkRevocation?: boolean }): Promise<AccessTokenClaims> {
+  verifyAccessToken(token: string, options?: { checkRevocation?: boolean | undefined }): Promise<AccessTokenClaims> {
     const verified = this.#tokens.verify(token);
-    if (!(options?.checkRevocation ?? this.#o.checkRevocation)) return verified; // the hot path: no extra await
+    if (!(options?.checkRevocation ?? this.#checkRevocation)) return verified; // the hot path: no extra await
     return verified.then(async (claims) => {
       if (claims.sid !== undefined && !(await this.#sessions.isLive(claims.sid, claims.sub))) {
         throw new AuthError("TOKEN_REVOKED", "The session of this token has ended.");

@@ -1,7 +1,7 @@
 export { AuthSkill } from "./auth-skill.js";
 export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
-export type { AuthSkillOptions } from "./options.js";
+export type { AuthSkillOptions, RateLimitOptions } from "./option-types.js";
 export type { Duration } from "./duration.js";
 export type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
 export { memoryStorage } from "./storage/memory.js";
@@ -26,5 +26,4 @@ export { isCommonPassword } from "./password/policy.js";
 export { generateSigningKey } from "./tokens/key-ring.js";
 export { memoryRateLimitStore } from "./rate-limit/store.js";
 export type { RateLimitStore, ReserveOptions } from "./rate-limit/store.js";
-export type { RateLimitOptions } from "./rate-limit/limiter.js";
 export type { SigningAlgorithm } from "./tokens/algorithms.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AuthError } from "./errors.js";
 import { MAX_PASSWORD_INPUT } from "./password/limits.js";
-import type { SigninInput, SignupInput } from "./types.js";
+import type { SignupInput } from "./types.js";
 
 // Each field is capped raw (UTF-16 units) before it is trimmed or NFKC-normalised — NFKC is quadratic on long
 // runs of combining marks — and its length is checked again after normalisation, which can grow it (one
@@ -60,6 +60,6 @@ export function parseSignup(input: unknown): Required<Pick<SignupInput, "email" 
 }
 
 /** Validated signin input: exactly one of email or username. */
-export function parseSignin(input: unknown): { email?: string; username?: string; password: string } {
-  return parse(signinSchema, input) as SigninInput;
+export function parseSignin(input: unknown): { email?: string | undefined; username?: string | undefined; password: string } {
+  return parse(signinSchema, input);
 }

@@ -2,7 +2,6 @@ import { accountDisabled, isDisabled, signinGate } from "./account/gates.js";
 import { readClock } from "./clock.js";
 import { AuthError, storageCall } from "./errors.js";
 import { randomId } from "./ids.js";
-import type { ResolvedOptions } from "./options.js";
 import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapter.js";
 import type { RefreshTokenCodec } from "./tokens/refresh-token.js";
 import type { AuthResult, RequestContext, User } from "./types.js";
@@ -10,7 +9,17 @@ import type { AuthResult, RequestContext, User } from "./types.js";
 /** Signs an access token for a user's session. */
 export type AccessTokenSigner = (userId: string, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
 
-type SessionTimes = Pick<ResolvedOptions, "refreshTtlMs" | "idleTtlMs" | "reuseIntervalMs" | "now">;
+/** The sessions' slice of the configuration (`refreshToken.*` and the clock), durations in milliseconds. */
+export interface SessionSettings {
+  /** Absolute lifetime of a session from its start. */
+  refreshTtlMs: number;
+  /** Lifetime since the last use. */
+  idleTtlMs: number;
+  /** How long a just-rotated token may be presented again without counting as reuse (0: never). */
+  reuseIntervalMs: number;
+  /** The checked clock. */
+  now: () => Date;
+}
 
 /** How {@link Sessions.start} starts a session. */
 export interface StartOptions {
@@ -37,7 +46,7 @@ export class Sessions {
   constructor(
     private readonly storage: StorageAdapter,
     private readonly codec: RefreshTokenCodec,
-    private readonly times: SessionTimes,
+    private readonly times: SessionSettings,
     private readonly sign: AccessTokenSigner,
   ) {}
 

@@ -3,14 +3,12 @@
  * Each ends in `Sessions.start`, which applies the account gates (ban, email verification, second factor)
  * to all of them. `AuthSkill` holds the parts and calls these; they hold no state of their own.
  */
-import { signinGate } from "./account/gates.js";
 import { toMilliseconds } from "./duration.js";
 import { AuthError, storageCall } from "./errors.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
-import type { ResolvedOptions } from "./options.js";
 import type { Passwords } from "./password/passwords.js";
-import { checkPassword } from "./password/policy.js";
+import { checkPassword, type PolicySettings } from "./password/policy.js";
 import type { SigninLimiter } from "./rate-limit/limiter.js";
 import type { Sessions } from "./sessions.js";
 import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
@@ -18,7 +16,10 @@ import type { AuthResult, RequestContext, SigninInput, SignupInput, StartSession
 
 /** What the flows need from `AuthSkill`. */
 export interface FlowParts {
-  o: ResolvedOptions;
+  /** The password policy of new passwords. */
+  policy: PolicySettings;
+  /** The checked clock. */
+  now: () => Date;
   storage: StorageAdapter;
   passwords: Passwords;
   limiter: SigninLimiter | null;
@@ -34,13 +35,11 @@ const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid e
 export async function signup(p: FlowParts, input: SignupInput, context: RequestContext): Promise<AuthResult> {
   const v = parseSignup(input);
   const violation = checkPassword(v.password, v, {
-    minLength: p.o.minLength,
-    maxLength: p.o.maxLength,
-    blockCommon: p.o.blockCommon,
+    ...p.policy,
     ...(p.passwords.hasher.maxBytes !== undefined ? { maxBytes: p.passwords.hasher.maxBytes } : {}),
   });
   if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
-  const now = p.o.now();
+  const now = p.now();
   await p.limiter?.reserveSignup(context.ip, now); // before the (expensive) hash
   const record: UserRecord = {
     id: randomId(),
@@ -65,22 +64,23 @@ export async function signin(p: FlowParts, input: SigninInput, context: RequestC
   const v = parseSignin(input);
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
-  const now = p.o.now();
+  const now = p.now();
   const user = await storageCall(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
   // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
   // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
   const attempt = await p.limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);
   const hash = user?.passwordHash ?? null;
   // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
-  const valid = await p.passwords.verify(v.password, hash ?? (await dummy), { maxBcryptCost: p.o.maxBcryptCost });
+  const valid = await p.passwords.verify(v.password, hash ?? (await dummy));
   if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
-  signinGate(user, p.o.now(), p.storage.policy?.requireEmailVerification === true); // ban, email, second factor
+  // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
+  const session = await p.sessions.start(user, context);
   const upgraded = p.passwords.needsRehash(hash) ? await p.passwords.upgrade(v.password) : null;
   // Best effort: a failed write keeps the old hash, and the next signin tries again.
-  if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.o.now() }).catch(() => false);
-  return p.sessions.start(user, context);
+  if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.now() }).catch(() => false);
+  return session;
 }
 
 /**

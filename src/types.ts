@@ -48,14 +48,14 @@ export interface AccessTokenClaims {
 export interface SignupInput {
   email: string;
   password: string;
-  username?: string;
-  name?: string;
+  username?: string | undefined;
+  name?: string | undefined;
 }
 
 /** Input of {@link AuthSkill.signin}: an email or a username, and the password. */
 export interface SigninInput {
-  email?: string;
-  username?: string;
+  email?: string | undefined;
+  username?: string | undefined;
   password: string;
 }
 

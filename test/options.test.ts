@@ -1,7 +1,19 @@
 import { Kysely, SqliteDialect } from "kysely";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { kyselyStorage, sqliteStatementCache, type KyselyStorageOptions, type SqliteStatementCacheOptions } from "../src/adapters/kysely/index.js";
 import { resolveBridgeOptions } from "../src/better-auth/options.js";
-import { AuthError, AuthSkill, memoryStorage, type AuthSkillOptions, type RequestContext, type StartSessionOptions } from "../src/index.js";
+import {
+  AuthError,
+  AuthSkill,
+  memoryRateLimitStore,
+  memoryStorage,
+  type AuthSkillOptions,
+  type RequestContext,
+  type ReserveOptions,
+  type SigninInput,
+  type SignupInput,
+  type StartSessionOptions,
+} from "../src/index.js";
 import { resolveOptions } from "../src/options.js";
 import { SECRET, captureWarnings } from "./helpers.js";
 
@@ -13,6 +25,14 @@ function configError(make: () => unknown): AuthError {
     throw err;
   }
   throw new Error("expected CONFIG_ERROR");
+}
+
+/** A value with every function replaced by "function", so two resolutions compare by everything else. */
+function comparable(value: unknown): unknown {
+  if (typeof value === "function") return "function";
+  if (Array.isArray(value)) return value.map(comparable);
+  if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
+  return value;
 }
 
 afterEach(() => {
@@ -115,16 +135,15 @@ describe("options", () => {
       refreshToken: { ttl: undefined, idleTtl: undefined, reuseInterval: undefined },
       now: undefined,
     };
-    const { now: explicitNow, rateLimit: explicitLimits, ...resolved } = resolveOptions(explicit);
-    const { now: defaultNow, rateLimit: defaultLimits, ...defaults } = resolveOptions({});
-    expect(resolved).toStrictEqual(defaults);
-    expect(resolved.argon2).toStrictEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const resolved = resolveOptions(explicit);
+    const defaults = resolveOptions({});
+    // functions (clocks, the fresh memory stores' methods) compared by kind; every other value strictly
+    expect(comparable(resolved)).toStrictEqual(comparable(defaults));
+    expect(resolved.passwords.argon2).toStrictEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
     expect(resolved.secret).toBe(SECRET);
-    expect(explicitNow()).toBeInstanceOf(Date);
-    expect(defaultNow()).toBeInstanceOf(Date);
-    expect(Object.values(explicitLimits === false ? [] : explicitLimits).every((v) => v === undefined)).toBe(true);
-    expect(defaultLimits).toStrictEqual({});
-    expect(resolveOptions({ rateLimit: undefined }).rateLimit).toStrictEqual({});
+    expect(resolved.now()).toBeInstanceOf(Date);
+    expect(defaults.now()).toBeInstanceOf(Date);
+    expect(comparable(resolveOptions({ rateLimit: undefined }).rateLimit)).toStrictEqual(comparable(defaults.rateLimit));
     expect(() => new AuthSkill(explicit)).not.toThrow();
   });
 
@@ -159,5 +178,61 @@ describe("options", () => {
     expect(explicitNow()).toStrictEqual(defaultNow());
     const { now: _n, ...noJwt } = resolveBridgeOptions({ ...base, jwt: undefined, argon2: undefined, now: undefined });
     expect(noJwt).toStrictEqual(defaults);
+  });
+
+  // The other option objects take `undefined` too (these lines compile only with `| undefined` on their
+  // fields, under exactOptionalPropertyTypes), and read it as the field left out: the default, never NaN.
+  describe("a field set to undefined takes its default", () => {
+    it("createAccessToken: ttl, sessionId and claims", async () => {
+      const now = new Date("2026-01-01T00:00:00Z");
+      const auth = new AuthSkill({ secret: SECRET, accessToken: { ttl: undefined }, now: () => now });
+      const claims = await auth.verifyAccessToken(await auth.createAccessToken({ userId: "u", ttl: undefined, sessionId: undefined, claims: undefined }));
+      expect(claims.exp - claims.iat).toBe(15 * 60);
+      expect(claims.sid).toBeUndefined();
+    });
+
+    it("verifyAccessToken: checkRevocation undefined is the instance's setting", async () => {
+      const auth = new AuthSkill({ secret: SECRET, storage: memoryStorage(), accessToken: { checkRevocation: true } });
+      const { accessToken, sessionId } = await auth.signup({ email: "revoked@example.com", password: "correct horse battery staple" });
+      await auth.revokeSession(sessionId);
+      await expect(auth.verifyAccessToken(accessToken, { checkRevocation: undefined })).rejects.toMatchObject({ code: "TOKEN_REVOKED" });
+      await expect(auth.verifyAccessToken(accessToken, { checkRevocation: false })).resolves.toMatchObject({ sid: sessionId });
+    });
+
+    it("signup and signin inputs: username, name and the unused identifier", async () => {
+      const auth = new AuthSkill({ secret: SECRET, storage: memoryStorage() });
+      const signup: SignupInput = { email: "plain@example.com", password: "correct horse battery staple", username: undefined, name: undefined };
+      const { user } = await auth.signup(signup);
+      expect(user).toMatchObject({ username: null, name: null });
+      const signin: SigninInput = { email: "plain@example.com", username: undefined, password: "correct horse battery staple" };
+      await expect(auth.signin(signin)).resolves.toMatchObject({ user: { id: user.id } });
+    });
+
+    it("sqliteStatementCache: max undefined keeps 200 statements", () => {
+      const prepared: string[] = [];
+      const options: SqliteStatementCacheOptions = { max: undefined };
+      const cache = sqliteStatementCache({ prepare: (sql: string) => prepared.push(sql), close: () => undefined }, options);
+      for (let i = 0; i <= 200; i++) cache.prepare(`SELECT ${i}`);
+      cache.prepare("SELECT 200"); // still cached
+      cache.prepare("SELECT 0"); // the least recently used of 201: dropped, prepared again
+      expect(prepared).toHaveLength(202);
+      expect(prepared.at(-1)).toBe("SELECT 0");
+    });
+
+    it("kyselyStorage: tablePrefix and dialect undefined are the default prefix and the detected dialect", () => {
+      const db = new Kysely<any>({ dialect: new SqliteDialect({ database: async () => Promise.reject(new Error("not connected")) }) });
+      const options: KyselyStorageOptions = { db, tablePrefix: undefined, dialect: undefined };
+      const storage = kyselyStorage(options);
+      expect(storage.dialect).toBe("sqlite");
+      expect(storage.tables).toStrictEqual({ users: "auth_users", sessions: "auth_sessions", verifications: "auth_verifications" });
+    });
+
+    it("memoryRateLimitStore: evictable undefined guards like a counter without the option", async () => {
+      const store = memoryRateLimitStore(1);
+      const now = new Date("2026-01-01T00:00:00Z");
+      const options: ReserveOptions = { evictable: undefined };
+      await expect(store.reserve("lock:a", 5, 60_000, now, options)).resolves.toMatchObject({ ok: true });
+      await expect(store.reserve("lock:b", 5, 60_000, now)).resolves.toMatchObject({ ok: false }); // full; "lock:a" was not dropped
+    });
   });
 });

@@ -103,7 +103,7 @@ export interface CreateSessionOptions {
    * The caller has itself checked this user's second factor. Without it, a user with Better Auth's
    * `twoFactorEnabled` is refused with `MFA_REQUIRED` (default false).
    */
-  secondFactorVerified?: boolean;
+  secondFactorVerified?: boolean | undefined;
 }
 
 /** What session reading and writing need. */
@@ -225,7 +225,6 @@ export async function insertSession(
   context: RequestContext = {},
   options: CreateSessionOptions = {},
 ): Promise<CreatedBetterAuthSession> {
-  if (typeof userId !== "string" || userId === "") throw new TypeError("createSession: userId must be a non-empty string");
   const user = await c.db.kysely.selectFrom("user").selectAll().where("id", "=", userId).executeTakeFirst();
   if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
   const now = c.now();

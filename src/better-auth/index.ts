@@ -72,7 +72,8 @@ export interface BetterAuthBridge {
    * `Set-Cookie` value Better Auth accepts. Throws `INVALID_INPUT` for an unknown user, and keeps Better Auth's
    * guards: `ACCOUNT_DISABLED` for a banned user, `EMAIL_NOT_VERIFIED` for an unverified one with
    * `requireEmailVerification`, `MFA_REQUIRED` for a user with two-factor enabled unless you pass
-   * `{ secondFactorVerified: true }` after checking their second factor yourself.
+   * `{ secondFactorVerified: true }` after checking their second factor yourself. Arguments of the wrong type
+   * (a `userId` that is not a non-empty string, a `context` or `options` that is not an object) are a `TypeError`.
    *
    * @example
    * ```ts
@@ -183,6 +184,9 @@ export interface BetterAuthBridge {
   readonly cookieName: string;
 }
 
+/** An argument that may be left out, or else must be an object. */
+const optionalObject = (v: unknown) => v === undefined || (typeof v === "object" && v !== null);
+
 /**
  * Connects auth-skill to a Better Auth app's database and secret. Mirror your Better Auth configuration in
  * the options (baseURL, cookie prefix, session lifetime); pass the same Kysely instance Better Auth uses
@@ -220,7 +224,11 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
 
   return {
     getSession,
-    createSession: (userId, context, createOptions) => run("createSession", () => insertSession(sessions, userId, context, createOptions), t),
+    createSession: (userId, context, createOptions) => {
+      // argument types first, outside `run`: a caller's mistake is a TypeError, never reported as a storage failure
+      const misuse = typeof userId !== "string" || userId === "" ? "userId must be a non-empty string" : !optionalObject(context) ? "context must be an object" : !optionalObject(createOptions) ? "options must be an object" : null;
+      return misuse ? Promise.reject(new TypeError(`createSession: ${misuse}`)) : run("createSession", () => insertSession(sessions, userId, context, createOptions), t);
+    },
     verifyJWT,
     signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),
     issueTokens: (auth, input, issueOptions) => issueTokens({ storage, now: o.now, resolve }, auth, input, issueOptions),

@@ -74,9 +74,9 @@ export function encryptPrivateKey(jwk: JWK, secrets: KeySecrets): string {
  */
 export interface SigningKeysOptions {
   /** Only keys of this algorithm (default: the algorithm of the newest live key, else "EdDSA"). */
-  algorithm?: Exclude<SigningAlgorithm, "HS256">;
+  algorithm?: Exclude<SigningAlgorithm, "HS256"> | undefined;
   /** When there is no live key of the algorithm, create one in the `jwks` table, as Better Auth would (default false). */
-  create?: boolean;
+  create?: boolean | undefined;
 }
 
 interface KeyRow {

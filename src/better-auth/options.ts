@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { checkedClock, systemClock } from "../clock.js";
+import { MAX_DURATION_MS } from "../duration.js";
 import { AuthError } from "../errors.js";
 import type { Argon2Params } from "../password/argon2.js";
 import { detectDialect, type BridgeDialect, type Db } from "./db.js";
@@ -42,7 +43,7 @@ export interface BetterAuthBridgeOptions {
   cookiePrefix?: string | undefined;
   /** Better Auth's `advanced.useSecureCookies` (default: from `baseURL`, else `NODE_ENV === "production"`). */
   useSecureCookies?: boolean | undefined;
-  /** Better Auth's `session.expiresIn` in seconds (default 7 days): new sessions and each refresh's slide. */
+  /** Better Auth's `session.expiresIn` in seconds (default 7 days, at most 400 days): new sessions and each refresh's slide. */
   sessionExpiresIn?: number | undefined;
   /**
    * Better Auth's `emailAndPassword.requireEmailVerification` (default false). When true, a user whose email is
@@ -153,7 +154,11 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
     }
   }
   const expiresIn = o.sessionExpiresIn ?? DEFAULT_EXPIRES_IN;
-  if (!Number.isFinite(expiresIn) || expiresIn <= 0) throw config("betterAuthBridge: sessionExpiresIn must be a positive number of seconds");
+  // capped like every duration option (400 days): a longer one would overflow the session's expiry date at
+  // createSession, a configuration mistake surfacing as a failed insert
+  if (!Number.isFinite(expiresIn) || expiresIn <= 0 || expiresIn * 1000 > MAX_DURATION_MS) {
+    throw config("betterAuthBridge: sessionExpiresIn must be a positive number of seconds, at most 400 days");
+  }
   const env = globalThis.process?.env ?? {};
   const tolerance = o.jwt?.clockTolerance ?? 5;
   if (!Number.isFinite(tolerance) || tolerance < 0) throw config("betterAuthBridge: jwt.clockTolerance must be a non-negative number of seconds");

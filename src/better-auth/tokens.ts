@@ -18,9 +18,9 @@ import { findById, type BetterAuthSessionCookie, type BetterAuthSessionResult, t
  */
 export interface IssueTokensOptions {
   /** Absolute lifetime of the new session's refresh tokens (default: `auth`'s `refreshToken.ttl`, "30d" unless set). */
-  ttl?: Duration;
+  ttl?: Duration | undefined;
   /** Where the new client is (default: the user agent of the request given). */
-  context?: RequestContext;
+  context?: RequestContext | undefined;
 }
 
 /** What issuing needs from the bridge. */

@@ -7,6 +7,20 @@ import type { Argon2Params } from "./argon2.js";
 import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "./limits.js";
 import { parsePeppered, Pepper, type PepperKey } from "./pepper.js";
 
+/** The password-hashing slice of the configuration (`password.*` but the policy), with its defaults filled in. */
+export interface PasswordSettings {
+  /** Hasher for new hashes: "argon2id", "bcrypt", or a custom `{ hash, verify }`. */
+  hasher: HasherChoice;
+  /** Argon2id costs of new hashes. */
+  argon2: Argon2Params;
+  /** bcrypt cost of new hashes when the hasher is "bcrypt". */
+  bcryptCost: number;
+  /** Highest cost a stored bcrypt hash may have to be verified. */
+  maxBcryptCost: number;
+  /** Pepper keys: the first peppers new hashes, every one verifies (empty: no pepper). */
+  pepper: readonly PepperKey[];
+}
+
 /**
  * One instance's password hashing: the configured hasher (behind the pepper, when one is set),
  * verification of every format, the dummy hash.
@@ -15,12 +29,14 @@ export class Passwords {
   readonly hasher: PasswordHasher;
   readonly #custom: PasswordHasher | null;
   readonly #pepper: Pepper | null;
+  readonly #limits: VerifyLimits;
   #dummyHash: Promise<string> | undefined;
 
-  constructor(choice: HasherChoice, argon2: Argon2Params, bcryptCost: number, pepper?: readonly PepperKey[]) {
-    this.hasher = resolveHasher(choice, argon2, bcryptCost);
-    this.#custom = typeof choice === "object" ? choice : null;
-    this.#pepper = pepper && pepper.length > 0 ? new Pepper(pepper) : null;
+  constructor(settings: PasswordSettings) {
+    this.hasher = resolveHasher(settings.hasher, settings.argon2, settings.bcryptCost);
+    this.#custom = typeof settings.hasher === "object" ? settings.hasher : null;
+    this.#pepper = settings.pepper.length > 0 ? new Pepper(settings.pepper) : null;
+    this.#limits = { maxBcryptCost: settings.maxBcryptCost };
   }
 
   /**
@@ -51,9 +67,10 @@ export class Passwords {
   /**
    * Verifies any supported format; a peppered hash with the pepper key its id names (none: `false`).
    * `false`, with nothing normalised or hashed, for a password over 4,096 UTF-16 units or a stored hash
-   * whose costs exceed `limits` (bcrypt cost 14 by default).
+   * whose costs exceed the limits (bcrypt: the `maxBcryptCost` setting).
    */
-  async verify(password: unknown, hash: unknown, limits?: VerifyLimits): Promise<boolean> {
+  async verify(password: unknown, hash: unknown): Promise<boolean> {
+    const limits = this.#limits;
     const peppered = typeof hash === "string" && hash.length <= 1024 ? parsePeppered(hash) : null;
     if (!peppered) return verifyAnyFormat(this.#custom, password, hash, limits);
     if (!isWithinPasswordCap(password) || hasLoneSurrogate(password)) return false;

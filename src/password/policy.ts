@@ -13,6 +13,9 @@ export interface PasswordPolicy {
   maxBytes?: number;
 }
 
+/** The policy's slice of the configuration (`password.minLength`, `maxLength`, `blockCommon`); the hasher adds `maxBytes`. */
+export type PolicySettings = Omit<PasswordPolicy, "maxBytes">;
+
 /** Why a password was refused: a stable reason and a message a user understands. */
 export interface PolicyViolation {
   reason: "too_short" | "too_long" | "too_many_bytes" | "common" | "contains_identity";

@@ -1,20 +1,25 @@
-import { toMilliseconds, type Duration } from "../duration.js";
 import { AuthError, storageCall } from "../errors.js";
 import { clientKey } from "./client-key.js";
-import { memoryRateLimitStore, type RateLimitStore } from "./store.js";
+import type { RateLimitStore } from "./store.js";
 
-/** Brute-force limits for signin and signup. Every field is optional. */
-export interface RateLimitOptions {
-  /** Where counters live (default: this process's memory). */
-  store?: RateLimitStore | undefined;
-  /** Signin attempts per account — one budget whichever identifier names it — per window (default 10 per "15m"). */
-  account?: { max: number; window: Duration } | undefined;
-  /** Failed signins per client address, IPv6 collapsed to /64 (default 100 per "15m"). */
-  client?: { max: number; window: Duration } | undefined;
-  /** Signups per client address, IPv6 collapsed to /64 (default 20 per "1h"). */
-  signup?: { max: number; window: Duration } | undefined;
-  /** Consecutive failures after which an account is locked until `unlock` (default 100, at most 100). */
-  lockAfter?: number | undefined;
+/** One limit: at most `max` counted attempts per window of `windowMs` milliseconds. */
+export interface LimitRule {
+  max: number;
+  windowMs: number;
+}
+
+/** The limiter's slice of the configuration (the `rateLimit` option with its defaults filled in). */
+export interface LimiterSettings {
+  /** Where counters live. */
+  store: RateLimitStore;
+  /** Signin attempts per account, whichever identifier names it. */
+  account: LimitRule;
+  /** Failed signins per client address. */
+  client: LimitRule;
+  /** Signups per client address. */
+  signup: LimitRule;
+  /** Consecutive failures after which an account is locked until `unlock`. */
+  lockAfter: number;
 }
 
 /** The counters one signin attempt holds while its password is checked. */
@@ -23,17 +28,7 @@ export interface SigninAttempt {
   readonly client: string;
 }
 
-interface Limit {
-  max: number;
-  windowMs: number;
-}
-
 const LOCK_WINDOW_MS = 10 * 365 * 86_400_000; // a lock lasts until lifted
-
-const limit = (given: { max: number; window: Duration } | undefined, max: number, window: Duration): Limit => ({
-  max: given?.max ?? max,
-  windowMs: toMilliseconds(given?.window ?? window),
-});
 
 /**
  * Signin and signup throttling. Every limit is a reservation taken atomically in the store before the
@@ -48,24 +43,25 @@ const limit = (given: { max: number; window: Duration } | undefined, max: number
  *
  * @example
  * ```ts
- * const limiter = new SigninLimiter({ account: { max: 5, window: "15m" } });
+ * const minutes = (n: number) => ({ max: n, windowMs: 15 * 60_000 });
+ * const limiter = new SigninLimiter({ store: memoryRateLimitStore(), account: minutes(10), client: minutes(100), signup: { max: 20, windowMs: 3_600_000 }, lockAfter: 100 });
  * const attempt = await limiter.reserveSignin("user:42", ip, new Date());
  * if (passwordOk) await limiter.succeeded(attempt);
  * ```
  */
 export class SigninLimiter {
   readonly #store: RateLimitStore;
-  readonly #account: Limit;
-  readonly #client: Limit;
-  readonly #signup: Limit;
+  readonly #account: LimitRule;
+  readonly #client: LimitRule;
+  readonly #signup: LimitRule;
   readonly #lockAfter: number;
 
-  constructor(options: RateLimitOptions = {}) {
-    this.#store = options.store ?? memoryRateLimitStore();
-    this.#account = limit(options.account, 10, "15m");
-    this.#client = limit(options.client, 100, "15m");
-    this.#signup = limit(options.signup, 20, "1h");
-    this.#lockAfter = options.lockAfter ?? 100;
+  constructor(settings: LimiterSettings) {
+    this.#store = settings.store;
+    this.#account = settings.account;
+    this.#client = settings.client;
+    this.#signup = settings.signup;
+    this.#lockAfter = settings.lockAfter;
   }
 
   /**
@@ -78,7 +74,7 @@ export class SigninLimiter {
     const taken: string[] = [];
     // An identifier that names no user guards no account: a bounded store may drop its counters for room.
     const evictable = { evictable: !account.startsWith("user:") };
-    const take = async (key: string, { max, windowMs }: Limit, refused: (resetAt: Date) => AuthError, options = {}) => {
+    const take = async (key: string, { max, windowMs }: LimitRule, refused: (resetAt: Date) => AuthError, options = {}) => {
       const r = await storageCall(() => this.#store.reserve(key, max, windowMs, now, options)).catch(async (err: unknown) => {
         await this.#giveBack(taken).catch(() => undefined); // best effort; the store's failure is the answer
         throw err;

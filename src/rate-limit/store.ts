@@ -44,7 +44,7 @@ export interface ReserveOptions {
    * budget, so a full bounded store may drop it (least recently reserved first) to make room — and must, or
    * a flood of made-up emails (whose lock counters last until lifted) would fill it for good.
    */
-  evictable?: boolean;
+  evictable?: boolean | undefined;
 }
 
 /**

@@ -11,11 +11,11 @@ export type StorageCapability = "usernames" | "verifications" | "cleanup";
 /** Options of {@link runStorageConformance}. */
 export interface ConformanceOptions {
   /** Capabilities the adapter lacks. */
-  without?: StorageCapability[];
+  without?: StorageCapability[] | undefined;
   /** How many concurrent calls the race tests make (default 50; uniqueness races use twice that). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Called after each test with the storage it used (close connections, drop tables). */
-  teardown?: (storage: StorageAdapter) => unknown;
+  teardown?: ((storage: StorageAdapter) => unknown) | undefined;
 }
 
 /**

@@ -1,10 +1,19 @@
 import type { JWK } from "jose";
 import { AuthError } from "../errors.js";
-import type { ResolvedOptions } from "../options.js";
 import type { AccessTokenClaims } from "../types.js";
 import { signAccessToken, type AccessTokenInput, type AccessTokenSettings } from "./access-token-jwt.js";
 import { VerifiedTokenCache } from "./verified-token-cache.js";
+import type { SigningAlgorithm } from "./algorithms.js";
 import { createKeyRing, type KeyRing } from "./key-ring.js";
+
+/** The access-token slice of the configuration: the claims' settings plus what the key ring is made from. */
+export interface AccessTokensSettings extends AccessTokenSettings {
+  algorithm: SigningAlgorithm;
+  /** The HS256 key (its UTF-8 bytes); unused by the asymmetric algorithms. */
+  secret: string;
+  /** Private JWKs for the asymmetric algorithms (keys[0] signs); `undefined` for HS256. */
+  keys: readonly JWK[] | undefined;
+}
 
 /** One instance's access tokens: its key ring (imported once), signer, verifier and verified-token cache. */
 export class AccessTokens {
@@ -14,8 +23,8 @@ export class AccessTokens {
   #keys: Promise<KeyRing> | undefined;
   #loaded: KeyRing | undefined; // once imported, used without awaiting a promise on the hot path
 
-  constructor(o: Pick<ResolvedOptions, "algorithm" | "secret" | "keys" | "issuer" | "audience" | "accessTtlMs" | "clockToleranceMs" | "now">) {
-    this.#settings = { issuer: o.issuer, audience: o.audience, ttlMs: o.accessTtlMs, clockToleranceMs: o.clockToleranceMs, now: o.now };
+  constructor(o: AccessTokensSettings) {
+    this.#settings = { issuer: o.issuer, audience: o.audience, ttlMs: o.ttlMs, clockToleranceMs: o.clockToleranceMs, now: o.now };
     this.#loadKeys = () => createKeyRing(o.algorithm, o.secret, o.keys);
   }
 

@@ -124,6 +124,37 @@ describe("account gates on signin", () => {
   });
 });
 
+describe("account gates run once per path", () => {
+  /** A user base whose records count how often a gate reads `twoFactorEnabled` (only the gates read it). */
+  function countingUserBase() {
+    const base = memoryStorage();
+    let reads = 0;
+    const counted = (u: UserRecord | null): UserRecord | null =>
+      u && Object.defineProperty({ ...u }, "twoFactorEnabled", { enumerable: true, get: () => (reads++, false) });
+    const storage: StorageAdapter = {
+      ...base,
+      findUserById: async (id) => counted(await base.findUserById(id)),
+      findUserByEmail: async (email) => counted(await base.findUserByEmail(email)),
+      createUser: async (user) => {
+        const created = await base.createUser(user);
+        return created.ok ? { ok: true, user: counted(created.user)! } : created;
+      },
+    };
+    return { storage, reads: () => reads };
+  }
+
+  it("signup, signin and startSession each read the second-factor gate exactly once", async () => {
+    const counted = countingUserBase();
+    const auth = makeAuth({ storage: counted.storage, rateLimit: false });
+    const { user } = await auth.signup({ email: "ada@example.com", password: PASSWORD });
+    expect(counted.reads()).toBe(1);
+    await auth.signin({ email: "ada@example.com", password: PASSWORD });
+    expect(counted.reads()).toBe(2);
+    await auth.startSession(user.id);
+    expect(counted.reads()).toBe(3);
+  });
+});
+
 describe("account gates on refresh", () => {
   it("a disabled account's refresh is refused with ACCOUNT_DISABLED and its session revoked", async () => {
     const { auth, set, userId, refreshToken, clock } = await setup();

@@ -23,6 +23,7 @@ describe("betterAuthBridge options", () => {
       [{ db, secret, secrets: [{ version: 1, value: "a" }, { version: 1, value: "b" }] }, /repeats a version/],
       [{ db, secret, secrets: [{ version: -1, value: "a" }] }, /non-negative integer/],
       [{ db, secret, sessionExpiresIn: 0 }, /sessionExpiresIn/],
+      [{ db, secret, sessionExpiresIn: 400 * 86_400 + 1 }, /sessionExpiresIn must be .*at most 400 days/], // would overflow the session's date at createSession
       [{ db, secret, dialect: "mysql" }, /dialect/],
       [{ db, secret, requireEmailVerification: "yes" }, /requireEmailVerification must be a boolean/],
       [{ db, secret, secrets: "1:abc" }, /secrets must be an array/],

@@ -157,5 +157,18 @@ describe.each(DIALECTS)("Better Auth sessions through the bridge (%s)", (dialect
       await s.auth.api.signOut({ headers: new Headers({ cookie: cookiePair(created.setCookie) }) });
       expect(await s.bridge.getSession(new Headers({ cookie: cookiePair(created.setCookie) }))).toBeNull();
     });
+
+    it("answers arguments of the wrong type with a TypeError, not a storage failure, and writes nothing", async () => {
+      s = await stack(dialect);
+      const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+      const before = await s.db.selectFrom("session").select("id").execute();
+      for (const [userId, context, options] of [[42, {}, {}], ["", {}, {}], [ada.userId, null, {}], [ada.userId, "ip", {}], [ada.userId, {}, null]]) {
+        const err = await s.bridge.createSession(userId as never, context as never, options as never).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(TypeError);
+        expect(err).not.toHaveProperty("code");
+      }
+      expect(await s.db.selectFrom("session").select("id").execute()).toHaveLength(before.length);
+      await expect(s.bridge.createSession(ada.userId, undefined, undefined)).resolves.toHaveProperty("token");
+    });
   });
 });

@@ -9,7 +9,7 @@ export interface SqliteDatabaseLike<Statement> {
 /** Options of {@link sqliteStatementCache}. */
 export interface SqliteStatementCacheOptions {
   /** How many prepared statements to keep, least recently used dropped first (default 200). */
-  max?: number;
+  max?: number | undefined;
 }
 
 /**

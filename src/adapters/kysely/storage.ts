@@ -22,9 +22,9 @@ export interface KyselyStorageOptions {
    */
   db: Kysely<any>;
   /** Prepended to the table names: up to 32 of `[a-z0-9_]` (default "auth_": auth_users, auth_sessions, auth_verifications). */
-  tablePrefix?: string;
+  tablePrefix?: string | undefined;
   /** The SQL dialect, for a Kysely dialect whose adapter is not (a subclass of) Kysely's own; detected otherwise. */
-  dialect?: KyselyDialect;
+  dialect?: KyselyDialect | undefined;
 }
 
 /** The storage {@link kyselyStorage} returns: a `StorageAdapter` that can also create its tables. */

@@ -15,7 +15,7 @@ export interface RedisRateLimitOptions {
   /** An ioredis client (standalone or Sentinel), without `keyPrefix`. The store never closes it. */
   client: RedisClient;
   /** Starts every key (default `"auth:"`: counters are `auth:rl:<key>`). No braces. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /**

@@ -28,13 +28,13 @@ export interface RedisStorageOptions {
   /** An ioredis client (standalone or Sentinel), without `keyPrefix`. The adapter never closes it. */
   client: RedisClient;
   /** Starts every key, inside a `{...}` hash tag (default `"auth:"`, keys like `{auth:}session:<id>`). No braces. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * The clock the records' dates are on: pass the `now` you give `AuthSkill` when you fake time in tests.
    * Keys expire `expiresAt - now()` after they are written. Default: the real clock, so a key expires
    * exactly at its record's `expiresAt` (PEXPIREAT), by the Redis server's clock.
    */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 /** How often revokeUserSessions re-reads a user's sessions when new ones keep appearing meanwhile. */

@@ -1,0 +1,104 @@
+// The options of `new AuthSkill(options)` as a user writes them: the one documented description of every
+// field, its default and its bounds. `options.ts` validates them and fills in the defaults with a zod schema
+// whose input type is checked at compile time to be exactly this one, so the two cannot drift. (A type
+// inferred from the schema would reach the .d.ts as `z.input<typeof schema>`, without these comments.)
+import type { JWK } from "jose";
+import type { Duration } from "./duration.js";
+import type { Argon2Params } from "./password/argon2.js";
+import type { HasherChoice } from "./password/hasher.js";
+import type { PepperKey } from "./password/pepper.js";
+import type { RateLimitStore } from "./rate-limit/store.js";
+import type { StorageAdapter } from "./storage/adapter.js";
+import type { SigningAlgorithm } from "./tokens/algorithms.js";
+
+/** Argon2id costs as an option: any of the three, each at least its default (m=19456 KiB, t=2, p=1). */
+export type Argon2Options = { [K in keyof Argon2Params]?: Argon2Params[K] | undefined };
+
+/** Brute-force limits for signin and signup. Every field is optional. */
+export interface RateLimitOptions {
+  /** Where counters live (default: this process's memory, `memoryRateLimitStore()`). */
+  store?: RateLimitStore | undefined;
+  /** Signin attempts per account — one budget whichever identifier names it — per window (default 10 per "15m"). */
+  account?: { max: number; window: Duration } | undefined;
+  /** Failed signins per client address, IPv6 collapsed to /64 (default 100 per "15m"). */
+  client?: { max: number; window: Duration } | undefined;
+  /** Signups per client address, IPv6 collapsed to /64 (default 20 per "1h"). */
+  signup?: { max: number; window: Duration } | undefined;
+  /** Consecutive failures after which an account is locked until `unlock` (default 100, at most 100). */
+  lockAfter?: number | undefined;
+}
+
+/**
+ * Options of `new AuthSkill(options)`. Every field is optional; see each for its default. A field set to
+ * `undefined` means the same as a field left out (so `secret: process.env.AUTH_SECRET` compiles under
+ * `exactOptionalPropertyTypes`).
+ */
+export interface AuthSkillOptions {
+  /**
+   * At least 32 characters holding at least 128 bits: repeated pieces and tiny alphabets are refused.
+   * Make one with `openssl rand -base64 32`. Default: `AUTH_SECRET`, then `BETTER_AUTH_SECRET` from the
+   * environment; without any, a random per-process secret when `NODE_ENV` is unset, `development` or
+   * `test` (with a warning), and `CONFIG_ERROR` otherwise.
+   */
+  secret?: string | undefined;
+  /** Where users and sessions live. Default: `memoryStorage()` (this process's memory, for tests and demos). */
+  storage?: StorageAdapter | undefined;
+  /** Password hashing and the policy for new passwords. */
+  password?: {
+    /** Hasher for new hashes: "argon2id" (default), "bcrypt" (compat), or your own `{ hash, verify }`. */
+    hasher?: HasherChoice | undefined;
+    /** Fewest code points after NFKC: default 8, from 8 to 64. */
+    minLength?: number | undefined;
+    /** Most code points after NFKC: default 128, from 64 to 4,096. Any password input over 4,096 UTF-16 units is refused before NFKC. */
+    maxLength?: number | undefined;
+    /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
+    argon2?: Argon2Options | undefined;
+    /** bcrypt cost when `hasher: "bcrypt"` (default 12 or `maxBcryptCost` if lower; from 10 to `maxBcryptCost`). */
+    bcryptCost?: number | undefined;
+    /**
+     * Highest cost a stored bcrypt hash may have to be verified (default 14, from 10 to 31); a hash above it
+     * fails verification without being computed, on every path (signin, `verifyPassword`).
+     */
+    maxBcryptCost?: number | undefined;
+    /** Refuse the ~11,600 most common passwords (default true). */
+    blockCommon?: boolean | undefined;
+    /**
+     * Optional pepper keys (secrets kept outside the database): the first peppers new hashes, every one
+     * verifies the hashes it made. Ids are unique. Default: none. See docs/passwords.md.
+     */
+    pepper?: PepperKey[] | undefined;
+  } | undefined;
+  /** Signin and signup brute-force limits (on by default, in memory); `false` turns every limit off. */
+  rateLimit?: false | RateLimitOptions | undefined;
+  /** Access tokens (RFC 9068 JWTs). */
+  accessToken?: {
+    /** Default "HS256" (keyed with `secret`); "EdDSA", "ES256" and "RS256" sign with `keys`. */
+    algorithm?: SigningAlgorithm | undefined;
+    /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. Not for HS256. */
+    keys?: JWK[] | undefined;
+    /** Default "auth-skill". */
+    issuer?: string | undefined;
+    /** Default "auth-skill". */
+    audience?: string | string[] | undefined;
+    /** Default "15m"; at most 24 hours. */
+    ttl?: Duration | undefined;
+    /** Default 5 seconds; at most 5 minutes. */
+    clockTolerance?: Duration | undefined;
+    /** Check the session on every verification (default false: stateless). */
+    checkRevocation?: boolean | undefined;
+  } | undefined;
+  /** Refresh tokens and the sessions they belong to. */
+  refreshToken?: {
+    /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
+    ttl?: Duration | undefined;
+    /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
+    idleTtl?: Duration | undefined;
+    /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
+    reuseInterval?: Duration | undefined;
+  } | undefined;
+  /**
+   * Clock, for tests. Default `() => new Date()`. Every read is checked: a time that is not a valid `Date`
+   * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.
+   */
+  now?: (() => Date) | undefined;
+}
