@@ -9,19 +9,9 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "./adapter.js";
+import { newestFirst, sessionSummary } from "./summary.js";
 
 const PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt", "roles", "email"] as const;
-
-/** Newest first: by createdAt, then id (the order every adapter lists sessions in). */
-export function newestFirst(a: SessionSummary, b: SessionSummary): number {
-  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
-}
-
-/** The public part of a session record, as {@link StorageAdapter.listUserSessions} lists it. */
-export function sessionSummary(s: SessionRecord): SessionSummary {
-  const { id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent } = s;
-  return structuredClone({ id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent });
-}
 
 /**
  * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and
