@@ -42,7 +42,15 @@ const verification = (overrides: Partial<VerificationRecord> = {}): Verification
  */
 export function accountConformance({ storage: current, n, itIf, lacks }: AccountConformanceContext): void {
   describe("account lifecycle", () => {
-    it("stores roles as given, reads a user without roles as [], and patches them", async () => {
+    it("reads a user created with no roles as [], and a patch without roles keeps them", async () => {
+      const storage = current();
+      const u = user();
+      await storage.createUser(u);
+      expect((await storage.findUserById(u.id))?.roles).toEqual([]);
+      expect(await storage.updateUser(u.id, { roles: [], name: "N" })).toEqual({ ok: true, user: { ...u, name: "N" } });
+    });
+
+    itIf("roles")("stores roles as given, reads a user without roles as [], and patches them", async () => {
       const storage = current();
       const admin = user({ roles: ["admin", "billing-editor"] });
       const plain = user();

@@ -6,8 +6,11 @@ import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
 import { accountConformance } from "./conformance-account.js";
 import { SECRET, T0, session, user } from "./fixtures.js";
 
-/** Parts of the contract an adapter may declare it does not support; their tests are skipped. */
-export type StorageCapability = "usernames" | "verifications" | "cleanup";
+/**
+ * Parts of the contract an adapter may declare it does not support; their tests are skipped. `roles`: storing
+ * non-empty roles (users must still read as `roles: []`).
+ */
+export type StorageCapability = "usernames" | "verifications" | "cleanup" | "roles";
 
 /** Options of {@link runStorageConformance}. */
 export interface ConformanceOptions {
