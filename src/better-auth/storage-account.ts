@@ -1,5 +1,5 @@
 import type { SessionSummary } from "../storage/adapter.js";
-import { newestFirst } from "../storage/summary.js";
+import { newestFirst } from "../storage/memory.js";
 import { earlier, fromDb, toDb, type Db } from "./db.js";
 import { userTokenIds } from "./storage-verifications.js";
 
@@ -37,9 +37,18 @@ export async function listUserSessions(db: Db, userId: string, now: Date): Promi
     .selectFrom("session as s")
     .leftJoin(`${db.refresh} as r`, "r.sessionId", "s.id")
     .select([
-      "s.id as id", "s.createdAt as baCreatedAt", "s.updatedAt as baUpdatedAt", "s.expiresAt as baExpiresAt", "s.ipAddress as baIp",
-      "s.userAgent as baUserAgent", "r.sessionId as ours", "r.createdAt as createdAt", "r.lastUsedAt as lastUsedAt", "r.expiresAt as expiresAt",
-      "r.ipAddress as ipAddress", "r.userAgent as userAgent",
+      "s.id as id",
+      "s.createdAt as baCreatedAt",
+      "s.updatedAt as baUpdatedAt",
+      "s.expiresAt as baExpiresAt",
+      "s.ipAddress as baIp",
+      "s.userAgent as baUserAgent",
+      "r.sessionId as ours",
+      "r.createdAt as createdAt",
+      "r.lastUsedAt as lastUsedAt",
+      "r.expiresAt as expiresAt",
+      "r.ipAddress as ipAddress",
+      "r.userAgent as userAgent",
     ]) // prettier-ignore
     .where("s.userId", "=", userId)
     .where("s.expiresAt", ">", at)

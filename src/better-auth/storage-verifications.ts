@@ -16,7 +16,7 @@ const identifier = (purpose: string, tokenHash: string) => `${VERIFICATION_PREFI
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The JSON `value` of a token: `{"userId":...}` first, so a user's rows can be found by prefix. */
-function valueOf(v: VerificationRecord): string {
+function storedValue(v: VerificationRecord): string {
   return JSON.stringify(v.payload === undefined || v.payload === null ? { userId: v.userId } : { userId: v.userId, payload: v.payload });
 }
 
@@ -38,14 +38,20 @@ export async function userTokenIds(kysely: Db["kysely"], userId: string, purpose
   const rows = await kysely
     .selectFrom("verification")
     .select(["id", "identifier", "value"])
-    .where(sql<boolean>`${sql.ref("identifier")} like ${`${escapeLike(purpose === undefined ? VERIFICATION_PREFIX : `${VERIFICATION_PREFIX}${purpose}:`)}%`} escape '\\'`)
+    .where(
+      sql<boolean>`${sql.ref("identifier")} like ${`${escapeLike(purpose === undefined ? VERIFICATION_PREFIX : `${VERIFICATION_PREFIX}${purpose}:`)}%`} escape '\\'`,
+    )
     .where((eb) =>
       eb.or([sql<boolean>`${sql.ref("value")} like ${`${start},%`} escape '\\'`, sql<boolean>`${sql.ref("value")} like ${`${start}}`} escape '\\'`]),
     )
     .execute();
   const prefix = purpose === undefined ? null : `${VERIFICATION_PREFIX}${purpose}:`;
   return rows
-    .filter((r) => parseValue(r.value).userId === userId && (prefix === null || (String(r.identifier).startsWith(prefix) && !String(r.identifier).slice(prefix.length).includes(":"))))
+    .filter(
+      (r) =>
+        parseValue(r.value).userId === userId &&
+        (prefix === null || (String(r.identifier).startsWith(prefix) && !String(r.identifier).slice(prefix.length).includes(":"))),
+    )
     .map((r) => String(r.id));
 }
 
@@ -58,7 +64,7 @@ export async function createVerification(db: Db, v: VerificationRecord): Promise
   const row = {
     id: v.id,
     identifier: identifier(v.purpose, v.tokenHash),
-    value: valueOf(v),
+    value: storedValue(v),
     expiresAt: toDb(db, v.expiresAt),
     createdAt: toDb(db, v.createdAt),
     updatedAt: toDb(db, v.createdAt),
@@ -69,7 +75,8 @@ export async function createVerification(db: Db, v: VerificationRecord): Promise
     return;
   }
   await db.kysely.transaction().execute(async (trx) => {
-    if (db.dialect === "postgres") await sql`select ${sql.ref("id")} from ${sql.table("user")} where ${sql.ref("id")} = ${userId} for no key update`.execute(trx);
+    if (db.dialect === "postgres")
+      await sql`select ${sql.ref("id")} from ${sql.table("user")} where ${sql.ref("id")} = ${userId} for no key update`.execute(trx);
     const older = await userTokenIds(trx, userId, v.purpose);
     if (older.length > 0) await trx.deleteFrom("verification").where("id", "in", older).execute();
     await trx.insertInto("verification").values(row).execute();

@@ -151,11 +151,11 @@ export interface StorageAdapter {
    * (a unique index, not a read-then-write).
    */
   createUser(user: UserRecord): Promise<CreateUserResult>;
-  /** The user with this id, or null. */
+  /** The user with this id, or null (`roles` as stored, `[]` for a user stored without). Read-only. */
   findUserById(id: string): Promise<UserRecord | null>;
-  /** The user with this (already lower-cased) email, or null. Indexed. */
+  /** The user with this (already lower-cased) email, or null. Indexed; read-only. */
   findUserByEmail(email: string): Promise<UserRecord | null>;
-  /** The user with this (already lower-cased) username, or null. Indexed. */
+  /** The user with this (already lower-cased) username, or null. Indexed; read-only. */
   findUserByUsername(username: string): Promise<UserRecord | null>;
   /**
    * Applies `patch` to one user (keys other than those of {@link UserPatch} are ignored; an `undefined` value
@@ -193,14 +193,22 @@ export interface StorageAdapter {
    * separate read and write).
    */
   rotateSession(input: RotateSessionInput): Promise<SessionRecord | null>;
-  /** Marks one session revoked at `at` (idempotent; an unknown id is not an error). Resolves whether it was live. */
+  /**
+   * Marks one session revoked at `at` and drops its successor (idempotent; an unknown id is not an error).
+   * Resolves whether it was live: of concurrent calls for one session at most one resolves `true`
+   * (a conditional write).
+   */
   revokeSession(id: string, at: Date): Promise<boolean>;
-  /** Revokes every live session of a user; resolves how many were revoked. */
+  /**
+   * Revokes every live session of a user; resolves how many were revoked. Every session that existed when it
+   * started is revoked; one created concurrently may be left live (call it again), never half-revoked.
+   */
   revokeUserSessions(userId: string, at: Date): Promise<number>;
   /**
    * The user's live sessions at `now` — not revoked, absolute expiry after `now` — newest first (by
-   * `createdAt`, then id). Idle expiry is the caller's to apply (`lastUsedAt`). Read-only: a session created
-   * or revoked concurrently may or may not be listed. An unknown user has none.
+   * `createdAt`; ties in any order). Idle expiry is the caller's to apply (`lastUsedAt`). Read-only, no
+   * atomicity promised: a session created or revoked concurrently may or may not be listed. An unknown user has
+   * none. An adapter over another system's sessions may list those too (each id must work with `revokeSession`).
    */
   listUserSessions(userId: string, now: Date): Promise<SessionSummary[]>;
   /**

@@ -9,9 +9,34 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "./adapter.js";
-import { newestFirst, sessionSummary } from "./summary.js";
 
 const PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt", "roles", "email"] as const;
+
+// Shared with the other adapters from here (a module of its own would be a chunk `auth-skill` loads for nothing).
+/**
+ * The order every adapter lists sessions in: newest first, by `createdAt`, then by id.
+ *
+ * @example
+ * ```ts
+ * live.sort(newestFirst);
+ * ```
+ */
+export function newestFirst(a: SessionSummary, b: SessionSummary): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * The public part of a session record, as `StorageAdapter.listUserSessions` lists it (a copy).
+ *
+ * @example
+ * ```ts
+ * const summary = sessionSummary(await storage.findSession(id));
+ * ```
+ */
+export function sessionSummary(s: SessionRecord): SessionSummary {
+  const { id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent } = s;
+  return structuredClone({ id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent });
+}
 
 /**
  * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and

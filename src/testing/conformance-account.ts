@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomId } from "../ids.js";
 import type { SessionRecord, StorageAdapter, VerificationRecord } from "../storage/adapter.js";
-import type { StorageCapability } from "./conformance.js";
+import type { StorageCapability } from "./capabilities.js";
 import { T0, session, user } from "./fixtures.js";
 
 /** What the account-lifecycle part of the conformance suite needs from {@link runStorageConformance}. */

@@ -3,14 +3,11 @@ import { AuthSkill } from "../auth-skill.js";
 import type { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import type { StorageCapability } from "./capabilities.js";
 import { accountConformance } from "./conformance-account.js";
 import { SECRET, T0, session, user } from "./fixtures.js";
 
-/**
- * Parts of the contract an adapter may declare it does not support; their tests are skipped. `roles`: storing
- * non-empty roles (users must still read as `roles: []`).
- */
-export type StorageCapability = "usernames" | "verifications" | "cleanup" | "roles";
+export type { StorageCapability } from "./capabilities.js";
 
 /** Options of {@link runStorageConformance}. */
 export interface ConformanceOptions {

@@ -18,7 +18,8 @@ import { schemaStatements, tableNames, TYPES, type Type } from "./schema.js";
 /** The schema version `migrate()` brings a database to. */
 export const SCHEMA_VERSION = 2;
 
-type Conn = Kysely<any>;
+// Untyped: the tables are named at runtime (the prefix); every statement here is raw SQL.
+type Conn = Kysely<object>;
 
 interface Step {
   version: number;
@@ -53,7 +54,13 @@ const addColumns =
 
 const STEPS: readonly Step[] = [
   { version: 1, run: createTables },
-  { version: 2, run: addColumns([["users", "roles", "text"], ["verifications", "payload", "text"]]) },
+  {
+    version: 2,
+    run: addColumns([
+      ["users", "roles", "text"],
+      ["verifications", "payload", "text"],
+    ]),
+  },
 ];
 
 /** The version a database is at: the highest recorded step, 0 for none (a new database, or one from before versions). */
@@ -66,13 +73,15 @@ async function upgrade(conn: Conn, dialect: KyselyDialect, prefix: string): Prom
   const table = tableNames(prefix).migrations;
   const time = TYPES[dialect].time;
   await sql
-    .raw(`CREATE TABLE IF NOT EXISTS ${quote(dialect, table)} (${quote(dialect, "version")} INTEGER NOT NULL, ${quote(dialect, "applied_at")} ${time} NOT NULL, PRIMARY KEY (${quote(dialect, "version")}))`)
+    .raw(
+      `CREATE TABLE IF NOT EXISTS ${quote(dialect, table)} (${quote(dialect, "version")} INTEGER NOT NULL, ${quote(dialect, "applied_at")} ${time} NOT NULL, PRIMARY KEY (${quote(dialect, "version")}))`,
+    )
     .execute(conn);
   const from = await currentVersion(conn, table);
   for (const step of STEPS) {
     if (step.version <= from) continue;
     await step.run(conn, dialect, prefix);
-    await conn.insertInto(table).values({ version: step.version, applied_at: Date.now() }).execute();
+    await sql`insert into ${sql.table(table)} (${sql.ref("version")}, ${sql.ref("applied_at")}) values (${step.version}, ${Date.now()})`.execute(conn);
   }
 }
 

@@ -115,7 +115,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     dialect,
     tables: Object.freeze({ users: names.users, sessions: names.sessions, verifications: names.verifications, migrations: names.migrations }),
 
-    migrate: () => run("migrate", () => migrate(db, dialect, prefix)),
+    migrate: () => run("migrate", () => migrate(options.db, dialect, prefix)),
 
     /** One INSERT; a unique-index violation on email or username becomes the conflict. */
     createUser: (user: UserRecord) =>

@@ -1,6 +1,6 @@
 import { AuthError } from "../../errors.js";
 import type { CreateUserResult, DeletedCounts, SessionSummary, StorageAdapter, UpdateUserResult } from "../../storage/adapter.js";
-import { newestFirst, sessionSummary } from "../../storage/summary.js";
+import { newestFirst, sessionSummary } from "../../storage/memory.js";
 import { accountScripts as account } from "./account-scripts.js";
 import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
 import {

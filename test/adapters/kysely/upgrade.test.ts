@@ -23,7 +23,11 @@ async function createV1Schema(db: Kysely<any>, dialect: KyselyDialect, prefix: s
 /** A user and a session as AuthSkill made them (through a memory store), and the session's refresh token. */
 async function madeByAuthSkill(): Promise<{ user: UserRecord; session: SessionRecord; refreshToken: string }> {
   const storage = memoryStorage();
-  const result = await new AuthSkill({ secret: SECRET, storage, rateLimit: false }).signup({ email: `old-${randomId(6).toLowerCase()}@example.com`, password: PASSWORD, name: "Old" });
+  const result = await new AuthSkill({ secret: SECRET, storage, rateLimit: false }).signup({
+    email: `old-${randomId(6).toLowerCase()}@example.com`,
+    password: PASSWORD,
+    name: "Old",
+  });
   return { user: (await storage.findUserById(result.user.id))!, session: (await storage.findSession(result.sessionId))!, refreshToken: result.refreshToken };
 }
 
@@ -31,22 +35,58 @@ async function madeByAuthSkill(): Promise<{ user: UserRecord; session: SessionRe
 async function insertV1Rows(db: Kysely<any>, dialect: KyselyDialect, storage: KyselyStorage, u: UserRecord, s: SessionRecord, tokenHash: string) {
   const flag = (v: boolean) => (dialect === "sqlite" ? (v ? 1 : 0) : v);
   const t = (d: Date | null) => (d === null ? null : d.getTime());
-  await db.insertInto(storage.tables.users).values({
-    id: u.id, email: u.email, username: u.username, name: u.name, email_verified: flag(u.emailVerified),
-    password_hash: u.passwordHash, created_at: t(u.createdAt), updated_at: t(u.updatedAt),
-  }).execute(); // prettier-ignore
-  await db.insertInto(storage.tables.sessions).values({
-    id: s.id, user_id: s.userId, token_hash: s.tokenHash, generation: s.generation, rotated_at: t(s.rotatedAt), successor: s.successor,
-    created_at: t(s.createdAt), expires_at: t(s.expiresAt), last_used_at: t(s.lastUsedAt), revoked_at: t(s.revokedAt),
-    ip_address: s.ipAddress, user_agent: s.userAgent,
-  }).execute(); // prettier-ignore
-  await db.insertInto(storage.tables.verifications).values({
-    id: randomId(), purpose: "password-reset", user_id: u.id, token_hash: tokenHash, created_at: Date.now(), expires_at: Date.now() + 3_600_000,
-  }).execute(); // prettier-ignore
+  await db
+    .insertInto(storage.tables.users)
+    .values({
+      id: u.id,
+      email: u.email,
+      username: u.username,
+      name: u.name,
+      email_verified: flag(u.emailVerified),
+      password_hash: u.passwordHash,
+      created_at: t(u.createdAt),
+      updated_at: t(u.updatedAt),
+    })
+    .execute(); // prettier-ignore
+  await db
+    .insertInto(storage.tables.sessions)
+    .values({
+      id: s.id,
+      user_id: s.userId,
+      token_hash: s.tokenHash,
+      generation: s.generation,
+      rotated_at: t(s.rotatedAt),
+      successor: s.successor,
+      created_at: t(s.createdAt),
+      expires_at: t(s.expiresAt),
+      last_used_at: t(s.lastUsedAt),
+      revoked_at: t(s.revokedAt),
+      ip_address: s.ipAddress,
+      user_agent: s.userAgent,
+    })
+    .execute(); // prettier-ignore
+  await db
+    .insertInto(storage.tables.verifications)
+    .values({
+      id: randomId(),
+      purpose: "password-reset",
+      user_id: u.id,
+      token_hash: tokenHash,
+      created_at: Date.now(),
+      expires_at: Date.now() + 3_600_000,
+    })
+    .execute(); // prettier-ignore
 }
 
 const count = async (db: Kysely<any>, table: string) =>
-  Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 for (const target of allTargets()) {
   describe(`kysely ${target.dialect}: upgrading a database made before schema versions`, () => {
@@ -93,7 +133,17 @@ for (const target of allTargets()) {
         expect(versions.map((r) => Number(r.version))).toEqual([1, 2]);
         const id = randomId();
         const now = new Date();
-        await storage.createUser({ id, email: `${id.toLowerCase()}@example.com`, username: null, name: null, emailVerified: false, roles: ["a,b", "é"], passwordHash: null, createdAt: now, updatedAt: now });
+        await storage.createUser({
+          id,
+          email: `${id.toLowerCase()}@example.com`,
+          username: null,
+          name: null,
+          emailVerified: false,
+          roles: ["a,b", "é"],
+          passwordHash: null,
+          createdAt: now,
+          updatedAt: now,
+        });
         expect((await storage.findUserById(id))?.roles).toEqual(["a,b", "é"]);
         await db.updateTable(storage.tables.users).set({ roles: "admin" }).where("id", "=", id).execute();
         await rejectsWith(storage.findUserById(id), "STORAGE_ERROR");

@@ -22,19 +22,66 @@ describe.skipIf(!url)("redisStorage reads records written before roles and paylo
   it("decodes them, signs the user in, refreshes the old session, and takes or voids the old token", async () => {
     // A user and a session as AuthSkill made them, written field by field as the old codec stored them.
     const memory = memoryStorage();
-    const made = await new AuthSkill({ secret: SECRET, storage: memory, rateLimit: false }).signup({ email: `old-${randomId(6).toLowerCase()}@example.com`, password: PASSWORD });
+    const made = await new AuthSkill({ secret: SECRET, storage: memory, rateLimit: false }).signup({
+      email: `old-${randomId(6).toLowerCase()}@example.com`,
+      password: PASSWORD,
+    });
     const u = (await memory.findUserById(made.user.id))!;
     const s = (await memory.findSession(made.sessionId))!;
     const ms = (d: Date) => String(d.getTime());
-    await client.hset(key(`user:${u.id}`), "id", u.id, "email", u.email, "emailVerified", "0", "passwordHash", u.passwordHash!, "createdAt", ms(u.createdAt), "updatedAt", ms(u.updatedAt));
+    await client.hset(
+      key(`user:${u.id}`),
+      "id",
+      u.id,
+      "email",
+      u.email,
+      "emailVerified",
+      "0",
+      "passwordHash",
+      u.passwordHash!,
+      "createdAt",
+      ms(u.createdAt),
+      "updatedAt",
+      ms(u.updatedAt),
+    );
     await client.set(key(`email:${u.email}`), u.id);
-    await client.hset(key(`session:${s.id}`), "id", s.id, "userId", u.id, "tokenHash", s.tokenHash, "generation", "0", "createdAt", ms(s.createdAt), "expiresAt", ms(s.expiresAt), "lastUsedAt", ms(s.lastUsedAt));
+    await client.hset(
+      key(`session:${s.id}`),
+      "id",
+      s.id,
+      "userId",
+      u.id,
+      "tokenHash",
+      s.tokenHash,
+      "generation",
+      "0",
+      "createdAt",
+      ms(s.createdAt),
+      "expiresAt",
+      ms(s.expiresAt),
+      "lastUsedAt",
+      ms(s.lastUsedAt),
+    );
     await client.pexpireat(key(`session:${s.id}`), s.expiresAt.getTime());
     await client.sadd(key(`user-sessions:${u.id}`), s.id);
     const token = (purpose: string) => ({ purpose, tokenHash: randomId(43), createdAt: new Date(), expiresAt: new Date(Date.now() + 3_600_000) });
     const [taken, voided] = [token("password-reset"), token("email-verification")];
     for (const t of [taken, voided]) {
-      await client.hset(key(`verification:${t.tokenHash}`), "id", randomId(), "purpose", t.purpose, "userId", u.id, "tokenHash", t.tokenHash, "createdAt", ms(t.createdAt), "expiresAt", ms(t.expiresAt));
+      await client.hset(
+        key(`verification:${t.tokenHash}`),
+        "id",
+        randomId(),
+        "purpose",
+        t.purpose,
+        "userId",
+        u.id,
+        "tokenHash",
+        t.tokenHash,
+        "createdAt",
+        ms(t.createdAt),
+        "expiresAt",
+        ms(t.expiresAt),
+      );
     }
 
     const storage = redisStorage({ client, prefix });
