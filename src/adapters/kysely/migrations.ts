@@ -78,6 +78,9 @@ async function upgrade(conn: Conn, dialect: KyselyDialect, prefix: string): Prom
     )
     .execute(conn);
   const from = await currentVersion(conn, table);
+  // Version 1 (CREATE ... IF NOT EXISTS of the latest tables) runs every time, as migrate() always did: tables
+  // dropped while the migrations table stayed are made again, already in the latest shape.
+  if (from >= 1) await createTables(conn, dialect, prefix);
   for (const step of STEPS) {
     if (step.version <= from) continue;
     await step.run(conn, dialect, prefix);
