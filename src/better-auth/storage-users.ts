@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { uniqueViolation } from "../adapters/sql/driver-errors.js";
 import { randomId } from "../ids.js";
 import { AuthError } from "../errors.js";
@@ -73,6 +73,7 @@ export async function createUser(s: UserStoreSettings, user: UserRecord): Promis
   }
   const { db } = s;
   const role = roleColumn(user.roles ?? []); // set only when there are roles: without the admin plugin there is no column
+  if (role !== null && !(await hasRoleColumn(db))) throw noRoleColumn();
   try {
     await db.kysely.transaction().execute(async (trx) => {
       await trx
@@ -112,6 +113,15 @@ async function insertCredential(s: UserStoreSettings, kysely: Kysely<any>, userI
       updatedAt: toDb(s.db, at),
     })
     .execute();
+}
+
+/** Whether `user` has the admin plugin's `role` column (from the catalog of the connection's schema). */
+async function hasRoleColumn(db: Db): Promise<boolean> {
+  const query =
+    db.dialect === "sqlite"
+      ? sql`select 1 as one from pragma_table_info('user') where name = 'role'`
+      : sql`select 1 as one from information_schema.columns where table_schema = current_schema() and table_name = 'user' and column_name = 'role'`;
+  return (await query.execute(db.kysely)).rows.length > 0;
 }
 
 const noRoleColumn = () =>

@@ -50,6 +50,9 @@ describe.each(DIALECTS)("roles on the bridge (%s)", (dialect) => {
     expect((await storage.findUserById(ada.userId))?.roles).toEqual([]);
     expect(await storage.updateUser(ada.userId, { roles: [], name: "Ada L." })).toMatchObject({ ok: true, user: { roles: [], name: "Ada L." } });
     await rejectsWith(storage.updateUser(ada.userId, { roles: ["admin"] }), "CONFIG_ERROR");
+    const refused = userRecord({ roles: ["admin"] });
+    await rejectsWith(storage.createUser(refused), "CONFIG_ERROR");
+    expect(await storage.findUserById(refused.id)).toBeNull();
     expect((await storage.findUserById(ada.userId))?.name).toBe("Ada L.");
   });
 });
