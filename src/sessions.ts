@@ -35,7 +35,10 @@ const reused = () => new AuthError("REFRESH_TOKEN_REUSED", "This refresh token w
 
 /** The public view of a stored user: everything but the password hash. */
 export function toUser(u: UserRecord): User {
-  return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, createdAt: u.createdAt };
+  // A copy: the caller may change its User without touching the record. A record from an adapter written
+  // before roles existed (no array) reads as no roles.
+  const roles = Array.isArray(u.roles) ? [...u.roles] : [];
+  return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, roles, createdAt: u.createdAt };
 }
 
 /**

@@ -47,6 +47,7 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
     username: v.username,
     name: v.name,
     emailVerified: false,
+    roles: [],
     passwordHash: await p.passwords.hash(v.password),
     createdAt: now,
     updatedAt: now,

@@ -16,6 +16,8 @@ export interface User {
   username: string | null;
   name: string | null;
   emailVerified: boolean;
+  /** The user's role names, as stored (`[]` for none). */
+  roles: string[];
   createdAt: Date;
 }
 

@@ -158,7 +158,7 @@ export async function freshKyselyStorage(store: SqlStore, prefix: string): Promi
 }
 
 export async function dropTables(store: SqlStore, prefix: string): Promise<void> {
-  const tables = ["verifications", "sessions", "users"].map((t) => sql.table(`${prefix}${t}`));
+  const tables = ["verifications", "sessions", "users", "migrations"].map((t) => sql.table(`${prefix}${t}`));
   if (store.kind === "sqlite") {
     for (const t of tables) await sql`DROP TABLE IF EXISTS ${t}`.execute(store.db);
   } else {

@@ -1,9 +1,10 @@
 import { DISABLED_FOREVER_MS } from "../account/gates.js";
+import { AuthError } from "../errors.js";
 import { fromDb } from "./db.js";
 
 /**
  * The columns Better Auth's plugins add to `user` that gate sign-in: the admin plugin's `banned` and
- * `banExpires`, the twoFactor plugin's `twoFactorEnabled`. The bridge reads `user.*`, so a row carries them
+ * `banExpires`, the twoFactor plugin's `twoFactorEnabled`; and the admin plugin's `role`, read as roles. The bridge reads `user.*`, so a row carries them
  * exactly when the plugins' migrations ran: nothing to configure or detect, and a column added later is seen
  * at once. Their default names are assumed (as for every Better Auth column the bridge reads).
  */
@@ -63,4 +64,34 @@ export function gateFields(row: Record<string, unknown>): { disabledUntil?: Date
   const disabledUntil = banUntil(row);
   const twoFactorEnabled = secondFactorOn(row);
   return { ...(disabledUntil !== undefined ? { disabledUntil } : {}), ...(twoFactorEnabled !== undefined ? { twoFactorEnabled } : {}) };
+}
+
+/**
+ * The admin plugin's `role` of a `user` row as `UserRecord.roles`: its comma-separated names (as Better Auth splits
+ * them), `[]` without the column or for NULL. A NULL role is Better Auth's `defaultRole` there ("user" unless
+ * configured): the bridge reports only what is stored.
+ *
+ * @example
+ * ```ts
+ * rolesOf({ role: "admin,user" }); // ["admin", "user"]
+ * ```
+ */
+export function rolesOf(row: Record<string, unknown>): string[] {
+  return typeof row.role === "string" ? row.role.split(",").filter((r) => r !== "") : [];
+}
+
+/**
+ * Roles as the admin plugin's `role` column: comma-joined, NULL for none. A role name holding a comma cannot be
+ * told apart there: `INVALID_INPUT`.
+ *
+ * @example
+ * ```ts
+ * roleColumn(["admin", "user"]); // "admin,user"
+ * ```
+ */
+export function roleColumn(roles: readonly string[]): string | null {
+  if (roles.some((r) => typeof r !== "string" || r === "" || r.includes(","))) {
+    throw new AuthError("INVALID_INPUT", "Each role must be a non-empty name without a comma.", { field: "roles" });
+  }
+  return roles.length === 0 ? null : roles.join(",");
 }

@@ -1,16 +1,18 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { uniqueViolation } from "../adapters/sql/driver-errors.js";
 import { randomId } from "../ids.js";
-import type { CreateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
+import { AuthError } from "../errors.js";
+import type { CreateUserResult, UpdateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
 import { boolFromDb, boolToDb, fromDb, toDb, type Db } from "./db.js";
-import { gateFields } from "./plugin-columns.js";
+import { gateFields, roleColumn, rolesOf } from "./plugin-columns.js";
 
 /**
  * Users on Better Auth's tables: a `UserRecord` is a `user` row plus the password of its `account` row with
  * `providerId = "credential"` and `accountId = userId` (exactly what Better Auth's email sign-up writes).
  * Better Auth's `user.name` is NOT NULL: a user without a name is stored with `""` and read back as `null`.
  * The admin plugin's ban and the twoFactor plugin's flag are read into `disabledUntil` and `twoFactorEnabled`
- * when their columns exist (see `plugin-columns.ts`), so AuthSkill's signin and refresh honour them.
+ * when their columns exist (see `plugin-columns.ts`), so AuthSkill's signin and refresh honour them; roles are
+ * the admin plugin's comma-separated `role` (`[]` without the plugin).
  */
 export interface UserStoreSettings {
   db: Db;
@@ -49,6 +51,7 @@ function toRecord(s: UserStoreSettings, row: Record<string, unknown>): UserRecor
     passwordHash: typeof row.credentialPassword === "string" ? row.credentialPassword : null,
     createdAt: fromDb(row.createdAt),
     updatedAt: fromDb(row.updatedAt),
+    roles: rolesOf(row),
     ...gateFields(row),
   };
 }
@@ -69,6 +72,8 @@ export async function createUser(s: UserStoreSettings, user: UserRecord): Promis
     throw new Error("betterAuthBridge: usernames are off (enable Better Auth's username plugin and the bridge's usernames option)");
   }
   const { db } = s;
+  const role = roleColumn(user.roles ?? []); // set only when there are roles: without the admin plugin there is no column
+  if (role !== null && !(await hasRoleColumn(db))) throw noRoleColumn();
   try {
     await db.kysely.transaction().execute(async (trx) => {
       await trx
@@ -82,6 +87,7 @@ export async function createUser(s: UserStoreSettings, user: UserRecord): Promis
           createdAt: toDb(db, user.createdAt),
           updatedAt: toDb(db, user.updatedAt),
           ...(s.usernames ? { username: user.username, displayUsername: user.username } : {}),
+          ...(role !== null ? { role } : {}),
         })
         .execute();
       if (user.passwordHash !== null) await insertCredential(s, trx, user.id, user.passwordHash, user.createdAt);
@@ -109,34 +115,57 @@ async function insertCredential(s: UserStoreSettings, kysely: Kysely<any>, userI
     .execute();
 }
 
+/** Whether `user` has the admin plugin's `role` column (from the catalog of the connection's schema). */
+async function hasRoleColumn(db: Db): Promise<boolean> {
+  const query =
+    db.dialect === "sqlite"
+      ? sql`select 1 as one from pragma_table_info('user') where name = 'role'`
+      : sql`select 1 as one from information_schema.columns where table_schema = current_schema() and table_name = 'user' and column_name = 'role'`;
+  return (await query.execute(db.kysely)).rows.length > 0;
+}
+
+const noRoleColumn = () =>
+  new AuthError("CONFIG_ERROR", "betterAuthBridge: storing roles needs Better Auth's admin plugin (its user.role column)");
+
 /**
- * Applies a patch: `name`, `emailVerified` and `updatedAt` to the `user` row, `passwordHash` to the credential
- * account's `password` (inserting the credential account for a user who had none, e.g. a social sign-up).
- * One transaction; resolves whether the user exists.
+ * Applies a patch: `name`, `email`, `emailVerified`, `updatedAt` and `roles` (the admin plugin's `role`) to the
+ * `user` row, `passwordHash` to the credential account's `password` (inserting the credential account for a user
+ * who had none, e.g. a social sign-up). One transaction; resolves the user as stored after it. Better Auth's
+ * unique index on `user.email` decides concurrent claims of one address (a violation is the conflict).
+ * Roles on a database without the admin plugin's column: `CONFIG_ERROR` (none to store is fine).
  */
-export async function updateUser(s: UserStoreSettings, id: string, patch: UserPatch): Promise<boolean> {
+export async function updateUser(s: UserStoreSettings, id: string, patch: UserPatch): Promise<UpdateUserResult> {
   const { db } = s;
   const values: Record<string, unknown> = {};
   if (patch.name !== undefined) values.name = patch.name ?? "";
+  if (patch.email !== undefined) values.email = patch.email;
   if (patch.emailVerified !== undefined) values.emailVerified = boolToDb(db, patch.emailVerified);
   if (patch.updatedAt !== undefined) values.updatedAt = toDb(db, patch.updatedAt);
-  return db.kysely.transaction().execute(async (trx) => {
-    if (Object.keys(values).length > 0) {
-      const result = await trx.updateTable("user").set(values).where("id", "=", id).executeTakeFirst();
-      if (result.numUpdatedRows === 0n) return false;
-    } else if (!(await trx.selectFrom("user").select("id").where("id", "=", id).executeTakeFirst())) {
-      return false;
-    }
-    if (patch.passwordHash !== undefined) {
-      const at = patch.updatedAt ?? s.now();
-      const updated = await trx
-        .updateTable("account")
-        .set({ password: patch.passwordHash, updatedAt: toDb(db, at) })
-        .where("userId", "=", id)
-        .where("providerId", "=", CREDENTIAL)
-        .executeTakeFirst();
-      if (updated.numUpdatedRows === 0n && patch.passwordHash !== null) await insertCredential(s, trx, id, patch.passwordHash, at);
-    }
-    return true;
-  });
+  const role = patch.roles === undefined ? undefined : roleColumn(patch.roles);
+  try {
+    return await db.kysely.transaction().execute(async (trx): Promise<UpdateUserResult> => {
+      const current = (await trx.selectFrom("user").selectAll().where("id", "=", id).executeTakeFirst()) as Record<string, unknown> | undefined;
+      if (!current) return { ok: false, reason: "not_found" };
+      if (role !== undefined) {
+        if ("role" in current) values.role = role;
+        else if (role !== null) throw noRoleColumn();
+      }
+      if (Object.keys(values).length > 0) await trx.updateTable("user").set(values).where("id", "=", id).execute();
+      if (patch.passwordHash !== undefined) {
+        const at = patch.updatedAt ?? s.now();
+        const updated = await trx
+          .updateTable("account")
+          .set({ password: patch.passwordHash, updatedAt: toDb(db, at) })
+          .where("userId", "=", id)
+          .where("providerId", "=", CREDENTIAL)
+          .executeTakeFirst();
+        if (updated.numUpdatedRows === 0n && patch.passwordHash !== null) await insertCredential(s, trx, id, patch.passwordHash, at);
+      }
+      const row = await selectUsers(s, trx).where("u.id", "=", id).executeTakeFirstOrThrow();
+      return { ok: true, user: toRecord(s, row as Record<string, unknown>) };
+    });
+  } catch (err) {
+    if (patch.email !== undefined && uniqueConflict(err) === "email") return { ok: false, reason: "conflict", conflict: "email" };
+    throw err;
+  }
 }

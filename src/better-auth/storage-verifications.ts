@@ -1,30 +1,86 @@
+import { sql } from "kysely";
 import type { VerificationRecord } from "../storage/adapter.js";
 import { fromDb, toDb, type Db } from "./db.js";
 
 /**
  * Single-use tokens in Better Auth's `verification(identifier, value, expiresAt)` table, next to Better Auth's
  * own rows and apart from them: `identifier = "auth-skill:<purpose>:<tokenHash>"` (Better Auth indexes
- * `identifier`; its own identifiers never start with "auth-skill:"), `value` = `{"userId": ...}` as JSON.
+ * `identifier`; its own identifiers never start with "auth-skill:"), `value` = `{"userId": ...}` as JSON, with
+ * `"payload"` after it when the token carries one (rows written before payloads lack it: read as `null`).
  * A token hash is an HMAC of 256 random bits, so uniqueness holds by construction (the column has no
  * unique index). Consuming is one `DELETE ... RETURNING`: of concurrent callers exactly one gets the row.
  */
 export const VERIFICATION_PREFIX = "auth-skill:";
 
 const identifier = (purpose: string, tokenHash: string) => `${VERIFICATION_PREFIX}${purpose}:${tokenHash}`;
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** Stores a single-use token. */
-export async function createVerification(db: Db, v: VerificationRecord): Promise<void> {
-  await db.kysely
-    .insertInto("verification")
-    .values({
-      id: v.id,
-      identifier: identifier(v.purpose, v.tokenHash),
-      value: JSON.stringify({ userId: v.userId }),
-      expiresAt: toDb(db, v.expiresAt),
-      createdAt: toDb(db, v.createdAt),
-      updatedAt: toDb(db, v.createdAt),
-    })
+/** The JSON `value` of a token: `{"userId":...}` first, so a user's rows can be found by prefix. */
+function storedValue(v: VerificationRecord): string {
+  return JSON.stringify(v.payload === undefined || v.payload === null ? { userId: v.userId } : { userId: v.userId, payload: v.payload });
+}
+
+function parseValue(value: unknown): { userId: string | null; payload: string | null } {
+  try {
+    const parsed = JSON.parse(String(value)) as { userId?: unknown; payload?: unknown };
+    return { userId: typeof parsed?.userId === "string" ? parsed.userId : null, payload: typeof parsed?.payload === "string" ? parsed.payload : null };
+  } catch {
+    return { userId: null, payload: null }; // not one of ours after all: no user
+  }
+}
+
+/**
+ * Ids of our token rows naming `userId` (of `purpose`, or of any purpose): a prefix match on `identifier` and on
+ * `value`, then an exact check of the parsed value (SQLite's LIKE ignores ASCII case).
+ */
+export async function userTokenIds(kysely: Db["kysely"], userId: string, purpose?: string): Promise<string[]> {
+  const start = escapeLike(`{"userId":${JSON.stringify(userId)}`);
+  const rows = await kysely
+    .selectFrom("verification")
+    .select(["id", "identifier", "value"])
+    .where(
+      sql<boolean>`${sql.ref("identifier")} like ${`${escapeLike(purpose === undefined ? VERIFICATION_PREFIX : `${VERIFICATION_PREFIX}${purpose}:`)}%`} escape '\\'`,
+    )
+    .where((eb) =>
+      eb.or([sql<boolean>`${sql.ref("value")} like ${`${start},%`} escape '\\'`, sql<boolean>`${sql.ref("value")} like ${`${start}}`} escape '\\'`]),
+    )
     .execute();
+  const prefix = purpose === undefined ? null : `${VERIFICATION_PREFIX}${purpose}:`;
+  return rows
+    .filter(
+      (r) =>
+        parseValue(r.value).userId === userId &&
+        (prefix === null || (String(r.identifier).startsWith(prefix) && !String(r.identifier).slice(prefix.length).includes(":"))),
+    )
+    .map((r) => String(r.id));
+}
+
+/**
+ * Stores a single-use token. With a user: one transaction that locks the user's row (PostgreSQL `FOR NO KEY
+ * UPDATE`; SQLite runs one write transaction at a time), deletes the user's older tokens of the purpose and
+ * inserts this one, so of concurrent calls for one user and purpose exactly one record remains.
+ */
+export async function createVerification(db: Db, v: VerificationRecord): Promise<void> {
+  const row = {
+    id: v.id,
+    identifier: identifier(v.purpose, v.tokenHash),
+    value: storedValue(v),
+    expiresAt: toDb(db, v.expiresAt),
+    createdAt: toDb(db, v.createdAt),
+    updatedAt: toDb(db, v.createdAt),
+  };
+  const { userId } = v;
+  if (userId === null) {
+    await db.kysely.insertInto("verification").values(row).execute();
+    return;
+  }
+  await db.kysely.transaction().execute(async (trx) => {
+    if (db.dialect === "postgres")
+      await sql`select ${sql.ref("id")} from ${sql.table("user")} where ${sql.ref("id")} = ${userId} for no key update`.execute(trx);
+    const older = await userTokenIds(trx, userId, v.purpose);
+    if (older.length > 0) await trx.deleteFrom("verification").where("id", "in", older).execute();
+    await trx.insertInto("verification").values(row).execute();
+  });
 }
 
 /** Deletes the token's row and resolves it, unless it expired at `now` (then it is deleted all the same). */
@@ -37,12 +93,6 @@ export async function consumeVerification(db: Db, tokenHash: string, purpose: st
   if (!row) return null;
   const expiresAt = fromDb(row.expiresAt);
   if (expiresAt.getTime() <= now.getTime()) return null;
-  let userId: string | null = null;
-  try {
-    const parsed = JSON.parse(String(row.value)) as { userId?: unknown };
-    if (typeof parsed?.userId === "string") userId = parsed.userId;
-  } catch {
-    // not one of ours after all: no user
-  }
-  return { id: String(row.id), purpose, userId, tokenHash, createdAt: fromDb(row.createdAt), expiresAt };
+  const { userId, payload } = parseValue(row.value);
+  return { id: String(row.id), purpose, userId, tokenHash, createdAt: fromDb(row.createdAt), expiresAt, payload };
 }

@@ -1,6 +1,7 @@
 import type { StorageAdapter } from "../storage/adapter.js";
 import { run } from "./errors.js";
 import type { Db } from "./db.js";
+import * as account from "./storage-account.js";
 import * as sessions from "./storage-sessions.js";
 import * as users from "./storage-users.js";
 import * as verifications from "./storage-verifications.js";
@@ -20,7 +21,7 @@ export interface BridgeStorageSettings {
  * plus auth-skill's refresh-token table. See `storage-users.ts`, `storage-sessions.ts` and
  * `storage-verifications.ts` for the mapping. A session it stores is a Better Auth session with the same id
  * (`bridge.cookieFor(sessionId)` gives its cookie). Users carry the admin plugin's ban and the
- * twoFactor plugin's flag when those columns exist, and `policy` declares `requireEmailVerification`: AuthSkill's
+ * twoFactor plugin's flag when those columns exist, and roles as the admin plugin's `role`, and `policy` declares `requireEmailVerification`: AuthSkill's
  * signin and refresh on this storage honour Better Auth's guards.
  */
 export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
@@ -33,11 +34,13 @@ export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
     findUserByEmail: (email) => run("findUserByEmail", () => users.findUser(settings, "email", email), t),
     findUserByUsername: (username) => run("findUserByUsername", () => users.findUser(settings, "username", username), t),
     updateUser: (id, patch) => run("updateUser", () => users.updateUser(settings, id, patch), t),
+    deleteUser: (userId) => run("deleteUser", () => account.deleteUser(db, userId), t),
     createSession: (session) => run("createSession", () => sessions.createSession(settings, session), t),
     findSession: (id) => run("findSession", () => sessions.findSession(settings, id), t),
     rotateSession: (input) => run("rotateSession", () => sessions.rotateSession(settings, input), t),
     revokeSession: (id, at) => run("revokeSession", () => sessions.revokeSession(settings, id, at), t),
     revokeUserSessions: (userId, at) => run("revokeUserSessions", () => sessions.revokeUserSessions(settings, userId, at), t),
+    listUserSessions: (userId, now) => run("listUserSessions", () => account.listUserSessions(db, userId, now), t),
     createVerification: (record) => run("createVerification", () => verifications.createVerification(db, record), t),
     consumeVerification: (tokenHash, purpose, now) =>
       run("consumeVerification", () => verifications.consumeVerification(db, tokenHash, purpose, now), t),

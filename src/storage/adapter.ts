@@ -19,6 +19,12 @@ export interface UserRecord {
   createdAt: Date;
   updatedAt: Date;
   /**
+   * What the user may do, as role names (e.g. `["admin"]`); `[]` for none. Stored as given, in order; adapters
+   * read a user stored before roles existed as `[]`. The Better Auth bridge keeps them in the admin plugin's
+   * comma-separated `user.role` column, so there a role name cannot contain a comma.
+   */
+  roles: string[];
+  /**
    * Optional. The account may not sign in, nor refresh its sessions, until this instant has passed (a ban or
    * suspension kept by the system that owns the user base); a permanent ban is the largest Date,
    * `new Date(8.64e15)`. `null` or absent: not disabled. An invalid Date counts as disabled (fails closed).
@@ -73,6 +79,9 @@ export interface SessionRecord {
   userAgent: string | null;
 }
 
+/** What {@link StorageAdapter.listUserSessions} tells about a live session (no token hash, no sealed successor). */
+export type SessionSummary = Pick<SessionRecord, "id" | "userId" | "createdAt" | "lastUsedAt" | "expiresAt" | "ipAddress" | "userAgent">;
+
 /**
  * A single-use token (email verification, password reset, magic link): stored as a keyed hash only.
  */
@@ -85,6 +94,12 @@ export interface VerificationRecord {
   tokenHash: string;
   createdAt: Date;
   expiresAt: Date;
+  /**
+   * Optional data the token carries, e.g. the new address of an email change. Adapters store it as given
+   * and read it back as `null` when there is none (records stored before it existed included). Not secret:
+   * never put a token or password here.
+   */
+  payload?: string | null;
 }
 
 /** How many expired or revoked rows {@link StorageAdapter.deleteExpired} removed. */
@@ -104,8 +119,20 @@ export interface RotateSessionInput {
   next: { tokenHash: string; successor: string | null; rotatedAt: Date; lastUsedAt: Date };
 }
 
-/** Fields of a user that flows update. */
-export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified" | "name" | "updatedAt">>;
+/**
+ * Fields of a user that flows update. `email` (already trimmed and lower-cased) must stay unique: a patch
+ * that would take another user's address changes nothing and reports the conflict.
+ */
+export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified" | "name" | "updatedAt" | "roles" | "email">>;
+
+/**
+ * The outcome of {@link StorageAdapter.updateUser}: the user as stored after the patch, or why nothing changed
+ * (`not_found`: no user has this id; `conflict`: the patch's `email` belongs to another user).
+ */
+export type UpdateUserResult =
+  | { ok: true; user: UserRecord }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "conflict"; conflict: "email" };
 
 /**
  * Where `AuthSkill` keeps users and sessions. Implement it to use another database; run
@@ -124,17 +151,33 @@ export interface StorageAdapter {
    * (a unique index, not a read-then-write).
    */
   createUser(user: UserRecord): Promise<CreateUserResult>;
-  /** The user with this id, or null. */
+  /** The user with this id, or null (`roles` as stored, `[]` for a user stored without). Read-only. */
   findUserById(id: string): Promise<UserRecord | null>;
-  /** The user with this (already lower-cased) email, or null. Indexed. */
+  /** The user with this (already lower-cased) email, or null. Indexed; read-only. */
   findUserByEmail(email: string): Promise<UserRecord | null>;
-  /** The user with this (already lower-cased) username, or null. Indexed. */
+  /** The user with this (already lower-cased) username, or null. Indexed; read-only. */
   findUserByUsername(username: string): Promise<UserRecord | null>;
-  /** Applies `patch` to one user (other keys are ignored); resolves whether the user existed. A single-row write. */
-  updateUser(id: string, patch: UserPatch): Promise<boolean>;
+  /**
+   * Applies `patch` to one user (keys other than those of {@link UserPatch} are ignored; an `undefined` value
+   * leaves its field alone) and resolves the user as stored after it, `not_found`, or — when `patch.email`
+   * belongs to another user — `conflict` with nothing changed (never a driver error). Atomic: the patch is
+   * applied whole or not at all, and of concurrent patches (or creates) claiming one email exactly one gets
+   * it (a unique index or a script, as for {@link StorageAdapter.createUser}); the old address is free
+   * for others once the patch has resolved.
+   */
+  updateUser(id: string, patch: UserPatch): Promise<UpdateUserResult>;
+  /**
+   * Deletes a user with everything that lets anyone act as them: their sessions (refresh-token families
+   * included) and their single-use tokens. Resolves whether the user existed. Atomic (one transaction or
+   * script), or ordered so that no step leaves a usable session of a missing user behind; a
+   * {@link StorageAdapter.createSession} racing with it either fails or is deleted with the user, so once it
+   * has resolved no session of the user can be found or rotated. The email and username are free again.
+   */
+  deleteUser(userId: string): Promise<boolean>;
   /**
    * Inserts a new session for an existing user (its id is fresh and random; an existing id is an error,
-   * never a merge).
+   * never a merge). A user that does not exist (deleted meanwhile) is an error too: a foreign key, or a check
+   * in the same script, so a signin racing with {@link StorageAdapter.deleteUser} never leaves a session behind.
    */
   createSession(session: SessionRecord): Promise<void>;
   /**
@@ -150,16 +193,36 @@ export interface StorageAdapter {
    * separate read and write).
    */
   rotateSession(input: RotateSessionInput): Promise<SessionRecord | null>;
-  /** Marks one session revoked at `at` (idempotent; an unknown id is not an error). Resolves whether it was live. */
+  /**
+   * Marks one session revoked at `at` and drops its successor (idempotent; an unknown id is not an error).
+   * Resolves whether it was live: of concurrent calls for one session at most one resolves `true`
+   * (a conditional write).
+   */
   revokeSession(id: string, at: Date): Promise<boolean>;
-  /** Revokes every live session of a user; resolves how many were revoked. */
+  /**
+   * Revokes every live session of a user; resolves how many were revoked. Every session that existed when it
+   * started is revoked; one created concurrently may be left live (call it again), never half-revoked.
+   */
   revokeUserSessions(userId: string, at: Date): Promise<number>;
-  /** Stores a single-use token. */
+  /**
+   * The user's live sessions at `now` — not revoked, absolute expiry after `now` — newest first (by
+   * `createdAt`; ties in any order). Idle expiry is the caller's to apply (`lastUsedAt`). Read-only, no
+   * atomicity promised: a session created or revoked concurrently may or may not be listed. An unknown user has
+   * none. An adapter over another system's sessions may list those too (each id must work with `revokeSession`).
+   */
+  listUserSessions(userId: string, now: Date): Promise<SessionSummary[]>;
+  /**
+   * Stores a single-use token and, when it names a user, voids (deletes) every older record of the same
+   * `userId` and `purpose` in the same step, so a new reset link voids the one sent before. Atomic per user
+   * and purpose: after N concurrent calls for one user and purpose exactly one of their records remains
+   * (a transaction holding the user's row lock, or a script). Records with `userId: null` void nothing.
+   */
   createVerification(record: VerificationRecord): Promise<void>;
   /**
    * Takes a single-use token: deletes the row with this `tokenHash` and `purpose` and resolves it, or
    * `null` if there is none or it expired at `now` (an expired row is deleted too). Of N concurrent calls
    * with one hash, exactly one resolves the record (a DELETE ... RETURNING, a transaction, or a script).
+   * The record comes back whole, `payload` included (`null` when it had none).
    */
   consumeVerification(tokenHash: string, purpose: string, now: Date): Promise<VerificationRecord | null>;
   /**

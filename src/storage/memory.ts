@@ -2,11 +2,41 @@ import type {
   CreateUserResult,
   RotateSessionInput,
   SessionRecord,
+  SessionSummary,
   StorageAdapter,
+  UpdateUserResult,
   UserPatch,
   UserRecord,
   VerificationRecord,
 } from "./adapter.js";
+
+const PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt", "roles", "email"] as const;
+
+// Shared with the other adapters from here (a module of its own would be a chunk `auth-skill` loads for nothing).
+/**
+ * The order every adapter lists sessions in: newest first, by `createdAt`, then by id.
+ *
+ * @example
+ * ```ts
+ * live.sort(newestFirst);
+ * ```
+ */
+export function newestFirst(a: SessionSummary, b: SessionSummary): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * The public part of a session record, as `StorageAdapter.listUserSessions` lists it (a copy).
+ *
+ * @example
+ * ```ts
+ * const summary = sessionSummary(await storage.findSession(id));
+ * ```
+ */
+export function sessionSummary(s: SessionRecord): SessionSummary {
+  const { id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent } = s;
+  return structuredClone({ id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent });
+}
 
 /**
  * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and
@@ -27,6 +57,7 @@ export function memoryStorage(): StorageAdapter {
   const sessions = new Map<string, SessionRecord>();
   const sessionsByUser = new Map<string, Set<string>>();
   const verifications = new Map<string, VerificationRecord>(); // by tokenHash
+  const readVerification = (v: VerificationRecord): VerificationRecord => ({ ...v, payload: v.payload ?? null });
 
   const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
   const byId = (id: string | undefined) => (id === undefined ? undefined : users.get(id));
@@ -35,24 +66,42 @@ export function memoryStorage(): StorageAdapter {
     async createUser(user): Promise<CreateUserResult> {
       if (byEmail.has(user.email)) return { ok: false, conflict: "email" };
       if (user.username !== null && byUsername.has(user.username)) return { ok: false, conflict: "username" };
-      users.set(user.id, structuredClone(user));
+      users.set(user.id, structuredClone({ ...user, roles: user.roles ?? [] }));
       byEmail.set(user.email, user.id);
       if (user.username !== null) byUsername.set(user.username, user.id);
-      return { ok: true, user: structuredClone(user) };
+      return { ok: true, user: structuredClone(users.get(user.id)!) };
     },
     findUserById: async (id) => copy(users.get(id)),
     findUserByEmail: async (email) => copy(byId(byEmail.get(email))),
     findUserByUsername: async (username) => copy(byId(byUsername.get(username))),
-    async updateUser(id, patch: UserPatch) {
+    async updateUser(id, patch: UserPatch): Promise<UpdateUserResult> {
       const user = users.get(id);
-      if (!user) return false;
-      for (const key of ["passwordHash", "emailVerified", "name", "updatedAt"] as const) {
-        if (key in patch) (user as unknown as Record<string, unknown>)[key] = structuredClone(patch[key]);
+      if (!user) return { ok: false, reason: "not_found" };
+      const email = patch.email;
+      if (email !== undefined && email !== user.email) {
+        if (byEmail.has(email)) return { ok: false, reason: "conflict", conflict: "email" };
+        byEmail.delete(user.email);
+        byEmail.set(email, id);
       }
+      for (const key of PATCHABLE) {
+        if (patch[key] !== undefined) (user as unknown as Record<string, unknown>)[key] = structuredClone(patch[key]);
+      }
+      return { ok: true, user: structuredClone(user) };
+    },
+    async deleteUser(userId) {
+      const user = users.get(userId);
+      if (!user) return false;
+      for (const id of sessionsByUser.get(userId) ?? []) sessions.delete(id);
+      sessionsByUser.delete(userId);
+      for (const [hash, v] of verifications) if (v.userId === userId) verifications.delete(hash);
+      users.delete(userId);
+      byEmail.delete(user.email);
+      if (user.username !== null) byUsername.delete(user.username);
       return true;
     },
     async createSession(session) {
       if (sessions.has(session.id)) throw new Error("duplicate session id");
+      if (!users.has(session.userId)) throw new Error("no such user");
       sessions.set(session.id, structuredClone(session));
       let set = sessionsByUser.get(session.userId);
       if (!set) {
@@ -87,9 +136,20 @@ export function memoryStorage(): StorageAdapter {
       }
       return n;
     },
+    async listUserSessions(userId, now) {
+      const live: SessionSummary[] = [];
+      for (const id of sessionsByUser.get(userId) ?? []) {
+        const s = sessions.get(id);
+        if (s && s.revokedAt === null && s.expiresAt.getTime() > now.getTime()) live.push(sessionSummary(s));
+      }
+      return live.sort(newestFirst);
+    },
     async createVerification(record) {
       if (verifications.has(record.tokenHash)) throw new Error("duplicate verification token hash");
-      verifications.set(record.tokenHash, structuredClone(record));
+      if (record.userId !== null) {
+        for (const [hash, v] of verifications) if (v.userId === record.userId && v.purpose === record.purpose) verifications.delete(hash);
+      }
+      verifications.set(record.tokenHash, structuredClone(readVerification(record)));
     },
     async consumeVerification(tokenHash, purpose, now) {
       const v = verifications.get(tokenHash);

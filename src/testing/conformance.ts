@@ -3,10 +3,11 @@ import { AuthSkill } from "../auth-skill.js";
 import type { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import type { StorageCapability } from "./capabilities.js";
+import { accountConformance } from "./conformance-account.js";
 import { SECRET, T0, session, user } from "./fixtures.js";
 
-/** Parts of the contract an adapter may declare it does not support; their tests are skipped. */
-export type StorageCapability = "usernames" | "verifications" | "cleanup";
+export type { StorageCapability } from "./capabilities.js";
 
 /** Options of {@link runStorageConformance}. */
 export interface ConformanceOptions {
@@ -77,17 +78,21 @@ export function runStorageConformance(
         const u = user();
         await storage.createUser(u);
         const later = new Date(T0.getTime() + 1000);
-        expect(await storage.updateUser(u.id, { passwordHash: "new-hash", emailVerified: true, updatedAt: later })).toBe(true);
-        expect(await storage.findUserById(u.id)).toEqual({ ...u, passwordHash: "new-hash", emailVerified: true, updatedAt: later });
-        expect(await storage.updateUser("missing", { passwordHash: "x" })).toBe(false);
+        const patched = { ...u, passwordHash: "new-hash", emailVerified: true, updatedAt: later };
+        expect(await storage.updateUser(u.id, { passwordHash: "new-hash", emailVerified: true, updatedAt: later })).toEqual({ ok: true, user: patched });
+        expect(await storage.findUserById(u.id)).toEqual(patched);
+        expect(await storage.updateUser("missing", { passwordHash: "x" })).toEqual({ ok: false, reason: "not_found" });
+        expect(await storage.updateUser("missing", {})).toEqual({ ok: false, reason: "not_found" });
+        expect(await storage.updateUser(u.id, {})).toEqual({ ok: true, user: patched });
       });
 
-      it("ignores keys a patch may not change (email, id)", async () => {
+      it("ignores keys a patch may not change (id, createdAt)", async () => {
         const u = user();
         await storage.createUser(u);
-        await storage.updateUser(u.id, { name: "New", email: "other@example.com", id: "other" } as never);
+        const result = await storage.updateUser(u.id, { name: "New", id: "other", createdAt: new Date(0) } as never);
+        expect(result).toEqual({ ok: true, user: { ...u, name: "New" } });
         expect(await storage.findUserById(u.id)).toEqual({ ...u, name: "New" });
-        expect(await storage.findUserByEmail("other@example.com")).toBeNull();
+        expect(await storage.findUserById("other")).toBeNull();
       });
 
       it(`keeps emails unique under ${2 * n} concurrent creates`, async () => {
@@ -220,6 +225,7 @@ export function runStorageConformance(
         tokenHash: randomId(43),
         createdAt: T0,
         expiresAt: new Date(T0.getTime() + 3_600_000),
+        payload: null,
         ...overrides,
       });
 
@@ -241,6 +247,8 @@ export function runStorageConformance(
       });
     });
 
+    accountConformance({ storage: () => storage, n, itIf, lacks });
+
     describe("clean-up", () => {
       itIf("cleanup")("deletes expired sessions and verifications and keeps live ones", async () => {
         const u = user();
@@ -257,7 +265,7 @@ export function runStorageConformance(
         expect(await storage.findSession(expired.id)).toBeNull();
         expect(await storage.findSession(revoked.id)).toBeNull();
         if (!lacks.has("verifications")) {
-          const stale = { id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() - 1) };
+          const stale = { id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() - 1), payload: null };
           await storage.createVerification(stale);
           expect((await storage.deleteExpired(T0)).verifications).toBeLessThanOrEqual(1);
           expect(await storage.consumeVerification(stale.tokenHash, "p", new Date(T0.getTime() - 10))).toBeNull();

@@ -22,6 +22,7 @@ export function user(overrides: Partial<UserRecord> = {}): UserRecord {
     username: null,
     name: null,
     emailVerified: false,
+    roles: [],
     passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
     createdAt: T0,
     updatedAt: T0,

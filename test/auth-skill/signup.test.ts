@@ -15,6 +15,7 @@ describe("signup", () => {
       username: "ada_l",
       name: "Ada",
       emailVerified: false,
+      roles: [],
       createdAt: expect.any(Date),
     });
     expect(result.tokenType).toBe("Bearer");

@@ -1,6 +1,8 @@
 // bridge.storage keeps every StorageAdapter guarantee on Better Auth's own tables (created by Better
 // Auth's migrations), on SQLite and PostgreSQL. Usernames need Better Auth's username plugin; without it the
-// capability is declared missing. Single-use tokens live in Better Auth's verification table.
+// capability is declared missing. Roles need the admin plugin's user.role column, whose ban columns come with it
+// (users then read with disabledUntil): roles.test.ts covers them. Single-use tokens live in Better Auth's
+// verification table.
 import type { StorageAdapter } from "auth-skill";
 import { runStorageConformance } from "auth-skill/testing";
 import { DIALECTS, stack, type DialectName } from "./support.js";
@@ -15,7 +17,7 @@ function conformance(dialect: DialectName, usernames: boolean): void {
       return s.bridge.storage;
     },
     {
-      ...(usernames ? {} : { without: ["usernames" as const] }),
+      without: usernames ? ["roles"] : ["usernames", "roles"],
       teardown: async (storage) => {
         await closers.get(storage)?.();
         closers.delete(storage);

@@ -145,6 +145,7 @@ describe.each(DIALECTS)("refresh tokens for Better Auth users (%s)", (dialect) =
     }
     // a storage that knows Ada but keeps its sessions elsewhere: its session is revoked, and CONFIG_ERROR
     const foreign = memoryStorage();
+    await foreign.createUser((await s.bridge.storage.findUserById(ada.userId))!); // sessions need their user
     const created: string[] = [];
     const shadow = new AuthSkill({
       secret: s.secret,

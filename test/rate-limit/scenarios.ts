@@ -32,7 +32,7 @@ async function seeded(setup: Setup, rateLimit: Omit<RateLimitOptions, "store">, 
   const now = new Date();
   for (let i = 0; i < users; i++) {
     const id = `u${i}-${Math.random().toString(36).slice(2)}`;
-    await storage.createUser({ id, email: `user${i}@example.com`, username: `user${i}`, name: null, emailVerified: false, passwordHash, createdAt: now, updatedAt: now });
+    await storage.createUser({ id, email: `user${i}@example.com`, username: `user${i}`, name: null, emailVerified: false, roles: [], passwordHash, createdAt: now, updatedAt: now });
   }
   await auth.signin({ email: "nobody@example.com", password }, { ip: "192.0.2.250" }).catch(() => undefined); // makes the dummy hash
   calls.hash = 0;

@@ -3,7 +3,7 @@ import { memoryStorage, type SessionRecord, type UserRecord } from "../../src/in
 
 const at = new Date("2026-01-01T00:00:00Z");
 const user = (id: string, email: string, username: string | null = null): UserRecord => ({
-  id, email, username, name: null, emailVerified: false, passwordHash: "h", createdAt: at, updatedAt: at,
+  id, email, username, name: null, emailVerified: false, roles: [], passwordHash: "h", createdAt: at, updatedAt: at,
 });
 const session = (id: string, userId: string): SessionRecord => ({
   id, userId, tokenHash: `hash-${id}`, generation: 0, rotatedAt: null, successor: null, createdAt: at,
@@ -33,6 +33,7 @@ describe("memoryStorage", () => {
 
   it("rotateSession is a compare-and-set: one of many concurrent callers wins", async () => {
     const s = memoryStorage();
+    await s.createUser(user("u1", "a@x.io"));
     await s.createSession(session("s1", "u1"));
     const next = { tokenHash: "next", successor: null, rotatedAt: at, lastUsedAt: at };
     const results = await Promise.all(
@@ -45,6 +46,8 @@ describe("memoryStorage", () => {
 
   it("revokes one session, or all of one user's", async () => {
     const s = memoryStorage();
+    await s.createUser(user("u1", "a@x.io"));
+    await s.createUser(user("u2", "b@x.io"));
     await s.createSession(session("s1", "u1"));
     await s.createSession(session("s2", "u1"));
     await s.createSession(session("s3", "u2"));

@@ -43,6 +43,28 @@ const dateOrNull = (value: Millis | null) => (value === null ? null : date(value
 const flag = (value: Flag | string | bigint) => value === true || Number(value) === 1;
 
 /**
+ * Roles as stored: a JSON array of strings. NULL (a row from before schema version 2) is no roles; anything
+ * else that is not a JSON array of strings is an error, never read as some other set of roles.
+ *
+ * @example
+ * ```ts
+ * readRoles('["admin"]'); // ["admin"]
+ * ```
+ */
+export function readRoles(value: string | null): string[] {
+  if (value === null) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string")) throw new Error("auth-skill/kysely: a stored roles value is not a JSON array of strings");
+  return parsed;
+}
+const writeRoles = (roles: readonly string[] | undefined) => JSON.stringify(roles ?? []);
+
+/**
  * A user record as a row to insert.
  *
  * @example
@@ -60,6 +82,7 @@ export function userRow(u: UserRecord, writeFlag: FlagWriter): UsersTable {
     password_hash: u.passwordHash,
     created_at: ms(u.createdAt),
     updated_at: ms(u.updatedAt),
+    roles: writeRoles(u.roles),
   };
 }
 
@@ -81,6 +104,7 @@ export function toUser(row: UsersTable): UserRecord {
     passwordHash: row.password_hash,
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
+    roles: readRoles(row.roles ?? null),
   };
 }
 
@@ -98,6 +122,8 @@ export function userPatchRow(patch: UserPatch, writeFlag: FlagWriter): Partial<U
   if (patch.emailVerified !== undefined) row.email_verified = writeFlag(patch.emailVerified);
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.updatedAt !== undefined) row.updated_at = ms(patch.updatedAt);
+  if (patch.roles !== undefined) row.roles = writeRoles(patch.roles);
+  if (patch.email !== undefined) row.email = patch.email;
   return row;
 }
 
@@ -167,6 +193,7 @@ export function verificationRow(v: VerificationRecord): VerificationsTable {
     token_hash: v.tokenHash,
     created_at: ms(v.createdAt),
     expires_at: ms(v.expiresAt),
+    payload: v.payload ?? null,
   };
 }
 
@@ -186,5 +213,6 @@ export function toVerification(row: VerificationsTable): VerificationRecord {
     tokenHash: row.token_hash,
     createdAt: date(row.created_at),
     expiresAt: date(row.expires_at),
+    payload: row.payload ?? null,
   };
 }

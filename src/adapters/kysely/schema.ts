@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-import { sql, type Kysely } from "kysely";
 import { AuthError } from "../../errors.js";
 import { isKyselyDialect, quote, type KyselyDialect } from "./dialect.js";
 
@@ -25,6 +23,8 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: Millis;
   updated_at: Millis;
+  /** A JSON array of role names; NULL (rows from before schema version 2) reads as none. */
+  roles: string | null;
 }
 
 /** A row of the sessions table. */
@@ -51,6 +51,7 @@ export interface VerificationsTable {
   token_hash: string;
   created_at: Millis;
   expires_at: Millis;
+  payload: string | null;
 }
 
 /** The database as the adapter's queries see it (table names are mapped to prefixed ones at runtime). */
@@ -78,7 +79,8 @@ export function checkPrefix(prefix: unknown, caller: string): asserts prefix is 
   }
 }
 
-type Type = "id" | "text" | "time" | "int" | "flag";
+/** A column's portable type (see `TYPES`). */
+export type Type = "id" | "text" | "time" | "int" | "flag";
 type Column = readonly [name: string, type: Type, nullable?: "null"];
 interface TableSpec {
   table: keyof Tables;
@@ -88,7 +90,8 @@ interface TableSpec {
   userRef?: string;
 }
 
-const TYPES: Record<KyselyDialect, Record<Type, string>> = {
+/** Each portable type in each dialect. */
+export const TYPES: Record<KyselyDialect, Record<Type, string>> = {
   sqlite: { id: "TEXT", text: "TEXT", time: "INTEGER", int: "INTEGER", flag: "INTEGER" },
   postgres: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
   mysql: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
@@ -98,7 +101,7 @@ const SPECS: readonly TableSpec[] = [
   {
     table: "users",
     columns: [["id", "id"], ["email", "id"], ["username", "id", "null"], ["name", "text", "null"], ["email_verified", "flag"],
-      ["password_hash", "text", "null"], ["created_at", "time"], ["updated_at", "time"]],
+      ["password_hash", "text", "null"], ["created_at", "time"], ["updated_at", "time"], ["roles", "text", "null"]],
     unique: ["email", "username"],
     indexed: [],
   },
@@ -113,7 +116,8 @@ const SPECS: readonly TableSpec[] = [
   },
   {
     table: "verifications",
-    columns: [["id", "id"], ["purpose", "id"], ["user_id", "id", "null"], ["token_hash", "id"], ["created_at", "time"], ["expires_at", "time"]],
+    columns: [["id", "id"], ["purpose", "id"], ["user_id", "id", "null"], ["token_hash", "id"], ["created_at", "time"], ["expires_at", "time"],
+      ["payload", "text", "null"]],
     unique: ["token_hash"],
     indexed: ["user_id", "expires_at"],
     userRef: "user_id",
@@ -133,6 +137,7 @@ export function tableNames(prefix: string) {
     users: `${prefix}users`,
     sessions: `${prefix}sessions`,
     verifications: `${prefix}verifications`,
+    migrations: `${prefix}migrations`,
     emailKey: `${prefix}users_email_key`,
     usernameKey: `${prefix}users_username_key`,
   } as const;
@@ -148,7 +153,7 @@ export function tableNames(prefix: string) {
  * ```
  */
 export function schemaNames(prefix: string): ReadonlySet<string> {
-  const names = new Set<string>();
+  const names = new Set<string>([`${prefix}migrations`, "version", "applied_at"]);
   for (const spec of SPECS) {
     const table = `${prefix}${spec.table}`;
     names.add(table);
@@ -206,41 +211,4 @@ export function kyselySchemaSql(dialect: KyselyDialect, tablePrefix: string = DE
   if (!isKyselyDialect(dialect)) throw new AuthError("CONFIG_ERROR", 'kyselySchemaSql: dialect must be "sqlite", "postgres" or "mysql"');
   checkPrefix(tablePrefix, "kyselySchemaSql");
   return `${schemaStatements(dialect, tablePrefix).join(";\n\n")};\n`;
-}
-
-/**
- * Creates the tables and indexes if they do not exist. Idempotent and safe to run concurrently: on
- * PostgreSQL inside one transaction holding an advisory lock, on MySQL under `GET_LOCK` on one
- * connection (DDL commits implicitly there), on SQLite inside one transaction.
- *
- * @example
- * ```ts
- * await migrate(db, "postgres", "auth_");
- * ```
- */
-export async function migrate(db: Kysely<any>, dialect: KyselyDialect, prefix: string): Promise<void> {
-  const statements = schemaStatements(dialect, prefix);
-  const lockName = `auth-skill/kysely:migrate:${prefix}`;
-  const run = async (conn: Kysely<any>) => {
-    for (const statement of statements) await sql.raw(statement).execute(conn);
-  };
-  if (dialect === "postgres") {
-    const key = createHash("sha256").update(lockName).digest().readBigInt64BE(0).toString();
-    return db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(cast(${key} as bigint))`.execute(trx);
-      await run(trx);
-    });
-  }
-  if (dialect === "mysql") {
-    return db.connection().execute(async (conn) => {
-      const { rows } = await sql<{ locked: unknown }>`select get_lock(${lockName}, 60) as locked`.execute(conn);
-      if (Number(rows[0]?.locked) !== 1) throw new Error("auth-skill/kysely: timed out waiting for the migration lock");
-      try {
-        await run(conn);
-      } finally {
-        await sql`select release_lock(${lockName})`.execute(conn);
-      }
-    });
-  }
-  return db.transaction().execute(run);
 }

@@ -10,8 +10,10 @@ import type {
 import { AuthError } from "../../errors.js";
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
-import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userPatchRow, userRow, verificationRow } from "./rows.js";
-import { checkPrefix, DEFAULT_PREFIX, migrate, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
+import * as account from "./account.js";
+import { migrate } from "./migrations.js";
+import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userRow } from "./rows.js";
+import { checkPrefix, DEFAULT_PREFIX, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
 import { hotStatements, rotationValues } from "./statements.js";
 
 /** Options of {@link kyselyStorage}. */
@@ -30,14 +32,16 @@ export interface KyselyStorageOptions {
 /** The storage {@link kyselyStorage} returns: a `StorageAdapter` that can also create its tables. */
 export interface KyselyStorage extends StorageAdapter {
   /**
-   * Creates the tables and indexes if they do not exist (`CREATE ... IF NOT EXISTS`). Idempotent, and safe to
-   * call on every start and from several processes at once (it takes a lock on PostgreSQL and MySQL).
+   * Creates the tables, or upgrades tables made by an older release in place, and records the schema version
+   * reached in `<prefix>migrations` (see docs/storage.md). Every step is additive: no row is rewritten or lost.
+   * Idempotent, and safe to call on every start and from several processes at once (it takes a lock on
+   * PostgreSQL and MySQL).
    */
   migrate(): Promise<void>;
   /** The detected (or given) SQL dialect. */
   readonly dialect: KyselyDialect;
-  /** The table names in use. */
-  readonly tables: Readonly<{ users: string; sessions: string; verifications: string }>;
+  /** The table names in use (`migrations` holds the schema versions applied). */
+  readonly tables: Readonly<{ users: string; sessions: string; verifications: string; migrations: string }>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -100,6 +104,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
   };
 
   const hot = hotStatements(db, { users, sessions }, returning);
+  const ctx: account.AccountContext = { db, dialect, users, sessions, verifications, writeFlag, returning, conflictOf };
   const findUser = (by: "Id" | "Email" | "Username", value: string) =>
     run(`findUserBy${by}`, async () => {
       const [row] = (await hot.userBy[by]({ value })).rows;
@@ -108,9 +113,9 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
   return {
     dialect,
-    tables: Object.freeze({ users: names.users, sessions: names.sessions, verifications: names.verifications }),
+    tables: Object.freeze({ users: names.users, sessions: names.sessions, verifications: names.verifications, migrations: names.migrations }),
 
-    migrate: () => run("migrate", () => migrate(db, dialect, prefix)),
+    migrate: () => run("migrate", () => migrate(options.db, dialect, prefix)),
 
     /** One INSERT; a unique-index violation on email or username becomes the conflict. */
     createUser: (user: UserRecord) =>
@@ -130,16 +135,8 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
     findUserByEmail: (email) => findUser("Email", email),
     findUserByUsername: (username) => findUser("Username", username),
 
-    /** One UPDATE. An empty patch, or MySQL reporting 0 changed rows, is answered by a lookup. */
-    updateUser: (id, patch) =>
-      run("updateUser", async () => {
-        const set = userPatchRow(patch, writeFlag);
-        if (Object.keys(set).length > 0) {
-          const result = await db.updateTable(users).set(set).where("id", "=", id).executeTakeFirst();
-          if (Number(result.numUpdatedRows) > 0) return true;
-        }
-        return (await db.selectFrom(users).select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
-      }),
+    updateUser: (id, patch) => run("updateUser", () => account.updateUser(ctx, id, patch)),
+    deleteUser: (userId) => run("deleteUser", () => account.deleteUser(ctx, userId)),
 
     createSession: (session: SessionRecord) =>
       run("createSession", async () => {
@@ -194,10 +191,8 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
         return Number(result.numUpdatedRows);
       }),
 
-    createVerification: (record: VerificationRecord) =>
-      run("createVerification", async () => {
-        await db.insertInto(verifications).values(verificationRow(record)).execute();
-      }),
+    listUserSessions: (userId, now) => run("listUserSessions", () => account.listUserSessions(ctx, userId, now)),
+    createVerification: (record: VerificationRecord) => run("createVerification", () => account.createVerification(ctx, record)),
 
     /**
      * `DELETE ... RETURNING` where the dialect has it. On MySQL: read the row, then delete it by id and

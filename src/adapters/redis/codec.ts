@@ -56,7 +56,7 @@ const SESSION_FIELDS = [
   "id", "userId", "tokenHash", "generation", "rotatedAt", "successor",
   "createdAt", "expiresAt", "lastUsedAt", "revokedAt", "ipAddress", "userAgent",
 ] as const; // prettier-ignore
-const VERIFICATION_FIELDS = ["id", "purpose", "userId", "tokenHash", "createdAt", "expiresAt"] as const;
+const VERIFICATION_FIELDS = ["id", "purpose", "userId", "tokenHash", "createdAt", "expiresAt", "payload"] as const;
 
 function pick<T extends object>(record: T, fields: readonly (keyof T & string)[]): string[] {
   return toPatch(Object.fromEntries(fields.map((f) => [f, record[f] as Value]))).set;
@@ -70,7 +70,7 @@ function pick<T extends object>(record: T, fields: readonly (keyof T & string)[]
  * encodeUser(user); // ["id", "u1", "email", "ada@example.com", "emailVerified", "0", ...]
  * ```
  */
-export const encodeUser = (user: UserRecord): string[] => pick(user, USER_FIELDS);
+export const encodeUser = (user: UserRecord): string[] => [...pick(user, USER_FIELDS), "roles", JSON.stringify(user.roles ?? [])];
 
 /**
  * HSET arguments for a session (see {@link encodeUser}).
@@ -92,11 +92,11 @@ export const encodeSession = (session: SessionRecord): string[] => pick(session,
  */
 export const encodeVerification = (record: VerificationRecord): string[] => pick(record, VERIFICATION_FIELDS);
 
-/** The patchable fields of a user (email and username are identities with index keys: never patched). */
-const USER_PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt"] as const;
+/** The patchable fields of a user (`email` moves its index key too: the script does that). */
+const USER_PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt", "email"] as const;
 
 /**
- * The HSET/HDEL of {@link UserPatch}; any other key (such as `email`) is ignored.
+ * The HSET/HDEL of {@link UserPatch} (roles as a JSON array); any other key (such as `id`) is ignored.
  *
  * @example
  * ```ts
@@ -104,7 +104,9 @@ const USER_PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt"] as
  * ```
  */
 export function userPatch(patch: UserPatch): HashPatch {
-  return toPatch(Object.fromEntries(USER_PATCHABLE.map((field) => [field, patch[field]])));
+  const result = toPatch(Object.fromEntries(USER_PATCHABLE.map((field) => [field, patch[field]])));
+  if (patch.roles !== undefined) result.set.push("roles", JSON.stringify(patch.roles));
+  return result;
 }
 
 /**
@@ -163,6 +165,19 @@ function int(value: string, name: string): number {
 const date = (f: Fields, name: string) => new Date(int(req(f, name), name));
 const optDate = (f: Fields, name: string) => (f[name] === undefined ? null : new Date(int(f[name], name)));
 
+/** Roles as stored (a JSON array); a record written before roles existed has none. Anything else is an error. */
+function roles(f: Fields): string[] {
+  if (f.roles === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(f.roles);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string")) throw new Error('auth-skill/redis: stored field "roles" is not a JSON array of strings');
+  return parsed;
+}
+
 /**
  * A user from its hash, or null for an empty (missing) hash.
  *
@@ -182,6 +197,7 @@ export function decodeUser(f: Fields | null): UserRecord | null {
     passwordHash: opt(f, "passwordHash"),
     createdAt: date(f, "createdAt"),
     updatedAt: date(f, "updatedAt"),
+    roles: roles(f),
   };
 }
 
@@ -228,5 +244,6 @@ export function decodeVerification(f: Fields | null): VerificationRecord | null 
     tokenHash: req(f, "tokenHash"),
     createdAt: date(f, "createdAt"),
     expiresAt: date(f, "expiresAt"),
+    payload: opt(f, "payload"),
   };
 }

@@ -10,6 +10,7 @@
  * | `{prefix}session:<id>`           | hash   | a session record                        | at the session's expiresAt  |
  * | `{prefix}user-sessions:<userId>` | set    | ids of the user's sessions              | with the user's last session |
  * | `{prefix}verification:<hash>`    | hash   | a single-use token record, by tokenHash | at the token's expiresAt    |
+ * | `{prefix}user-verifications:<userId>` | hash | purpose -> tokenHash of the user's latest token | with the user's last token |
  */
 import { globEscape } from "./client.js";
 
@@ -31,6 +32,8 @@ export interface StorageKeys {
   session(id: string): string;
   userSessions(userId: string): string;
   verification(tokenHash: string): string;
+  /** The user's latest single-use token per purpose (purpose -> tokenHash), so a new one voids the older. */
+  userVerifications(userId: string): string;
   /** SCAN MATCH patterns for the kinds `deleteExpired` walks. */
   patterns: { userSessions: string; verifications: string };
 }
@@ -53,6 +56,7 @@ export function storageKeys(prefix: string): StorageKeys {
     session: (id) => `${tag}session:${id}`,
     userSessions: (userId) => `${tag}user-sessions:${userId}`,
     verification: (tokenHash) => `${tag}verification:${tokenHash}`,
+    userVerifications: (userId) => `${tag}user-verifications:${userId}`,
     patterns: { userSessions: `${globEscape(tag)}user-sessions:*`, verifications: `${globEscape(tag)}verification:*` },
   };
 }

@@ -7,7 +7,7 @@
 import { LuaScript } from "./client.js";
 
 /** apply(key, i): ARGV[i] = n, ARGV[i+1 .. i+n] are field/value pairs to HSET, the rest are fields to HDEL. */
-const APPLY = `
+export const APPLY = `
 local function apply(key, i)
   local n = tonumber(ARGV[i])
   if n > 0 then redis.call('HSET', key, unpack(ARGV, i + 1, i + n)) end
@@ -38,19 +38,15 @@ if KEYS[3] then redis.call('SET', KEYS[3], ARGV[1]) end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return 'ok'`),
 
-  /** KEYS: user hash. ARGV: a patch (see APPLY). Patches an existing user only (1), else writes nothing (0). */
-  updateUser: new LuaScript(`${APPLY}
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-apply(KEYS[1], 1)
-return 1`),
-
   /**
-   * KEYS: session hash, the user's session-id set. ARGV: session id, expire-at (ms), field/value pairs.
-   * Writes the session, expires it at its absolute expiry, and adds it to the user's set, which is kept
-   * alive as long as the user's longest session. A duplicate id is an error (nothing is merged).
+   * KEYS: session hash, the user's session-id set, the user hash. ARGV: session id, expire-at (ms), field/value
+   * pairs. Writes the session, expires it at its absolute expiry, and adds it to the user's set, which is kept
+   * alive as long as the user's longest session. A duplicate id, or a user that does not exist (deleted
+   * meanwhile), is an error (nothing is written).
    */
   createSession: new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate session id') end
+if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('auth-skill: no such user') end
 local at = tonumber(ARGV[2])
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('PEXPIREAT', KEYS[1], at)
@@ -103,26 +99,6 @@ for i = 2, #KEYS do
   end
 end
 return n`),
-
-  /** KEYS: verification hash. ARGV: expire-at (ms), field/value pairs. A duplicate token hash is an error. */
-  createVerification: new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate verification token hash') end
-redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-redis.call('PEXPIREAT', KEYS[1], ARGV[1])
-return 1`),
-
-  /**
-   * KEYS: verification hash. ARGV: purpose, now (ms). Get + check purpose + delete in one step: of
-   * concurrent callers exactly one receives the record. Another purpose leaves it in place (nil); an
-   * expired one is deleted and yields nil.
-   */
-  consumeVerification: new LuaScript(`
-if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
-local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
-local record = redis.call('HGETALL', KEYS[1])
-redis.call('DEL', KEYS[1])
-if expires > tonumber(ARGV[2]) then return record end
-return nil`),
 
   /**
    * KEYS: a user's session-id set, then the session hashes of ids read from it. ARGV: now (ms),

@@ -1,5 +1,7 @@
 import { AuthError } from "../../errors.js";
-import type { CreateUserResult, DeletedCounts, StorageAdapter } from "../../storage/adapter.js";
+import type { CreateUserResult, DeletedCounts, SessionSummary, StorageAdapter, UpdateUserResult } from "../../storage/adapter.js";
+import { newestFirst, sessionSummary } from "../../storage/memory.js";
+import { accountScripts as account } from "./account-scripts.js";
 import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
 import {
   decodeSession,
@@ -37,8 +39,10 @@ export interface RedisStorageOptions {
   now?: (() => Date) | undefined;
 }
 
-/** How often revokeUserSessions re-reads a user's sessions when new ones keep appearing meanwhile. */
+/** How often a script over keys read just before (a user's sessions, tokens, email) is retried when they keep changing. */
 const REVOKE_ATTEMPTS = 10;
+
+const tooBusy = (operation: string) => new Error(`auth-skill/redis: ${operation}: the user's records kept changing; try again`);
 
 const ms = (at: Date) => {
   const t = at.getTime();
@@ -90,12 +94,47 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
     findUserById: (id) => findUser(id),
     findUserByEmail: async (email) => findUser(await client.get(keys.email(email))),
     findUserByUsername: async (username) => findUser(await client.get(keys.username(username))),
-    async updateUser(id, patch) {
-      return (await lua.updateUser.run(client, [keys.user(id)], patchArgs(userPatch(patch)))) === 1;
+    async updateUser(id, patch): Promise<UpdateUserResult> {
+      const args = patchArgs(userPatch(patch));
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        const old = patch.email === undefined ? null : await client.hget(keys.user(id), "email");
+        const scriptKeys = [keys.user(id), ...(patch.email === undefined || old === null ? [] : [keys.email(patch.email), keys.email(old)])];
+        const reply = await account.updateUser.run(client, scriptKeys, [id, patch.email ?? "", old ?? "", ...args]);
+        if (reply === "missing") return { ok: false, reason: "not_found" };
+        if (reply === "conflict") return { ok: false, reason: "conflict", conflict: "email" };
+        if (reply === "retry") continue;
+        return { ok: true, user: decodeUser(fieldsOf(reply))! };
+      }
+      throw tooBusy("updateUser");
+    },
+    async deleteUser(userId) {
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        // Read, then declared to the script, which checks nothing changed in between.
+        const [[email, username], sessionIds, tokenFields] = await Promise.all([
+          client.hmget(keys.user(userId), "email", "username"),
+          client.smembers(keys.userSessions(userId)),
+          client.hkeys(keys.userVerifications(userId)),
+        ]);
+        const tokenHashes = tokenFields.filter((f) => f.startsWith("t:")).map((f) => f.slice(2));
+        if (email === null || email === undefined) return false;
+        const scriptKeys = [
+          keys.user(userId),
+          keys.email(email),
+          keys.username(username ?? ""),
+          keys.userSessions(userId),
+          keys.userVerifications(userId),
+          ...sessionIds.map(keys.session),
+          ...tokenHashes.map(keys.verification),
+        ];
+        const args = [userId, email, username ?? "", sessionIds.length, ...sessionIds, ...tokenHashes];
+        const reply = await account.deleteUser.run(client, scriptKeys, args);
+        if (reply !== "retry") return reply === 1;
+      }
+      throw tooBusy("deleteUser");
     },
 
     async createSession(session) {
-      const sessionKeys = [keys.session(session.id), keys.userSessions(session.userId)];
+      const sessionKeys = [keys.session(session.id), keys.userSessions(session.userId), keys.user(session.userId)];
       await lua.createSession.run(client, sessionKeys, [session.id, expireAt(session.expiresAt), ...encodeSession(session)]);
     },
     findSession: async (id) => decodeSession(await client.hgetall(keys.session(id))),
@@ -115,14 +154,32 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
       }
       throw new Error("auth-skill/redis: revokeUserSessions: new sessions kept appearing; try again");
     },
+    async listUserSessions(userId, at) {
+      const ids = await client.smembers(keys.userSessions(userId));
+      const records = await Promise.all(ids.map(async (id) => decodeSession(await client.hgetall(keys.session(id)))));
+      const live: SessionSummary[] = [];
+      for (const s of records) if (s && s.userId === userId && s.revokedAt === null && s.expiresAt.getTime() > ms(at)) live.push(sessionSummary(s));
+      return live.sort(newestFirst);
+    },
 
     async createVerification(record) {
-      const args = [expireAt(record.expiresAt), ...encodeVerification(record)];
-      await lua.createVerification.run(client, [keys.verification(record.tokenHash)], args);
+      const fields = encodeVerification(record);
+      const own = keys.verification(record.tokenHash);
+      const index = record.userId === null ? null : keys.userVerifications(record.userId);
+      const older = index === null ? null : await client.hget(index, `p:${record.purpose}`);
+      const scriptKeys = [own, ...(index === null ? [] : [index, ...(older === null ? [] : [keys.verification(older)])])];
+      const args = [expireAt(record.expiresAt), record.purpose, older ?? "", record.tokenHash, ...fields];
+      await account.createVerification.run(client, scriptKeys, args);
     },
     async consumeVerification(tokenHash, purpose, at) {
-      const reply = await lua.consumeVerification.run(client, [keys.verification(tokenHash)], [purpose, ms(at)]);
-      return decodeVerification(fieldsOf(reply));
+      const key = keys.verification(tokenHash);
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        const userId = await client.hget(key, "userId"); // never changes for one hash: declared, then checked
+        const scriptKeys = [key, ...(userId === null ? [] : [keys.userVerifications(userId)])];
+        const reply = await account.consumeVerification.run(client, scriptKeys, [purpose, ms(at), userId ?? ""]);
+        if (reply !== "retry") return decodeVerification(fieldsOf(reply));
+      }
+      throw tooBusy("consumeVerification");
     },
 
     async deleteExpired(at, keepRevokedMs = 0): Promise<DeletedCounts> {

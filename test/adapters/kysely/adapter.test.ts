@@ -40,7 +40,7 @@ for (const target of allTargets()) {
       expect(await storage.findUserById(id.toUpperCase())).toBeNull();
       expect(await storage.findUserByEmail("case@example.com")).toEqual(a);
       expect(await storage.findUserByUsername("CASEY")).toEqual(b);
-      const v = { id: randomId(), purpose: "p", userId: null, tokenHash: `Xy${randomId(41)}`, createdAt: T0, expiresAt: new Date(T0.getTime() + 1000) };
+      const v = { id: randomId(), purpose: "p", userId: null, tokenHash: `Xy${randomId(41)}`, createdAt: T0, expiresAt: new Date(T0.getTime() + 1000), payload: null };
       await storage.createVerification(v);
       expect(await storage.consumeVerification(v.tokenHash.toLowerCase(), "p", T0)).toBeNull();
       expect(await storage.consumeVerification(v.tokenHash, "P", T0)).toBeNull();
@@ -56,15 +56,16 @@ for (const target of allTargets()) {
       expect(await storage.findSession(s.id)).toEqual(s);
     });
 
-    it("updateUser resolves true for an unchanged or empty patch of an existing user, false for a missing one", async () => {
+    it("updateUser resolves the user for an unchanged or empty patch of an existing user, not_found for a missing one", async () => {
       const u = user();
       await storage.createUser(u);
-      expect(await storage.updateUser(u.id, { passwordHash: u.passwordHash, updatedAt: u.updatedAt })).toBe(true);
-      expect(await storage.updateUser(u.id, {})).toBe(true);
-      expect(await storage.updateUser(u.id, { name: "Ada", passwordHash: null, emailVerified: true })).toBe(true);
-      expect(await storage.findUserById(u.id)).toEqual({ ...u, name: "Ada", passwordHash: null, emailVerified: true });
-      expect(await storage.updateUser("missing", {})).toBe(false);
-      expect(await storage.updateUser("missing", { name: "x" })).toBe(false);
+      expect(await storage.updateUser(u.id, { passwordHash: u.passwordHash, updatedAt: u.updatedAt })).toEqual({ ok: true, user: u });
+      expect(await storage.updateUser(u.id, {})).toEqual({ ok: true, user: u });
+      const patched = { ...u, name: "Ada", passwordHash: null, emailVerified: true };
+      expect(await storage.updateUser(u.id, { name: "Ada", passwordHash: null, emailVerified: true })).toEqual({ ok: true, user: patched });
+      expect(await storage.findUserById(u.id)).toEqual(patched);
+      expect(await storage.updateUser("missing", {})).toEqual({ ok: false, reason: "not_found" });
+      expect(await storage.updateUser("missing", { name: "x" })).toEqual({ ok: false, reason: "not_found" });
     });
 
     it("names the taken column: username when only the username is taken", async () => {
@@ -102,7 +103,8 @@ for (const target of allTargets()) {
       const expired = session(u.id, { expiresAt: new Date(T0.getTime() - 1) });
       const boundary = session(u.id, { expiresAt: T0 });
       for (const s of [recent, old, expired, boundary]) await storage.createSession(s);
-      const v = (ms: number) => ({ id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() + ms) });
+      // one purpose each: a user's newer token of a purpose voids the older one
+      const v = (ms: number) => ({ id: randomId(), purpose: `p${ms}`, userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() + ms) });
       for (const record of [v(-1), v(0), v(1)]) await storage.createVerification(record);
       expect(await storage.deleteExpired(T0, 30_000)).toEqual({ sessions: 2, verifications: 1 });
       expect(await storage.findSession(recent.id)).not.toBeNull();

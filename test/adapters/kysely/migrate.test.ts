@@ -13,6 +13,7 @@ const user = (email = `${randomId(8).toLowerCase()}@example.com`) => ({
   username: null,
   name: null,
   emailVerified: false,
+  roles: [],
   passwordHash: null,
   createdAt: T0,
   updatedAt: T0,
@@ -41,7 +42,7 @@ for (const target of allTargets()) {
         expect(storage.dialect).toBe(target.dialect);
         const schema = await snapshot(target.db(), storage);
         expect(schema.indexes).toEqual(EXPECTED_INDEXES);
-        expect(schema.columns).toHaveLength(8 + 12 + 6);
+        expect(schema.columns).toHaveLength(9 + 12 + 7);
       } finally {
         await dropTables(target.db(), storage);
       }

@@ -5,7 +5,7 @@ import { redisStorage } from "auth-skill/redis";
 import { sessionRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
-import { connect, deletePrefix, randomPrefix, scanAll, sleep } from "./helpers.js";
+import { addUsers, connect, deletePrefix, nonUserKeys, randomPrefix, sleep } from "./helpers.js";
 
 const url = serverUrl("redis");
 const SECRET = "redis-expiry-secret-0123456789-abcdefghijklmnop";
@@ -18,7 +18,7 @@ function session(userId: string, lifetimeMs: number, overrides: Partial<SessionR
 
 function verification(createdAt: number, lifetimeMs: number): VerificationRecord {
   const tokenHash = randomId(43);
-  return { id: randomId(), purpose: "p", userId: null, tokenHash, createdAt: new Date(createdAt), expiresAt: new Date(createdAt + lifetimeMs) };
+  return { id: randomId(), purpose: "p", userId: null, tokenHash, createdAt: new Date(createdAt), expiresAt: new Date(createdAt + lifetimeMs), payload: null };
 }
 
 describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
@@ -36,6 +36,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
 
   it("expires a session key exactly at expiresAt (PEXPIREAT), through rotation and revocation", async () => {
     fresh();
+    await addUsers(storage, "u1");
     const s = session("u1", 3_600_000);
     await storage.createSession(s);
     expect(await expireTime(key(`session:${s.id}`))).toBe(s.expiresAt.getTime());
@@ -48,6 +49,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
 
   it("keeps a user's session index alive exactly as long as the user's longest session", async () => {
     fresh();
+    await addUsers(storage, "u1");
     const [short, long, middle] = [session("u1", 60_000), session("u1", 7_200_000), session("u1", 3_600_000)];
     await storage.createSession(short);
     expect(await expireTime(key("user-sessions:u1"))).toBe(short.expiresAt.getTime());
@@ -78,6 +80,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
     prefix = randomPrefix();
     const clock = new Date("2026-01-01T00:00:00.000Z");
     storage = redisStorage({ client, prefix, now: () => clock });
+    await addUsers(storage, "u1");
     const s = session("u1", 0, { createdAt: clock, expiresAt: new Date(clock.getTime() + 3_600_000) });
     const before = Date.now();
     await storage.createSession(s);
@@ -88,6 +91,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
 
   it("keeps a revoked session readable until it expires; then revokeUserSessions drops its id", async () => {
     fresh();
+    await addUsers(storage, "u2");
     const live = session("u2", 3_600_000);
     const s = session("u2", 3_600_000);
     await storage.createSession(live);
@@ -107,6 +111,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
 
   it("deleteExpired removes revoked sessions past keepRevokedMs, drops dangling ids and empty indexes", async () => {
     fresh();
+    await addUsers(storage, "u4", "u5");
     const live = session("u4", 3_600_000);
     const revokedOld = session("u4", 3_600_000, { revokedAt: new Date(Date.now() - 60_000) });
     const revokedNew = session("u4", 3_600_000, { revokedAt: new Date() });
@@ -117,7 +122,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
     expect(await client.sismember(key("user-sessions:u4"), gone.id)).toBe(1);
     expect(await client.exists(key("user-sessions:u5"))).toBe(0);
     expect(await storage.deleteExpired(new Date(), 30_000)).toEqual({ sessions: 1, verifications: 0 });
-    expect(await scanAll(client, `{${prefix}}*`)).toEqual(
+    expect(await nonUserKeys(client, prefix)).toEqual(
       [key(`session:${revokedNew.id}`), key(`session:${live.id}`), key("user-sessions:u4")].sort(),
     );
     expect((await client.smembers(key("user-sessions:u4"))).sort()).toEqual([revokedNew.id, live.id].sort());
@@ -125,7 +130,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
     expect(await storage.findSession(live.id)).not.toBeNull();
     await storage.revokeSession(live.id, new Date());
     expect(await storage.deleteExpired(new Date(Date.now() + 10))).toEqual({ sessions: 1, verifications: 0 });
-    expect(await scanAll(client, `{${prefix}}*`)).toEqual([]); // the emptied index went with it
+    expect(await nonUserKeys(client, prefix)).toEqual([]); // the emptied index went with it
   });
 
   it("an expired verification is gone from Redis and cannot be consumed", async () => {

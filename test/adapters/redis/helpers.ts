@@ -4,6 +4,8 @@
  */
 import { Redis, type RedisOptions } from "ioredis";
 import { afterAll } from "vitest";
+import type { StorageAdapter } from "auth-skill";
+import { userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 
 /** A fresh prefix, so every test sees an empty store. */
@@ -59,3 +61,13 @@ export async function deletePrefix(client: Redis, prefix: string): Promise<void>
 
 /** Resolves after `ms` of real time (Redis expiry runs on the server's clock; it cannot be faked). */
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates users with these ids (sessions need an existing user). */
+export async function addUsers(storage: StorageAdapter, ...ids: string[]): Promise<void> {
+  for (const id of ids) await storage.createUser(userRecord({ id, email: `${id.toLowerCase()}@example.com` }));
+}
+
+/** Keys of one prefix other than users and their email index. */
+export async function nonUserKeys(client: Redis, prefix: string): Promise<string[]> {
+  return (await scanAll(client, `{${prefix}}*`)).filter((k) => !/^\{[^}]*\}(?:user|email):/.test(k));
+}

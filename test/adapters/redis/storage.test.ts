@@ -7,7 +7,7 @@ import { redisRateLimitStore, redisStorage } from "auth-skill/redis";
 import { sessionRecord, userRecord } from "auth-skill/testing";
 import { randomId } from "../../../src/ids.js";
 import { serverUrl } from "../../support/servers.js";
-import { connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
+import { addUsers, connect, deletePrefix, randomPrefix, scanAll } from "./helpers.js";
 import { throwsWith } from "../../helpers.js";
 
 const url = serverUrl("redis");
@@ -60,18 +60,21 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
     expect(await client.hexists(key(`user:${r.user.id}`), "name")).toBe(0); // null fields are absent
   });
 
-  it("updateUser patches only passwordHash, emailVerified, name and updatedAt; email and its index stay", async () => {
+  it("updateUser patches the patchable fields; an email change moves the index, the username stays", async () => {
     fresh();
     const u = user();
     await storage.createUser(u);
     const later = new Date(T.getTime() + 1000);
-    const patch = { email: "other@example.com", username: "taken", name: null, passwordHash: null, updatedAt: later } as UserPatch;
-    expect(await storage.updateUser(u.id, patch)).toBe(true);
-    expect(await storage.findUserByEmail(u.email)).toEqual({ ...u, name: null, passwordHash: null, updatedAt: later });
-    expect(await storage.findUserByEmail("other@example.com")).toBeNull();
+    const patch = { email: "other@example.com", username: "taken", name: null, passwordHash: null, updatedAt: later, roles: ["a"] } as UserPatch;
+    const patched = { ...u, email: "other@example.com", name: null, passwordHash: null, updatedAt: later, roles: ["a"] };
+    expect(await storage.updateUser(u.id, patch)).toEqual({ ok: true, user: patched });
+    expect(await storage.findUserByEmail("other@example.com")).toEqual(patched);
+    expect(await client.exists(key(`email:${u.email}`))).toBe(0);
+    expect(await client.hget(key(`user:${u.id}`), "roles")).toBe('["a"]');
     expect(await storage.findUserByUsername("taken")).toBeNull();
-    expect(await storage.updateUser("missing", { name: "x" })).toBe(false);
-    expect(await client.exists(key("user:missing"))).toBe(0);
+    expect(await storage.updateUser("missing", { name: "x" })).toEqual({ ok: false, reason: "not_found" });
+    expect(await storage.updateUser("missing", { email: "x@example.com" })).toEqual({ ok: false, reason: "not_found" });
+    expect(await client.exists(key("user:missing"), key("email:x@example.com"))).toBe(0);
   });
 
   it("a refused create writes nothing: a username conflict does not claim the email", async () => {
@@ -85,12 +88,13 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
 
   it("refuses a duplicate session id or verification hash without touching the stored one", async () => {
     fresh();
+    await addUsers(storage, "u1", "u2");
     const s = session("u1");
     await storage.createSession(s);
     await expect(storage.createSession({ ...s, userId: "u2", tokenHash: "other" })).rejects.toThrow(/duplicate session id/);
     expect(await storage.findSession(s.id)).toEqual(s);
     expect(await client.exists(key("user-sessions:u2"))).toBe(0);
-    const v = { id: "v1", purpose: "p", userId: null, tokenHash: randomId(43), createdAt: T, expiresAt: s.expiresAt };
+    const v = { id: "v1", purpose: "p", userId: null, tokenHash: randomId(43), createdAt: T, expiresAt: s.expiresAt, payload: null };
     await storage.createVerification(v);
     await expect(storage.createVerification({ ...v, purpose: "q" })).rejects.toThrow(/duplicate verification/);
     expect(await storage.consumeVerification(v.tokenHash, "p", T)).toEqual(v);
@@ -98,6 +102,7 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
 
   it("revokeUserSessions revokes every session that existed when it ran, while new ones keep arriving", async () => {
     fresh();
+    await addUsers(storage, "u1");
     const before = Array.from({ length: 20 }, () => session("u1"));
     for (const s of before) await storage.createSession(s);
     const during = Array.from({ length: 40 }, () => session("u1"));
@@ -127,7 +132,7 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
     const u = user();
     await storage.createUser(u);
     await client.script("FLUSH");
-    expect(await storage.updateUser(u.id, { emailVerified: true })).toBe(true);
+    expect(await storage.updateUser(u.id, { emailVerified: true })).toMatchObject({ ok: true });
     expect((await storage.findUserById(u.id))?.emailVerified).toBe(true);
   });
 

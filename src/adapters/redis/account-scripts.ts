@@ -1,0 +1,122 @@
+/**
+ * The Lua scripts of the account-lifecycle writes (see scripts.ts for the rules every script keeps: all keys
+ * declared, every check before the first write). Scripts that act on keys named by data the caller read just
+ * before (a user's sessions, tokens or email) check that data again and answer 'retry' when it changed, so
+ * the caller reads again: what they declare is what they change.
+ */
+import { LuaScript } from "./client.js";
+import { APPLY } from "./scripts.js";
+
+/** Extends a key's expiry to at least `at` (ms, ARGV index), never shortening it; for index keys. */
+const KEEP_ALIVE = `
+local function keepAlive(key, at)
+  local ttl = redis.call('PTTL', key)
+  local t = redis.call('TIME')
+  if ttl == -1 or t[1] * 1000 + math.floor(t[2] / 1000) + ttl < at then redis.call('PEXPIREAT', key, at) end
+end
+`;
+
+/**
+ * The account scripts.
+ *
+ * @example
+ * ```ts
+ * const reply = await accountScripts.updateUser.run(client, [keys.user(id)], [id, "", "", ...patchArgs(patch)]);
+ * ```
+ */
+export const accountScripts = {
+  /**
+   * KEYS: user hash, [new email index, old email index]. ARGV: user id, new email ('' when the patch keeps
+   * it), the email the caller read, then a patch (see APPLY). 'missing' for an unknown user; with a new email:
+   * 'retry' when the stored email is no longer the one read, 'conflict' when another user holds the new one
+   * (nothing written); otherwise moves the index, applies the patch and returns the user's fields.
+   */
+  updateUser: new LuaScript(`${APPLY}
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+local id, newEmail, oldEmail = ARGV[1], ARGV[2], ARGV[3]
+if newEmail ~= '' then
+  if redis.call('HGET', KEYS[1], 'email') ~= oldEmail then return 'retry' end
+  if newEmail ~= oldEmail then
+    if redis.call('EXISTS', KEYS[2]) == 1 then return 'conflict' end
+    redis.call('SET', KEYS[2], id)
+    if redis.call('GET', KEYS[3]) == id then redis.call('DEL', KEYS[3]) end
+  end
+end
+apply(KEYS[1], 4)
+return redis.call('HGETALL', KEYS[1])`),
+
+  /**
+   * KEYS: user hash, email index, username index (any key when the user has none), the user's session-id set,
+   * the user's token index, then the session hashes and token hashes read just before. ARGV: user id, email,
+   * username ('' for none), the number of session ids, the session ids, then the token hashes.
+   * 0 for an unknown user; 'retry' when the email, username, session set or token index holds anything the
+   * caller did not declare; otherwise deletes everything and returns 1.
+   */
+  deleteUser: new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local id, email, username, ns = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+if redis.call('HGET', KEYS[1], 'email') ~= email then return 'retry' end
+if (redis.call('HGET', KEYS[1], 'username') or '') ~= username then return 'retry' end
+local sessions, tokens = {}, {}
+for i = 5, 4 + ns do sessions[ARGV[i]] = true end
+for i = 5 + ns, #ARGV do tokens['t:' .. ARGV[i]] = true end
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  if not sessions[sid] then return 'retry' end
+end
+for _, field in ipairs(redis.call('HKEYS', KEYS[5])) do
+  if string.sub(field, 1, 2) == 't:' and not tokens[field] then return 'retry' end
+end
+for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+if redis.call('GET', KEYS[2]) == id then redis.call('DEL', KEYS[2]) end
+if username ~= '' and redis.call('GET', KEYS[3]) == id then redis.call('DEL', KEYS[3]) end
+return 1`),
+
+  /**
+   * KEYS: verification hash, [the user's token index, the verification hash of the user's latest token of this
+   * purpose as read just before]. ARGV: expire-at (ms), purpose, that token's hash ('' for none), this token's
+   * hash, then field/value pairs. The index holds `p:<purpose>` -> the latest token's hash (every older one of
+   * the purpose is void: consumeVerification refuses it) and `t:<hash>` for each of the user's tokens (what
+   * deleteUser deletes). The older token read is deleted when the index still names it (otherwise it is void
+   * all the same and expires); the index lives as long as the user's longest token. A duplicate hash is an error.
+   */
+  createVerification: new LuaScript(`${KEEP_ALIVE}
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate verification token hash') end
+local at = tonumber(ARGV[1])
+if KEYS[2] then
+  local current = redis.call('HGET', KEYS[2], 'p:' .. ARGV[2])
+  if KEYS[3] and current == ARGV[3] then
+    redis.call('DEL', KEYS[3])
+    redis.call('HDEL', KEYS[2], 't:' .. ARGV[3])
+  end
+  redis.call('HSET', KEYS[2], 'p:' .. ARGV[2], ARGV[4], 't:' .. ARGV[4], '1')
+  keepAlive(KEYS[2], at)
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
+redis.call('PEXPIREAT', KEYS[1], at)
+return 1`),
+
+  /**
+   * KEYS: verification hash, [the token index of the user the record names, as read just before]. ARGV:
+   * purpose, now (ms), that user id ('' for none). Get + check + delete in one step: of concurrent callers
+   * exactly one receives the record. Another purpose leaves it in place (nil); an expired one, or one a newer
+   * token of its user and purpose voided, is deleted and yields nil. A record whose user differs from the one
+   * declared (only possible if the key was replaced meanwhile) yields 'retry'.
+   */
+  consumeVerification: new LuaScript(`
+if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
+if (redis.call('HGET', KEYS[1], 'userId') or '') ~= ARGV[3] then return 'retry' end
+local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
+local hash = redis.call('HGET', KEYS[1], 'tokenHash')
+local record = redis.call('HGETALL', KEYS[1])
+redis.call('DEL', KEYS[1])
+local void = false
+if KEYS[2] then
+  local latest = redis.call('HGET', KEYS[2], 'p:' .. ARGV[1])
+  void = latest ~= false and latest ~= hash
+  redis.call('HDEL', KEYS[2], 't:' .. hash)
+  if latest == hash then redis.call('HDEL', KEYS[2], 'p:' .. ARGV[1]) end
+end
+if expires > tonumber(ARGV[2]) and not void then return record end
+return nil`),
+};
