@@ -23,6 +23,7 @@
  * (and the incremental file a narrowed run keeps) elsewhere.
  */
 import { spawn } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -85,7 +86,7 @@ const status = await new Promise((done) => {
   const child = spawn(command, commandArgs, { stdio: ["inherit", "pipe", "inherit"], env });
   child.stdout.on("data", (chunk) => {
     process.stdout.write(chunk);
-    tail = (tail + String(chunk)).replace(/\x1b\[[0-9;]*m/g, "").slice(-4096); // colours off; lines may split
+    tail = stripVTControlCharacters(tail + String(chunk)).slice(-4096); // colours off; lines may split
     const m = /(\d+) of (\d+) mutant result\(s\) are reused/.exec(tail);
     if (m) [reused, total] = [Number(m[1]), Number(m[2])];
   });

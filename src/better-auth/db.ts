@@ -1,6 +1,7 @@
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import { sqlDialectOf } from "../adapters/sql/dialect.js";
 import { AuthError } from "../errors.js";
+import type { AnyKysely } from "../adapters/sql/any-kysely.js";
 
 /**
  * The SQL dialects the bridge speaks (Better Auth's Kysely adapter stores dates differently in each).
@@ -18,7 +19,7 @@ export type BridgeDialect = "sqlite" | "postgres";
  */
 export interface Db {
   // Kysely<any>: the tables are Better Auth's and their extra columns depend on its plugins.
-  readonly kysely: Kysely<any>;
+  readonly kysely: AnyKysely;
   readonly dialect: BridgeDialect;
   /** Name of auth-skill's refresh-token table. */
   readonly refresh: string;
@@ -28,7 +29,7 @@ export interface Db {
  * The dialect of a Kysely instance (see `sqlDialectOf` in `adapters/sql/dialect.ts`); `CONFIG_ERROR` for anything
  * but SQLite or PostgreSQL.
  */
-export function detectDialect(kysely: Kysely<any>): BridgeDialect {
+export function detectDialect(kysely: AnyKysely): BridgeDialect {
   const dialect = sqlDialectOf(kysely);
   if (dialect === "sqlite" || dialect === "postgres") return dialect;
   throw new AuthError("CONFIG_ERROR", 'betterAuthBridge: db must be a Kysely instance over SQLite or PostgreSQL (or pass dialect: "sqlite" | "postgres")');

@@ -1,9 +1,9 @@
-import type { Kysely } from "kysely";
 import { checkedClock, systemClock } from "../clock.js";
 import { MAX_DURATION_MS } from "../duration.js";
 import { AuthError } from "../errors.js";
 import type { Argon2Params } from "../password/argon2.js";
 import { detectDialect, type BridgeDialect, type Db } from "./db.js";
+import type { AnyKysely } from "../adapters/sql/any-kysely.js";
 
 /**
  * One entry of Better Auth's `secrets` option (or `BETTER_AUTH_SECRETS="2:new,1:old"`).
@@ -29,7 +29,7 @@ export interface VersionedSecret {
  */
 export interface BetterAuthBridgeOptions {
   /** A Kysely instance over Better Auth's own database (SQLite or PostgreSQL). Share it with Better Auth. */
-  db: Kysely<any>;
+  db: AnyKysely;
   /**
    * Better Auth's `secret` (`BETTER_AUTH_SECRET`). It signs session cookies and encrypts jwt-plugin keys.
    * With `secrets` set, this is Better Auth's legacy secret (for keys encrypted before the rotation).

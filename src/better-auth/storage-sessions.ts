@@ -1,8 +1,9 @@
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql } from "kysely";
 import type { DeletedCounts, RotateSessionInput, SessionRecord } from "../storage/adapter.js";
 import { dateParam, earlier, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
 import { newSessionRow } from "./better-auth-sessions.js";
 import { VERIFICATION_PREFIX } from "./storage-verifications.js";
+import type { AnyExpressionBuilder } from "../adapters/sql/any-kysely.js";
 
 /**
  * Sessions on Better Auth's `session` table plus auth-skill's refresh-token table, one row each, sharing the
@@ -175,7 +176,7 @@ export async function deleteExpired(s: SessionStoreSettings, now: Date, keepRevo
   const { db } = s;
   const cutoff = toDb(db, new Date(now.getTime() - keepRevokedMs));
   const nowDb = toDb(db, now);
-  const notOurs = (eb: ExpressionBuilder<any, any>) =>
+  const notOurs = (eb: AnyExpressionBuilder) =>
     eb.not(eb.exists(eb.selectFrom(`${db.refresh} as r`).select(eb.lit(1).as("one")).whereRef("r.sessionId", "=", "session.id")));
   const expiredBetterAuthOnly = () => db.kysely.deleteFrom("session").where("expiresAt", "<", nowDb).where(notOurs).executeTakeFirst();
 

@@ -1,10 +1,11 @@
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import { uniqueViolation } from "../adapters/sql/driver-errors.js";
 import { randomId } from "../ids.js";
 import { AuthError } from "../errors.js";
 import type { CreateUserResult, UpdateUserResult, UserPatch, UserRecord } from "../storage/adapter.js";
 import { boolFromDb, boolToDb, fromDb, toDb, type Db } from "./db.js";
 import { gateFields, roleColumn, rolesOf } from "./plugin-columns.js";
+import type { AnyKysely } from "../adapters/sql/any-kysely.js";
 
 /**
  * Users on Better Auth's tables: a `UserRecord` is a `user` row plus the password of its `account` row with
@@ -33,7 +34,7 @@ export function uniqueConflict(err: unknown): "email" | "username" | null {
 }
 
 // `u.*`: the plugin columns that gate sign-in (banned, banExpires, twoFactorEnabled) come along when they exist.
-function selectUsers(s: UserStoreSettings, kysely: Kysely<any> = s.db.kysely) {
+function selectUsers(s: UserStoreSettings, kysely: AnyKysely = s.db.kysely) {
   return kysely
     .selectFrom("user as u")
     .leftJoin("account as a", (join) => join.onRef("a.userId", "=", "u.id").on("a.providerId", "=", CREDENTIAL))
@@ -100,7 +101,7 @@ export async function createUser(s: UserStoreSettings, user: UserRecord): Promis
   return { ok: true, user: structuredClone(user) };
 }
 
-async function insertCredential(s: UserStoreSettings, kysely: Kysely<any>, userId: string, password: string, at: Date): Promise<void> {
+async function insertCredential(s: UserStoreSettings, kysely: AnyKysely, userId: string, password: string, at: Date): Promise<void> {
   await kysely
     .insertInto("account")
     .values({

@@ -1,6 +1,6 @@
-import type { Kysely } from "kysely";
 import { AuthError } from "../../errors.js";
 import { sqlDialectOf, type SqlDialect } from "../sql/dialect.js";
+import type { AnyKysely } from "../sql/any-kysely.js";
 
 /** The SQL dialects the Kysely adapter speaks. MySQL covers MariaDB. */
 export type KyselyDialect = SqlDialect;
@@ -28,7 +28,7 @@ export function isKyselyDialect(value: unknown): value is KyselyDialect {
  * detectDialect(new Kysely({ dialect: new SqliteDialect({ database: new Database(":memory:") }) })); // "sqlite"
  * ```
  */
-export function detectDialect(db: Kysely<any>): KyselyDialect {
+export function detectDialect(db: AnyKysely): KyselyDialect {
   const dialect = sqlDialectOf(db);
   if (dialect !== null) return dialect;
   throw new AuthError("CONFIG_ERROR", 'kyselyStorage: cannot tell the SQL dialect of options.db; pass options.dialect ("sqlite", "postgres" or "mysql")');

@@ -15,6 +15,7 @@ import { migrate } from "./migrations.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userRow } from "./rows.js";
 import { checkPrefix, DEFAULT_PREFIX, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
 import { hotStatements, rotationValues } from "./statements.js";
+import type { AnyKysely } from "../sql/any-kysely.js";
 
 /** Options of {@link kyselyStorage}. */
 export interface KyselyStorageOptions {
@@ -22,7 +23,7 @@ export interface KyselyStorageOptions {
    * A Kysely instance over SQLite (better-sqlite3), PostgreSQL (pg) or MySQL/MariaDB (mysql2). The adapter
    * shares it with your application and never closes it.
    */
-  db: Kysely<any>;
+  db: AnyKysely;
   /** Prepended to the table names: up to 32 of `[a-z0-9_]` (default "auth_": auth_users, auth_sessions, auth_verifications). */
   tablePrefix?: string | undefined;
   /** The SQL dialect, for a Kysely dialect whose adapter is not (a subclass of) Kysely's own; detected otherwise. */

@@ -1,4 +1,5 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from "kysely";
+import { MysqlAdapter, PostgresAdapter, SqliteAdapter } from "kysely";
+import type { AnyKysely } from "./any-kysely.js";
 
 /**
  * Which SQL dialect a Kysely instance speaks: shared by the Kysely storage adapter and the Better Auth bridge.
@@ -41,7 +42,7 @@ function classNames(value: unknown): string[] {
  * sqlDialectOf(new Kysely({ dialect: new SqliteDialect({ database: new Database(":memory:") }) })); // "sqlite"
  * ```
  */
-export function sqlDialectOf(db: Kysely<any>): SqlDialect | null {
+export function sqlDialectOf(db: AnyKysely): SqlDialect | null {
   const adapter: unknown = db.getExecutor().adapter;
   for (const [cls, dialect] of ADAPTERS) if (adapter instanceof cls) return dialect;
   const names = classNames(adapter);
