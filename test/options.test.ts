@@ -224,7 +224,7 @@ describe("options", () => {
       const options: KyselyStorageOptions = { db, tablePrefix: undefined, dialect: undefined };
       const storage = kyselyStorage(options);
       expect(storage.dialect).toBe("sqlite");
-      expect(storage.tables).toStrictEqual({ users: "auth_users", sessions: "auth_sessions", verifications: "auth_verifications" });
+      expect(storage.tables).toStrictEqual({ users: "auth_users", migrations: "auth_migrations", sessions: "auth_sessions", verifications: "auth_verifications" });
     });
 
     it("memoryRateLimitStore: evictable undefined guards like a counter without the option", async () => {

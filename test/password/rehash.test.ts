@@ -78,7 +78,7 @@ describe("rehash on signin", () => {
     const auth = makeAuth({ ...options, storage });
     const email = "migrated@example.com";
     const { user } = await auth.signup({ email, password: "placeholder passphrase for signup" });
-    expect(await storage.updateUser(user.id, { passwordHash: hash })).toBe(true);
+    expect(await storage.updateUser(user.id, { passwordHash: hash })).toMatchObject({ ok: true });
     const stored = async () => (await storage.findUserById(user.id))!.passwordHash!;
     expect(await stored()).toBe(hash);
     return { auth, storage, email, id: user.id, stored };
