@@ -1,7 +1,13 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", testing: "src/testing/index.ts", kysely: "src/adapters/kysely/index.ts", redis: "src/adapters/redis/index.ts", "better-auth": "src/better-auth/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    testing: "src/testing/index.ts",
+    kysely: "src/adapters/kysely/index.ts",
+    redis: "src/adapters/redis/index.ts",
+    "better-auth": "src/better-auth/index.ts",
+  },
   external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth"],
   format: ["esm", "cjs"],
   dts: true,

@@ -13,14 +13,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: ["test/**/*.test.ts"],
-      exclude: [
-        "**/node_modules/**",
-        "test/adapters/**",
-        "test/cross-process/**",
-        "test/examples/**",
-        "test/build/**",
-        "test/better-auth/**",
-      ],
+      exclude: ["**/node_modules/**", "test/adapters/**", "test/cross-process/**", "test/examples/**", "test/build/**", "test/better-auth/**"],
     },
   }),
 );

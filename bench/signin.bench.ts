@@ -31,7 +31,10 @@ async function authSkill(): Promise<Signin> {
 }
 
 /** Better Auth on its memory adapter, no rate limit, no telemetry; `password` swaps in another hasher. */
-async function betterAuthSignin(password?: { hash: (p: string) => Promise<string>; verify: (a: { hash: string; password: string }) => Promise<boolean> }): Promise<Signin> {
+async function betterAuthSignin(password?: {
+  hash: (p: string) => Promise<string>;
+  verify: (a: { hash: string; password: string }) => Promise<boolean>;
+}): Promise<Signin> {
   const auth = betterAuth({
     baseURL: "http://localhost:3000",
     secret: SECRET,

@@ -51,7 +51,10 @@ show("access token expires", session.accessTokenExpiresAt.toISOString());
 show("refresh token expires", session.refreshTokenExpiresAt.toISOString());
 
 step("The access token");
-const [header, payload] = session.accessToken.split(".").slice(0, 2).map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
+const [header, payload] = session.accessToken
+  .split(".")
+  .slice(0, 2)
+  .map((part) => JSON.parse(Buffer.from(part, "base64url").toString()));
 show("header", header);
 show("claims", payload);
 const claims = await auth.verifyAccessToken(session.accessToken, { checkRevocation: true });

@@ -101,7 +101,9 @@ function staleReason() {
   const missing = OUTPUTS.filter((file) => !existsSync(join(dist, file)));
   if (missing.length > 0) return `missing ${missing.join(", ")}`;
   const inputs = [
-    ...readdirSync(join(root, "src"), { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)),
+    ...readdirSync(join(root, "src"), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name)),
     ...["package.json", "tsup.config.ts", "tsconfig.json"].map((f) => join(root, f)),
   ];
   const oldestOutput = Math.min(...OUTPUTS.map((file) => statSync(join(dist, file)).mtimeMs));
@@ -126,9 +128,20 @@ function must(command, args, options) {
 
 /** Packages symlinked into the scratch project: what the snippets and the package's declarations import. */
 const LINKED = [
-  "@node-rs/argon2", "@node-rs/bcrypt", "jose", "zod", // auth-skill's dependencies
-  "kysely", "pg", "better-sqlite3", "ioredis", "better-auth", "vitest", "mysql2", // its optional peers
-  "@types/node", "@types/pg", "@types/better-sqlite3",
+  "@node-rs/argon2",
+  "@node-rs/bcrypt",
+  "jose",
+  "zod", // auth-skill's dependencies
+  "kysely",
+  "pg",
+  "better-sqlite3",
+  "ioredis",
+  "better-auth",
+  "vitest",
+  "mysql2", // its optional peers
+  "@types/node",
+  "@types/pg",
+  "@types/better-sqlite3",
 ];
 
 function prepareProject(work) {
@@ -250,7 +263,9 @@ function main() {
   }
   for (const e of stray) console.log(`  ${e}`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`docs-check: ${checked.length} blocks checked under ${Object.keys(MODES).join(" and ")}, ${blocks.length - checked.length} excerpts skipped, ${seconds}s: ${failed ? "FAILED" : "ok"}`);
+  console.log(
+    `docs-check: ${checked.length} blocks checked under ${Object.keys(MODES).join(" and ")}, ${blocks.length - checked.length} excerpts skipped, ${seconds}s: ${failed ? "FAILED" : "ok"}`,
+  );
   return failed ? 1 : 0;
 }
 

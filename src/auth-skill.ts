@@ -58,7 +58,6 @@ export class AuthSkill {
     return this.#passwords.hash(password);
   }
 
-
   /**
    * Checks a password against a hash of any supported format (argon2id/i/d, bcrypt, Better Auth scrypt,
    * and your custom hasher's). Resolves `false`, never throws, for a wrong password or a bad hash — and,
@@ -157,7 +156,12 @@ export class AuthSkill {
    * const token = await auth.createAccessToken({ userId, claims: { role: "admin" }, ttl: "5m" });
    * ```
    */
-  async createAccessToken(input: { userId: string; sessionId?: string | undefined; claims?: Record<string, unknown> | undefined; ttl?: Duration | undefined }): Promise<string> {
+  async createAccessToken(input: {
+    userId: string;
+    sessionId?: string | undefined;
+    claims?: Record<string, unknown> | undefined;
+    ttl?: Duration | undefined;
+  }): Promise<string> {
     if (typeof input?.userId !== "string" || input.userId === "") throw new TypeError("createAccessToken: userId must be a non-empty string");
     const { token } = await this.#tokens.sign({
       userId: input.userId,
@@ -188,7 +192,6 @@ export class AuthSkill {
       return claims;
     });
   }
-
 
   /**
    * The public signing keys as a JWKS, for services that verify our tokens. Empty for HS256.

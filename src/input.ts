@@ -23,7 +23,11 @@ const username = z
 // The password's own rules (length, blocklist) are the policy's; here it only has to be a sane string of at
 // most MAX_PASSWORD_INPUT units (it is normalised later, by the policy and the hasher) with no unpaired
 // surrogates, which UTF-8 encoding would turn into U+FFFD and so make distinct passwords collide.
-const password = z.string().min(1).max(MAX_PASSWORD_INPUT).refine((v) => !hasLoneSurrogate(v));
+const password = z
+  .string()
+  .min(1)
+  .max(MAX_PASSWORD_INPUT)
+  .refine((v) => !hasLoneSurrogate(v));
 
 /** True when `value` holds a UTF-16 surrogate that is not half of a pair (not well-formed Unicode). */
 export function hasLoneSurrogate(value: string): boolean {

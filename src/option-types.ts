@@ -44,58 +44,64 @@ export interface AuthSkillOptions {
   /** Where users and sessions live. Default: `memoryStorage()` (this process's memory, for tests and demos). */
   storage?: StorageAdapter | undefined;
   /** Password hashing and the policy for new passwords. */
-  password?: {
-    /** Hasher for new hashes: "argon2id" (default), "bcrypt" (compat), or your own `{ hash, verify }`. */
-    hasher?: HasherChoice | undefined;
-    /** Fewest code points after NFKC: default 8, from 8 to 64. */
-    minLength?: number | undefined;
-    /** Most code points after NFKC: default 128, from 64 to 4,096. Any password input over 4,096 UTF-16 units is refused before NFKC. */
-    maxLength?: number | undefined;
-    /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
-    argon2?: Argon2Options | undefined;
-    /** bcrypt cost when `hasher: "bcrypt"` (default 12 or `maxBcryptCost` if lower; from 10 to `maxBcryptCost`). */
-    bcryptCost?: number | undefined;
-    /**
-     * Highest cost a stored bcrypt hash may have to be verified (default 14, from 10 to 31); a hash above it
-     * fails verification without being computed, on every path (signin, `verifyPassword`).
-     */
-    maxBcryptCost?: number | undefined;
-    /** Refuse the ~11,600 most common passwords (default true). */
-    blockCommon?: boolean | undefined;
-    /**
-     * Optional pepper keys (secrets kept outside the database): the first peppers new hashes, every one
-     * verifies the hashes it made. Ids are unique. Default: none. See docs/passwords.md.
-     */
-    pepper?: PepperKey[] | undefined;
-  } | undefined;
+  password?:
+    | {
+        /** Hasher for new hashes: "argon2id" (default), "bcrypt" (compat), or your own `{ hash, verify }`. */
+        hasher?: HasherChoice | undefined;
+        /** Fewest code points after NFKC: default 8, from 8 to 64. */
+        minLength?: number | undefined;
+        /** Most code points after NFKC: default 128, from 64 to 4,096. Any password input over 4,096 UTF-16 units is refused before NFKC. */
+        maxLength?: number | undefined;
+        /** Argon2id costs, at least (and by default) m=19456 KiB, t=2, p=1. */
+        argon2?: Argon2Options | undefined;
+        /** bcrypt cost when `hasher: "bcrypt"` (default 12 or `maxBcryptCost` if lower; from 10 to `maxBcryptCost`). */
+        bcryptCost?: number | undefined;
+        /**
+         * Highest cost a stored bcrypt hash may have to be verified (default 14, from 10 to 31); a hash above it
+         * fails verification without being computed, on every path (signin, `verifyPassword`).
+         */
+        maxBcryptCost?: number | undefined;
+        /** Refuse the ~11,600 most common passwords (default true). */
+        blockCommon?: boolean | undefined;
+        /**
+         * Optional pepper keys (secrets kept outside the database): the first peppers new hashes, every one
+         * verifies the hashes it made. Ids are unique. Default: none. See docs/passwords.md.
+         */
+        pepper?: PepperKey[] | undefined;
+      }
+    | undefined;
   /** Signin and signup brute-force limits (on by default, in memory); `false` turns every limit off. */
   rateLimit?: false | RateLimitOptions | undefined;
   /** Access tokens (RFC 9068 JWTs). */
-  accessToken?: {
-    /** Default "HS256" (keyed with `secret`); "EdDSA", "ES256" and "RS256" sign with `keys`. */
-    algorithm?: SigningAlgorithm | undefined;
-    /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. Not for HS256. */
-    keys?: JWK[] | undefined;
-    /** Default "auth-skill". */
-    issuer?: string | undefined;
-    /** Default "auth-skill". */
-    audience?: string | string[] | undefined;
-    /** Default "15m"; at most 24 hours. */
-    ttl?: Duration | undefined;
-    /** Default 5 seconds; at most 5 minutes. */
-    clockTolerance?: Duration | undefined;
-    /** Check the session on every verification (default false: stateless). */
-    checkRevocation?: boolean | undefined;
-  } | undefined;
+  accessToken?:
+    | {
+        /** Default "HS256" (keyed with `secret`); "EdDSA", "ES256" and "RS256" sign with `keys`. */
+        algorithm?: SigningAlgorithm | undefined;
+        /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. Not for HS256. */
+        keys?: JWK[] | undefined;
+        /** Default "auth-skill". */
+        issuer?: string | undefined;
+        /** Default "auth-skill". */
+        audience?: string | string[] | undefined;
+        /** Default "15m"; at most 24 hours. */
+        ttl?: Duration | undefined;
+        /** Default 5 seconds; at most 5 minutes. */
+        clockTolerance?: Duration | undefined;
+        /** Check the session on every verification (default false: stateless). */
+        checkRevocation?: boolean | undefined;
+      }
+    | undefined;
   /** Refresh tokens and the sessions they belong to. */
-  refreshToken?: {
-    /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
-    ttl?: Duration | undefined;
-    /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
-    idleTtl?: Duration | undefined;
-    /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
-    reuseInterval?: Duration | undefined;
-  } | undefined;
+  refreshToken?:
+    | {
+        /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
+        ttl?: Duration | undefined;
+        /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
+        idleTtl?: Duration | undefined;
+        /** How long a just-rotated token may be presented again without counting as reuse (default 0). */
+        reuseInterval?: Duration | undefined;
+      }
+    | undefined;
   /**
    * Clock, for tests. Default `() => new Date()`. Every read is checked: a time that is not a valid `Date`
    * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.

@@ -40,7 +40,11 @@ const durationMs = (maxMs?: number) =>
     } catch (err) {
       const tooLong = err instanceof TypeError && err.message.includes("at most");
       // `continue`: the issue does not abort, so a surrounding union (`rateLimit`) still names this field
-      ctx.addIssue({ code: "custom", continue: true, message: tooLong ? err.message.replace("A duration must be", "must be") : 'must be seconds or a string such as "15m" or "30d"' });
+      ctx.addIssue({
+        code: "custom",
+        continue: true,
+        message: tooLong ? err.message.replace("A duration must be", "must be") : 'must be seconds or a string such as "15m" or "30d"',
+      });
       return z.NEVER;
     }
   });
@@ -56,7 +60,11 @@ const limitRule = z
 const password = z
   .strictObject({
     hasher: z
-      .union([z.literal("argon2id"), z.literal("bcrypt"), z.custom<PasswordHasher>((v) => hasMethods(v, ["hash", "verify"]), 'must be "argon2id", "bcrypt" or an object with hash() and verify()')])
+      .union([
+        z.literal("argon2id"),
+        z.literal("bcrypt"),
+        z.custom<PasswordHasher>((v) => hasMethods(v, ["hash", "verify"]), 'must be "argon2id", "bcrypt" or an object with hash() and verify()'),
+      ])
       .default("argon2id"),
     minLength: z.number().int().min(8).max(64).default(8),
     maxLength: z.number().int().min(64).max(MAX_PASSWORD_INPUT).default(128),

@@ -23,11 +23,16 @@ export function resolveSecret(given: string | undefined): string {
   const secret = [given, env.AUTH_SECRET, env.BETTER_AUTH_SECRET].find((s) => s !== undefined && s !== ""); // empty = unset
   if (secret === undefined) {
     if (!DEV_ENVIRONMENTS.has(env.NODE_ENV)) {
-      throw configError("no secret: set the secret option or AUTH_SECRET (generate one with `openssl rand -base64 32`); the random fallback is for NODE_ENV development or test only");
+      throw configError(
+        "no secret: set the secret option or AUTH_SECRET (generate one with `openssl rand -base64 32`); the random fallback is for NODE_ENV development or test only",
+      );
     }
     if (processSecret === undefined) {
       processSecret = randomBytes(32).toString("base64url");
-      emitWarning("auth-skill: no secret configured (secret option, AUTH_SECRET or BETTER_AUTH_SECRET); using a random per-process secret, so tokens will not survive a restart.", "AuthSkillWarning");
+      emitWarning(
+        "auth-skill: no secret configured (secret option, AUTH_SECRET or BETTER_AUTH_SECRET); using a random per-process secret, so tokens will not survive a restart.",
+        "AuthSkillWarning",
+      );
     }
     return processSecret;
   }

@@ -60,7 +60,10 @@ export async function captureWarnings<T>(fn: () => T | Promise<T>): Promise<{ re
   const warnings: { message: string; type: string | undefined }[] = [];
   const original = process.emitWarning;
   process.emitWarning = ((warning: string | Error, type?: unknown) => {
-    warnings.push({ message: String(warning instanceof Error ? warning.message : warning), type: typeof type === "string" ? type : typeof type === "object" && type !== null ? (type as { type?: string }).type : undefined });
+    warnings.push({
+      message: String(warning instanceof Error ? warning.message : warning),
+      type: typeof type === "string" ? type : typeof type === "object" && type !== null ? (type as { type?: string }).type : undefined,
+    });
   }) as typeof process.emitWarning;
   syncBuiltinESMExports();
   try {

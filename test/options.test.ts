@@ -77,12 +77,18 @@ describe("options", () => {
     },
   );
 
-  it.each<[string, string | undefined]>([["test", "test"], ["development", "development"], ["unset", undefined]])("with NODE_ENV %s, use one random secret per process", async (_name, nodeEnv) => {
+  it.each<[string, string | undefined]>([
+    ["test", "test"],
+    ["development", "development"],
+    ["unset", undefined],
+  ])("with NODE_ENV %s, use one random secret per process", async (_name, nodeEnv) => {
     vi.stubEnv("AUTH_SECRET", "");
     vi.stubEnv("BETTER_AUTH_SECRET", "");
     vi.stubEnv("NODE_ENV", nodeEnv);
     expect(process.env.NODE_ENV).toBe(nodeEnv);
-    const { result: [a, b] } = await captureWarnings(() => [new AuthSkill(), new AuthSkill()] as const); // the fallback's warning, not printed
+    const {
+      result: [a, b],
+    } = await captureWarnings(() => [new AuthSkill(), new AuthSkill()] as const); // the fallback's warning, not printed
     const token = await a.createAccessToken({ userId: "u1" });
     await expect(b.verifyAccessToken(token)).resolves.toMatchObject({ sub: "u1" });
     await expect(new AuthSkill({ secret: SECRET }).verifyAccessToken(token)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
@@ -111,7 +117,13 @@ describe("options", () => {
 
   it("accept durations as seconds or strings", async () => {
     const now = new Date("2026-01-01T00:00:00Z");
-    for (const [ttl, seconds] of [[90, 90], ["90s", 90], ["15m", 900], ["2h", 7200], ["1d", 86400]] as const) {
+    for (const [ttl, seconds] of [
+      [90, 90],
+      ["90s", 90],
+      ["15m", 900],
+      ["2h", 7200],
+      ["1d", 86400],
+    ] as const) {
       const auth = new AuthSkill({ secret: SECRET, accessToken: { ttl }, now: () => now });
       const claims = await auth.verifyAccessToken(await auth.createAccessToken({ userId: "u" }));
       expect(claims.exp - claims.iat).toBe(seconds);
@@ -129,9 +141,26 @@ describe("options", () => {
     const explicit: AuthSkillOptions = {
       secret: undefined,
       storage: undefined,
-      password: { hasher: undefined, minLength: undefined, maxLength: undefined, argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined }, bcryptCost: undefined, maxBcryptCost: undefined, blockCommon: undefined, pepper: undefined },
+      password: {
+        hasher: undefined,
+        minLength: undefined,
+        maxLength: undefined,
+        argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined },
+        bcryptCost: undefined,
+        maxBcryptCost: undefined,
+        blockCommon: undefined,
+        pepper: undefined,
+      },
       rateLimit: { store: undefined, account: undefined, client: undefined, signup: undefined, lockAfter: undefined },
-      accessToken: { algorithm: undefined, keys: undefined, issuer: undefined, audience: undefined, ttl: undefined, clockTolerance: undefined, checkRevocation: undefined },
+      accessToken: {
+        algorithm: undefined,
+        keys: undefined,
+        issuer: undefined,
+        audience: undefined,
+        ttl: undefined,
+        clockTolerance: undefined,
+        checkRevocation: undefined,
+      },
       refreshToken: { ttl: undefined, idleTtl: undefined, reuseInterval: undefined },
       now: undefined,
     };
@@ -155,7 +184,9 @@ describe("options", () => {
     const { user } = await auth.signup({ email: "undefined-fields@example.com", password: "correct horse battery staple" }, context);
     const session = await auth.startSession(user.id, context, options);
     expect(session.refreshTokenExpiresAt.getTime() - start.getTime()).toBe(30 * 86_400_000);
-    await expect(auth.signin({ email: "undefined-fields@example.com", password: "correct horse battery staple" }, context)).resolves.toMatchObject({ user: { id: user.id } });
+    await expect(auth.signin({ email: "undefined-fields@example.com", password: "correct horse battery staple" }, context)).resolves.toMatchObject({
+      user: { id: user.id },
+    });
   });
 
   it("betterAuthBridge options: a field set to undefined resolves as the field left out", () => {
@@ -166,10 +197,18 @@ describe("options", () => {
     const base = { db, secret: SECRET, now: clock };
     const explicit = resolveBridgeOptions({
       ...base,
-      secrets: undefined, baseURL: undefined, cookiePrefix: undefined, useSecureCookies: undefined, sessionExpiresIn: undefined,
-      requireEmailVerification: undefined, usernames: undefined, dialect: undefined, refreshTable: undefined,
+      secrets: undefined,
+      baseURL: undefined,
+      cookiePrefix: undefined,
+      useSecureCookies: undefined,
+      sessionExpiresIn: undefined,
+      requireEmailVerification: undefined,
+      usernames: undefined,
+      dialect: undefined,
+      refreshTable: undefined,
       jwt: { jwksUrl: undefined, issuer: undefined, audience: undefined, clockTolerance: undefined },
-      argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined }, authSkillSecret: undefined,
+      argon2: { memoryCost: undefined, timeCost: undefined, parallelism: undefined },
+      authSkillSecret: undefined,
     });
     const { now: explicitNow, ...resolved } = explicit;
     const { now: defaultNow, ...defaults } = resolveBridgeOptions(base);
@@ -224,7 +263,12 @@ describe("options", () => {
       const options: KyselyStorageOptions = { db, tablePrefix: undefined, dialect: undefined };
       const storage = kyselyStorage(options);
       expect(storage.dialect).toBe("sqlite");
-      expect(storage.tables).toStrictEqual({ users: "auth_users", migrations: "auth_migrations", sessions: "auth_sessions", verifications: "auth_verifications" });
+      expect(storage.tables).toStrictEqual({
+        users: "auth_users",
+        migrations: "auth_migrations",
+        sessions: "auth_sessions",
+        verifications: "auth_verifications",
+      });
     });
 
     it("memoryRateLimitStore: evictable undefined guards like a counter without the option", async () => {

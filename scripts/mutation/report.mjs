@@ -29,7 +29,9 @@ export function tally(mutants) {
 
 /** Score rows: overall, then one per folder, then one per file, all sorted by path. */
 export function scoreRows(report, only) {
-  const files = Object.keys(report.files).filter((f) => !only || only.has(f)).sort();
+  const files = Object.keys(report.files)
+    .filter((f) => !only || only.has(f))
+    .sort();
   const folders = [...new Set(files.map((f) => dirname(f)))].sort();
   const all = (pred) => files.filter(pred).flatMap((f) => report.files[f].mutants);
   return [
@@ -43,10 +45,7 @@ export const pct = (s) => (s === null ? "n/a" : `${s.toFixed(1)}%`);
 
 /** The markdown table of score rows. */
 export function scoreTable(rows) {
-  const lines = [
-    "| scope | score | killed | timeout | survived | no coverage | ignored (static) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ];
+  const lines = ["| scope | score | killed | timeout | survived | no coverage | ignored (static) |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"];
   for (const r of rows) {
     const name = r.name === "all mutated files" ? "**all mutated files**" : `\`${r.name}\``;
     lines.push(`| ${name} | ${pct(r.score)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.ignored} |`);
@@ -69,8 +68,16 @@ export function changedFiles(report, baseline) {
 }
 
 const GUARD_MUTATORS = new Set([
-  "ConditionalExpression", "EqualityOperator", "LogicalOperator", "BooleanLiteral", "UnaryOperator",
-  "BlockStatement", "OptionalChaining", "MethodExpression", "ArithmeticOperator", "Regex",
+  "ConditionalExpression",
+  "EqualityOperator",
+  "LogicalOperator",
+  "BooleanLiteral",
+  "UnaryOperator",
+  "BlockStatement",
+  "OptionalChaining",
+  "MethodExpression",
+  "ArithmeticOperator",
+  "Regex",
 ]);
 const GUARD_LINE = /\bif\s*\(|\bthrow\b|\bwhile\s*\(|\breturn\b[^;]*(===|!==|[<>]=?|&&|\|\||!\w)|\?\?|\s\?\s|^\s*(&&|\|\|)/;
 

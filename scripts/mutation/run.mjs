@@ -134,7 +134,10 @@ if (changed) {
 } else {
   checkListed();
   const date = new Date().toISOString().slice(0, 10);
-  const runs = reused === null || force ? "every mutant run" : `${total - reused} of ${total} mutants run, ${reused} results reused from the baseline (unchanged code and covering tests)`;
+  const runs =
+    reused === null || force
+      ? "every mutant run"
+      : `${total - reused} of ${total} mutants run, ${reused} results reused from the baseline (unchanged code and covering tests)`;
   const body = [
     `Last full run: \`npm run test:mutation\` on ${date}: Stryker ${strykerPkg.version} (vitest runner, \`ignoreStatic\`,`,
     `the unit suites of vitest.unit.config.ts) on Node ${nodeVersion}, concurrency ${concurrency}, ${wall} on 2 cores`,

@@ -152,8 +152,14 @@ async function findBy(c: SessionContext, column: "s.token" | "s.id", value: stri
     // u.* first (plugin columns included when they exist); the session's columns, aliased, come after and win.
     .selectAll("u")
     .select([
-      "s.id as sId", "s.userId as sUserId", "s.token as sToken", "s.expiresAt as sExpiresAt", "s.createdAt as sCreatedAt",
-      "s.updatedAt as sUpdatedAt", "s.ipAddress as sIp", "s.userAgent as sUa",
+      "s.id as sId",
+      "s.userId as sUserId",
+      "s.token as sToken",
+      "s.expiresAt as sExpiresAt",
+      "s.createdAt as sCreatedAt",
+      "s.updatedAt as sUpdatedAt",
+      "s.ipAddress as sIp",
+      "s.userAgent as sUa",
     ])
     .where(column, "=", value)
     .executeTakeFirst();

@@ -31,8 +31,23 @@ export class BetterAuthBridgeError extends AuthError {
 
 const TABLES = ["user", "session", "account", "verification", "jwks"];
 const COLUMNS = [
-  "id", "email", "username", "token", "userId", "sessionId", "expiresAt", "createdAt", "updatedAt", "providerId",
-  "accountId", "password", "identifier", "generation", "tokenHash", "publicKey", "privateKey",
+  "id",
+  "email",
+  "username",
+  "token",
+  "userId",
+  "sessionId",
+  "expiresAt",
+  "createdAt",
+  "updatedAt",
+  "providerId",
+  "accountId",
+  "password",
+  "identifier",
+  "generation",
+  "tokenHash",
+  "publicKey",
+  "privateKey",
 ];
 
 /**
@@ -44,7 +59,8 @@ export function sanitize(operation: string, err: unknown, ownTable?: string): Er
   const tables = ownTable === undefined ? TABLES : [...TABLES, ownTable];
   const names = new Set([...tables, ...COLUMNS]);
   const constraint = new RegExp(`^(?:${tables.join("|")})_[A-Za-z_]*(?:key|pkey|fkey|idx)$`);
-  const keep = (name: string) => names.has(name) || constraint.test(name) || /^[\w]+\.\w+$/.test(name) && names.has(name.split(".")[0]!) && names.has(name.split(".")[1]!);
+  const keep = (name: string) =>
+    names.has(name) || constraint.test(name) || (/^[\w]+\.\w+$/.test(name) && names.has(name.split(".")[0]!) && names.has(name.split(".")[1]!));
   return new BetterAuthBridgeError(operation, scrubDriverError(err, `auth-skill/better-auth: ${operation} failed`, keep), driverCode(err));
 }
 

@@ -220,14 +220,25 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
   const t = o.db.refresh;
   const getSession = (input: Request | Headers) => readSession(sessions, input, (token) => run("getSession", () => findByToken(sessions, token), t));
   const resolve = (input: Request | Headers | BetterAuthSessionResult) =>
-    input instanceof Request || input instanceof Headers ? getSession(input) : run("issueTokens", () => findByToken(sessions, String(input?.session?.token ?? "")), t);
+    input instanceof Request || input instanceof Headers
+      ? getSession(input)
+      : run("issueTokens", () => findByToken(sessions, String(input?.session?.token ?? "")), t);
 
   return {
     getSession,
     createSession: (userId, context, createOptions) => {
       // argument types first, outside `run`: a caller's mistake is a TypeError, never reported as a storage failure
-      const misuse = typeof userId !== "string" || userId === "" ? "userId must be a non-empty string" : !optionalObject(context) ? "context must be an object" : !optionalObject(createOptions) ? "options must be an object" : null;
-      return misuse ? Promise.reject(new TypeError(`createSession: ${misuse}`)) : run("createSession", () => insertSession(sessions, userId, context, createOptions), t);
+      const misuse =
+        typeof userId !== "string" || userId === ""
+          ? "userId must be a non-empty string"
+          : !optionalObject(context)
+            ? "context must be an object"
+            : !optionalObject(createOptions)
+              ? "options must be an object"
+              : null;
+      return misuse
+        ? Promise.reject(new TypeError(`createSession: ${misuse}`))
+        : run("createSession", () => insertSession(sessions, userId, context, createOptions), t);
     },
     verifyJWT,
     signingKeys: (keyOptions) => run("signingKeys", () => signingKeys(o.db, o.keySecrets, o.now(), keyOptions), t),

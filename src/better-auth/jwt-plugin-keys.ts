@@ -19,8 +19,7 @@ const ENVELOPE = /^\$ba\$(\d+)\$([0-9a-f]*)$/i;
 /** The algorithms both Better Auth's jwt plugin and AuthSkill sign with. */
 const SHARED_ALGORITHMS = new Set<string>(["EdDSA", "ES256", "RS256"]);
 
-const undecryptable = () =>
-  new AuthError("CONFIG_ERROR", "betterAuthBridge: a jwks private key could not be decrypted with the configured secret(s).");
+const undecryptable = () => new AuthError("CONFIG_ERROR", "betterAuthBridge: a jwks private key could not be decrypted with the configured secret(s).");
 
 function keyFor(secret: string): Buffer {
   return createHash("sha256").update(secret, "utf8").digest();
@@ -125,11 +124,11 @@ async function createKey(db: Db, secrets: KeySecrets, algorithm: Exclude<Signing
 export async function signingKeys(db: Db, secrets: KeySecrets, now: Date, options: SigningKeysOptions = {}): Promise<JWK[]> {
   if (options.algorithm !== undefined && !SHARED_ALGORITHMS.has(options.algorithm)) throw new TypeError("signingKeys: algorithm must be EdDSA, ES256 or RS256");
   const isLive = (r: KeyRow) => r.expiresAt === null || r.expiresAt.getTime() > now.getTime();
-  const order = (rows: KeyRow[]) =>
-    [...rows].sort((a, b) => Number(isLive(b)) - Number(isLive(a)) || b.createdAt.getTime() - a.createdAt.getTime());
+  const order = (rows: KeyRow[]) => [...rows].sort((a, b) => Number(isLive(b)) - Number(isLive(a)) || b.createdAt.getTime() - a.createdAt.getTime());
   let rows = order(await readRows(db));
   const algorithm = options.algorithm ?? (rows.find(isLive)?.alg as Exclude<SigningAlgorithm, "HS256"> | undefined) ?? "EdDSA";
-  if (!SHARED_ALGORITHMS.has(algorithm)) throw new AuthError("CONFIG_ERROR", `betterAuthBridge: Better Auth's newest key uses ${algorithm}, which AuthSkill does not sign with; pass algorithm.`);
+  if (!SHARED_ALGORITHMS.has(algorithm))
+    throw new AuthError("CONFIG_ERROR", `betterAuthBridge: Better Auth's newest key uses ${algorithm}, which AuthSkill does not sign with; pass algorithm.`);
   if (options.create && !rows.some((r) => r.alg === algorithm && isLive(r))) {
     await createKey(db, secrets, algorithm, now);
     rows = order(await readRows(db));
@@ -142,6 +141,7 @@ export async function signingKeys(db: Db, secrets: KeySecrets, now: Date, option
       if (keys.length === 0) throw err; // the signing key must decrypt; an older one under a retired secret is skipped
     }
   }
-  if (keys.length === 0) throw new AuthError("CONFIG_ERROR", `betterAuthBridge: the jwks table has no ${algorithm} key yet (pass create: true, or let Better Auth mint one).`);
+  if (keys.length === 0)
+    throw new AuthError("CONFIG_ERROR", `betterAuthBridge: the jwks table has no ${algorithm} key yet (pass create: true, or let Better Auth mint one).`);
   return keys;
 }

@@ -23,8 +23,7 @@ const JWS_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 /** How long a public key read from the `jwks` table is trusted before it is read again. */
 const KEY_TTL_MS = 5 * 60_000;
 
-const invalid = (cause?: unknown) =>
-  new AuthError("TOKEN_INVALID", "The token is invalid.", cause === undefined ? undefined : { cause });
+const invalid = (cause?: unknown) => new AuthError("TOKEN_INVALID", "The token is invalid.", cause === undefined ? undefined : { cause });
 
 /** A verifier of Better Auth jwt-plugin tokens. */
 export type JwtVerifier = (token: string) => Promise<JWTPayload>;

@@ -58,16 +58,18 @@ export interface BetterAuthBridgeOptions {
   /** Name of auth-skill's refresh-token table (default "authSkillRefresh"). */
   refreshTable?: string | undefined;
   /** Better Auth's jwt plugin: where its public keys are, and the claims it sets. */
-  jwt?: {
-    /** Fetch keys from this JWKS URL (e.g. `${baseURL}/api/auth/jwks`) instead of reading the `jwks` table. */
-    jwksUrl?: string | URL | undefined;
-    /** Default: the origin of `baseURL` (Better Auth's default). */
-    issuer?: string | undefined;
-    /** Default: the origin of `baseURL`. */
-    audience?: string | string[] | undefined;
-    /** Default 5 seconds. */
-    clockTolerance?: number | undefined;
-  } | undefined;
+  jwt?:
+    | {
+        /** Fetch keys from this JWKS URL (e.g. `${baseURL}/api/auth/jwks`) instead of reading the `jwks` table. */
+        jwksUrl?: string | URL | undefined;
+        /** Default: the origin of `baseURL` (Better Auth's default). */
+        issuer?: string | undefined;
+        /** Default: the origin of `baseURL`. */
+        audience?: string | string[] | undefined;
+        /** Default 5 seconds. */
+        clockTolerance?: number | undefined;
+      }
+    | undefined;
   /** Argon2id costs of `passwordHasher` (default, and minimum: AuthSkill's, m=19456 KiB, t=2, p=1). */
   argon2?: { [K in keyof Argon2Params]?: Argon2Params[K] | undefined } | undefined;
   /**
@@ -166,9 +168,7 @@ export function resolveBridgeOptions(options: BetterAuthBridgeOptions): Resolved
   return {
     db: { kysely: o.db, dialect: o.dialect ?? detectDialect(o.db), refresh },
     cookieSecret: current ? current.value : secret,
-    keySecrets: current
-      ? { legacy: secret, versions, current: current.version, plain: null }
-      : { legacy: null, versions, current: null, plain: secret },
+    keySecrets: current ? { legacy: secret, versions, current: current.version, plain: null } : { legacy: null, versions, current: null, plain: secret },
     baseOrigin,
     cookiePrefix: o.cookiePrefix === undefined || o.cookiePrefix === "" ? "better-auth" : o.cookiePrefix,
     // Better Auth's rule (cookies/index.ts createCookieGetter): explicit setting, else https baseURL, else production.

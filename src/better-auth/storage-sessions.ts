@@ -151,7 +151,12 @@ export async function rotateSession(s: SessionStoreSettings, input: RotateSessio
 export async function revokeSession(s: SessionStoreSettings, id: string, at: Date): Promise<boolean> {
   const { db } = s;
   return db.kysely.transaction().execute(async (trx) => {
-    await trx.updateTable(db.refresh).set({ revokedAt: toDb(db, at), successor: null }).where("sessionId", "=", id).where("revokedAt", "is", null).execute();
+    await trx
+      .updateTable(db.refresh)
+      .set({ revokedAt: toDb(db, at), successor: null })
+      .where("sessionId", "=", id)
+      .where("revokedAt", "is", null)
+      .execute();
     const deleted = await trx.deleteFrom("session").where("id", "=", id).executeTakeFirst();
     return deleted.numDeletedRows > 0n;
   });
@@ -161,7 +166,12 @@ export async function revokeSession(s: SessionStoreSettings, id: string, at: Dat
 export async function revokeUserSessions(s: SessionStoreSettings, userId: string, at: Date): Promise<number> {
   const { db } = s;
   return db.kysely.transaction().execute(async (trx) => {
-    await trx.updateTable(db.refresh).set({ revokedAt: toDb(db, at), successor: null }).where("userId", "=", userId).where("revokedAt", "is", null).execute();
+    await trx
+      .updateTable(db.refresh)
+      .set({ revokedAt: toDb(db, at), successor: null })
+      .where("userId", "=", userId)
+      .where("revokedAt", "is", null)
+      .execute();
     const deleted = await trx.deleteFrom("session").where("userId", "=", userId).executeTakeFirst();
     return Number(deleted.numDeletedRows);
   });

@@ -125,8 +125,7 @@ async function hasRoleColumn(db: Db): Promise<boolean> {
   return (await query.execute(db.kysely)).rows.length > 0;
 }
 
-const noRoleColumn = () =>
-  new AuthError("CONFIG_ERROR", "betterAuthBridge: storing roles needs Better Auth's admin plugin (its user.role column)");
+const noRoleColumn = () => new AuthError("CONFIG_ERROR", "betterAuthBridge: storing roles needs Better Auth's admin plugin (its user.role column)");
 
 /**
  * Applies a patch: `name`, `email`, `emailVerified`, `updatedAt` and `roles` (the admin plugin's `role`) to the

@@ -14,10 +14,14 @@ function rotl(v: number, n: number): number {
 }
 
 function quarter(x: Uint32Array, a: number, b: number, c: number, d: number): void {
-  x[a] = (x[a]! + x[b]!) >>> 0; x[d] = rotl(x[d]! ^ x[a]!, 16);
-  x[c] = (x[c]! + x[d]!) >>> 0; x[b] = rotl(x[b]! ^ x[c]!, 12);
-  x[a] = (x[a]! + x[b]!) >>> 0; x[d] = rotl(x[d]! ^ x[a]!, 8);
-  x[c] = (x[c]! + x[d]!) >>> 0; x[b] = rotl(x[b]! ^ x[c]!, 7);
+  x[a] = (x[a]! + x[b]!) >>> 0;
+  x[d] = rotl(x[d]! ^ x[a]!, 16);
+  x[c] = (x[c]! + x[d]!) >>> 0;
+  x[b] = rotl(x[b]! ^ x[c]!, 12);
+  x[a] = (x[a]! + x[b]!) >>> 0;
+  x[d] = rotl(x[d]! ^ x[a]!, 8);
+  x[c] = (x[c]! + x[d]!) >>> 0;
+  x[b] = rotl(x[b]! ^ x[c]!, 7);
 }
 
 /** HChaCha20: a 32-byte subkey from a 32-byte key and a 16-byte nonce. */
@@ -30,8 +34,14 @@ export function hchacha20(key: Uint8Array, nonce16: Uint8Array): Buffer {
   for (let i = 0; i < 8; i++) x[4 + i] = k.readUInt32LE(4 * i);
   for (let i = 0; i < 4; i++) x[12 + i] = n.readUInt32LE(4 * i);
   for (let i = 0; i < 10; i++) {
-    quarter(x, 0, 4, 8, 12); quarter(x, 1, 5, 9, 13); quarter(x, 2, 6, 10, 14); quarter(x, 3, 7, 11, 15);
-    quarter(x, 0, 5, 10, 15); quarter(x, 1, 6, 11, 12); quarter(x, 2, 7, 8, 13); quarter(x, 3, 4, 9, 14);
+    quarter(x, 0, 4, 8, 12);
+    quarter(x, 1, 5, 9, 13);
+    quarter(x, 2, 6, 10, 14);
+    quarter(x, 3, 7, 11, 15);
+    quarter(x, 0, 5, 10, 15);
+    quarter(x, 1, 6, 11, 12);
+    quarter(x, 2, 7, 8, 13);
+    quarter(x, 3, 4, 9, 14);
   }
   const out = Buffer.alloc(32);
   for (let i = 0; i < 4; i++) out.writeUInt32LE(x[i]!, 4 * i);

@@ -94,7 +94,8 @@ export function memoryRateLimitStore(maxKeys = 100_000): RateLimitStore {
     async reserve(key, max, windowMs, now, options) {
       const t = now.getTime();
       if (!Number.isFinite(t)) throw new TypeError("memoryRateLimitStore: now is not a valid date");
-      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("memoryRateLimitStore: max and windowMs must be positive");
+      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0)
+        throw new TypeError("memoryRateLimitStore: max and windowMs must be positive");
       let c = counters.get(key);
       if (c && c.resetAt <= t) {
         drop(key);

@@ -129,10 +129,7 @@ export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified
  * The outcome of {@link StorageAdapter.updateUser}: the user as stored after the patch, or why nothing changed
  * (`not_found`: no user has this id; `conflict`: the patch's `email` belongs to another user).
  */
-export type UpdateUserResult =
-  | { ok: true; user: UserRecord }
-  | { ok: false; reason: "not_found" }
-  | { ok: false; reason: "conflict"; conflict: "email" };
+export type UpdateUserResult = { ok: true; user: UserRecord } | { ok: false; reason: "not_found" } | { ok: false; reason: "conflict"; conflict: "email" };
 
 /**
  * Where `AuthSkill` keeps users and sessions. Implement it to use another database; run

@@ -32,11 +32,7 @@ export interface ConformanceOptions {
  * runStorageConformance("my adapter", async () => myStorage({ prefix: crypto.randomUUID() }));
  * ```
  */
-export function runStorageConformance(
-  name: string,
-  makeStorage: () => StorageAdapter | Promise<StorageAdapter>,
-  options: ConformanceOptions = {},
-): void {
+export function runStorageConformance(name: string, makeStorage: () => StorageAdapter | Promise<StorageAdapter>, options: ConformanceOptions = {}): void {
   const n = options.concurrency ?? 50;
   const lacks = new Set(options.without ?? []);
   const itIf = (capability: StorageCapability) => (lacks.has(capability) ? it.skip : it);
@@ -44,8 +40,7 @@ export function runStorageConformance(
   describe(`storage conformance: ${name}`, () => {
     let storage: StorageAdapter;
     let clock = T0.getTime();
-    const auth = (extra: ConstructorParameters<typeof AuthSkill>[0] = {}) =>
-      new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
+    const auth = (extra: ConstructorParameters<typeof AuthSkill>[0] = {}) => new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
 
     beforeEach(async () => {
       storage = await makeStorage();
@@ -128,9 +123,7 @@ export function runStorageConformance(
         const s = session(u.id);
         await storage.createSession(s);
         const next = { tokenHash: "next-hash", successor: "sealed", rotatedAt: new Date(T0.getTime() + 5), lastUsedAt: new Date(T0.getTime() + 5) };
-        const results = await Promise.all(
-          Array.from({ length: n }, () => storage.rotateSession({ id: s.id, generation: 0, tokenHash: s.tokenHash, next })),
-        );
+        const results = await Promise.all(Array.from({ length: n }, () => storage.rotateSession({ id: s.id, generation: 0, tokenHash: s.tokenHash, next })));
         const winners = results.filter((r) => r !== null);
         expect(winners).toHaveLength(1);
         expect(winners[0]).toEqual({ ...s, ...next, generation: 1 });
@@ -265,7 +258,15 @@ export function runStorageConformance(
         expect(await storage.findSession(expired.id)).toBeNull();
         expect(await storage.findSession(revoked.id)).toBeNull();
         if (!lacks.has("verifications")) {
-          const stale = { id: randomId(), purpose: "p", userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() - 1), payload: null };
+          const stale = {
+            id: randomId(),
+            purpose: "p",
+            userId: u.id,
+            tokenHash: randomId(43),
+            createdAt: T0,
+            expiresAt: new Date(T0.getTime() - 1),
+            payload: null,
+          };
           await storage.createVerification(stale);
           expect((await storage.deleteExpired(T0)).verifications).toBeLessThanOrEqual(1);
           expect(await storage.consumeVerification(stale.tokenHash, "p", new Date(T0.getTime() - 10))).toBeNull();

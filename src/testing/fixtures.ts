@@ -55,4 +55,3 @@ export function session(userId: string, overrides: Partial<SessionRecord> = {}):
     ...overrides,
   };
 }
-

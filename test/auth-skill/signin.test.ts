@@ -115,7 +115,10 @@ describe("signin", () => {
   it("a failed hash upgrade does not fail a correct signin, and is retried next time", async () => {
     const inner = memoryStorage();
     let failWrites = true;
-    const storage: StorageAdapter = { ...inner, updateUser: (id, patch) => (failWrites ? Promise.reject(new Error("read-only replica")) : inner.updateUser(id, patch)) };
+    const storage: StorageAdapter = {
+      ...inner,
+      updateUser: (id, patch) => (failWrites ? Promise.reject(new Error("read-only replica")) : inner.updateUser(id, patch)),
+    };
     const auth = makeAuth({ storage });
     const { user } = await auth.signup({ email: "ada@example.com", password });
     const bcrypt = (await import("bcryptjs")).default;

@@ -78,9 +78,7 @@ describe("signup", () => {
   it("creates exactly one user when 100 signups of one address race", async () => {
     const storage = memoryStorage();
     const auth = makeAuth({ storage, rateLimit: { signup: { max: 100, window: "1h" } } }); // above the 20/h default
-    const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) => auth.signup({ email: "race@example.com", password: `${password} ${i}` })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 100 }, (_, i) => auth.signup({ email: "race@example.com", password: `${password} ${i}` })));
     const won = results.filter((r) => r.status === "fulfilled");
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(won).toHaveLength(1);

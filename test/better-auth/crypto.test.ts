@@ -46,7 +46,14 @@ describe("XChaCha20-Poly1305", () => {
     expect(JSON.parse(await symmetricDecrypt({ key: secret, data: JSON.parse(ours) as string }))).toEqual(jwk);
 
     const [v1, v2] = [newSecret(), newSecret()];
-    const config = { keys: new Map([[2, v2], [1, v1]]), currentVersion: 2, legacySecret: secret };
+    const config = {
+      keys: new Map([
+        [2, v2],
+        [1, v1],
+      ]),
+      currentVersion: 2,
+      legacySecret: secret,
+    };
     const rotation = { plain: null, legacy: secret, versions: config.keys, current: 2 };
     const enveloped = JSON.stringify(await symmetricEncrypt({ key: config, data: JSON.stringify(jwk) }));
     expect(JSON.parse(enveloped)).toMatch(/^\$ba\$2\$/);
@@ -100,7 +107,9 @@ describe("session cookie signatures", () => {
     const other = signSessionToken("zzzzbbbbccccddddeeeeffffgggghhhh", secret);
     const settings = { prefix: "better-auth", secure: false, maxAgeSec: 60 };
     const h = (init: Record<string, string>) => new Headers(init);
-    expect(sessionTokenFrom(h({ authorization: `Bearer ${other}`, cookie: `better-auth.session_token=${signed}` }), settings, secret)).toBe("zzzzbbbbccccddddeeeeffffgggghhhh");
+    expect(sessionTokenFrom(h({ authorization: `Bearer ${other}`, cookie: `better-auth.session_token=${signed}` }), settings, secret)).toBe(
+      "zzzzbbbbccccddddeeeeffffgggghhhh",
+    );
     expect(sessionTokenFrom(h({ authorization: "Bearer junk.sig", cookie: `better-auth.session_token=${signed}` }), settings, secret)).toBe(token);
     expect(sessionTokenFrom(h({ cookie: `__Secure-better-auth.session_token=${signed}` }), settings, secret)).toBe(token);
     expect(sessionTokenFrom(h({ cookie: `better-auth.session_token=${signed}` }), { ...settings, secure: true }, secret)).toBeNull();

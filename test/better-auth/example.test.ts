@@ -68,7 +68,10 @@ describe("examples/better-auth-backend (server.ts over HTTP)", () => {
   it("authenticates Better Auth's users through the bridge: cookie, bearer, JWT, native tokens, hand-off, sign-out", async () => {
     const signup = await post("/api/auth/sign-up/email", { email: "ada@example.com", password: PASSWORD, name: "Ada" });
     expect(signup.status).toBe(200);
-    const cookie = signup.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!.split(";")[0]!;
+    const cookie = signup.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("better-auth.session_token="))!
+      .split(";")[0]!;
     const userId = ((await signup.json()) as { user: { id: string } }).user.id;
 
     // the session cookie and the bearer plugin's token, read by the backend
@@ -104,7 +107,10 @@ describe("examples/better-auth-backend (server.ts over HTTP)", () => {
     // AuthSkill's signin handed to a browser as a Better Auth cookie (bridge.cookieFor): Better Auth accepts it
     const web = await post("/api/web/signin", { email: "ada@example.com", password: PASSWORD });
     expect(web.status).toBe(200);
-    const webCookie = web.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!.split(";")[0]!;
+    const webCookie = web.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("better-auth.session_token="))!
+      .split(";")[0]!;
     const seen = (await (await get("/api/auth/get-session", { cookie: webCookie })).json()) as { user: { id: string } };
     expect(seen.user.id).toBe(userId);
     expect((await post("/api/web/signin", { email: "ada@example.com", password: "not the passphrase" })).headers.get("set-cookie")).toBeNull();

@@ -82,12 +82,23 @@ describe.each(DIALECTS)("JWTs both ways (%s)", (dialect) => {
     const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
     const kid = decodeProtectedHeader(token).kid!;
     for (const k of ["unknown-kid", kid]) {
-      const fake = await new SignJWT({ sub: ada.userId }).setProtectedHeader({ alg: "EdDSA", kid: k }).setIssuer(ORIGIN).setAudience(ORIGIN).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+      const fake = await new SignJWT({ sub: ada.userId })
+        .setProtectedHeader({ alg: "EdDSA", kid: k })
+        .setIssuer(ORIGIN)
+        .setAudience(ORIGIN)
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(privateKey);
       await rejectsWith(s.bridge.verifyJWT(fake), "TOKEN_INVALID");
     }
     // HS256 keyed with the public key's JSON (algorithm confusion), and alg "none"
     const row = await s.db.selectFrom("jwks").select("publicKey").where("id", "=", kid).executeTakeFirstOrThrow();
-    const confused = await new SignJWT({ sub: ada.userId }).setProtectedHeader({ alg: "HS256", kid }).setIssuer(ORIGIN).setAudience(ORIGIN).setExpirationTime("5m").sign(new TextEncoder().encode(String(row.publicKey)));
+    const confused = await new SignJWT({ sub: ada.userId })
+      .setProtectedHeader({ alg: "HS256", kid })
+      .setIssuer(ORIGIN)
+      .setAudience(ORIGIN)
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(String(row.publicKey)));
     await rejectsWith(s.bridge.verifyJWT(confused), "TOKEN_INVALID");
     const none = `${base64url.encode(JSON.stringify({ alg: "none", kid }))}.${payload}.`;
     await rejectsWith(s.bridge.verifyJWT(none), "TOKEN_INVALID");
@@ -103,7 +114,12 @@ describe.each(DIALECTS)("JWTs both ways (%s)", (dialect) => {
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
     expect(typeof keys[0]!.d).toBe("string");
-    const a = new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false, accessToken: { algorithm: "EdDSA", keys, issuer: ORIGIN, audience: ORIGIN } });
+    const a = new AuthSkill({
+      secret: s.secret,
+      storage: s.bridge.storage,
+      rateLimit: false,
+      accessToken: { algorithm: "EdDSA", keys, issuer: ORIGIN, audience: ORIGIN },
+    });
     const result = await a.signin({ email: "ada@example.com", password: PASSWORD });
     expect(decodeProtectedHeader(result.accessToken).kid).toBe(decodeProtectedHeader(await tokenFor(s, ada.cookie)).kid);
     expect(await betterAuthVerify(s, result.accessToken)).toMatchObject({ sub: ada.userId, sid: result.sessionId, iss: ORIGIN, aud: ORIGIN });
@@ -138,19 +154,36 @@ describe.each(DIALECTS)("JWTs both ways (%s)", (dialect) => {
     const current = newSecret();
     const rotated = betterAuth({
       ...betterAuthOptions({ dialect, db: s.db, close: async () => {} }, s.secret, {}),
-      secrets: [{ version: 2, value: current }, { version: 1, value: s.secret }],
+      secrets: [
+        { version: 2, value: current },
+        { version: 1, value: s.secret },
+      ],
     });
     // the old key expires (as with jwks.rotationInterval): Better Auth mints a new one on next use
-    await s.db.updateTable("jwks").set({ expiresAt: s.dialect === "sqlite" ? new Date(Date.now() - 1000).toISOString() : new Date(Date.now() - 1000) }).execute();
+    await s.db
+      .updateTable("jwks")
+      .set({ expiresAt: s.dialect === "sqlite" ? new Date(Date.now() - 1000).toISOString() : new Date(Date.now() - 1000) })
+      .execute();
     const signin = await rotated.api.signInEmail({ body: { email: "ada@example.com", password: PASSWORD }, returnHeaders: true });
-    const cookie = signin.headers.getSetCookie().find((c) => c.startsWith("better-auth.session_token="))!.split(";")[0]!;
+    const cookie = signin.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("better-auth.session_token="))!
+      .split(";")[0]!;
     const newToken = await tokenFor({ auth: rotated as Stack["auth"] }, cookie);
     const newKid = decodeProtectedHeader(newToken).kid;
     expect(newKid).not.toBe(oldKid);
     const envelope = await s.db.selectFrom("jwks").select("privateKey").where("id", "=", newKid!).executeTakeFirstOrThrow();
     expect(JSON.parse(String(envelope.privateKey))).toMatch(/^\$ba\$2\$[0-9a-f]+$/);
 
-    const bridge = betterAuthBridge({ db: s.db, secret: s.secret, secrets: [{ version: 2, value: current }, { version: 1, value: s.secret }], baseURL: BASE_URL });
+    const bridge = betterAuthBridge({
+      db: s.db,
+      secret: s.secret,
+      secrets: [
+        { version: 2, value: current },
+        { version: 1, value: s.secret },
+      ],
+      baseURL: BASE_URL,
+    });
     const keys = await bridge.signingKeys();
     expect(keys.map((k) => k.kid)).toEqual([newKid, oldKid]); // live first, then the expired one
     // cookies are signed with the current secret only: the bridge reads the rotated Better Auth's cookie

@@ -10,7 +10,13 @@ import { rejectsWith, throwsWith } from "../helpers.js";
 const db = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
 const secret = "options-test-secret-0123456789-abcdefghijklmnop";
 // MySQL's adapter, never connected (Kysely connects on the first query).
-const mysqlDb = new Kysely<any>({ dialect: new MysqlDialect({ pool: async () => { throw new Error("never connected"); } }) });
+const mysqlDb = new Kysely<any>({
+  dialect: new MysqlDialect({
+    pool: async () => {
+      throw new Error("never connected");
+    },
+  }),
+});
 
 describe("betterAuthBridge options", () => {
   it("refuses bad options with CONFIG_ERROR that names the option, not its value", () => {
@@ -20,7 +26,17 @@ describe("betterAuthBridge options", () => {
       [{ db, secret, refreshTable: "x; drop table user" }, /refreshTable/],
       [{ db, secret, baseURL: "not a url" }, /baseURL must be an absolute URL/],
       [{ db, secret, secrets: [] }, /secrets must hold at least one entry/],
-      [{ db, secret, secrets: [{ version: 1, value: "a" }, { version: 1, value: "b" }] }, /repeats a version/],
+      [
+        {
+          db,
+          secret,
+          secrets: [
+            { version: 1, value: "a" },
+            { version: 1, value: "b" },
+          ],
+        },
+        /repeats a version/,
+      ],
       [{ db, secret, secrets: [{ version: -1, value: "a" }] }, /non-negative integer/],
       [{ db, secret, sessionExpiresIn: 0 }, /sessionExpiresIn/],
       [{ db, secret, sessionExpiresIn: 400 * 86_400 + 1 }, /sessionExpiresIn must be .*at most 400 days/], // would overflow the session's date at createSession
@@ -42,14 +58,24 @@ describe("betterAuthBridge options", () => {
     expect(betterAuthBridge({ db, secret }).cookieName).toBe("better-auth.session_token");
     expect(betterAuthBridge({ db, secret, baseURL: "http://localhost:3000" }).cookieName).toBe("better-auth.session_token");
     expect(betterAuthBridge({ db, secret, baseURL: "https://app.example.com" }).cookieName).toBe("__Secure-better-auth.session_token");
-    expect(betterAuthBridge({ db, secret, baseURL: "https://app.example.com", useSecureCookies: false, cookiePrefix: "shop" }).cookieName).toBe("shop.session_token");
+    expect(betterAuthBridge({ db, secret, baseURL: "https://app.example.com", useSecureCookies: false, cookiePrefix: "shop" }).cookieName).toBe(
+      "shop.session_token",
+    );
     expect(betterAuthBridge({ db, secret, useSecureCookies: true }).cookieName).toBe("__Secure-better-auth.session_token");
   });
 
   it("without the username capability, a signup with a username fails instead of dropping it", async () => {
     const local = new Kysely<any>({ dialect: new SqliteDialect({ database: new Database(":memory:") }) });
-    await local.schema.createTable("user").addColumn("id", "text", (c) => c.primaryKey()).addColumn("name", "text").addColumn("email", "text", (c) => c.unique())
-      .addColumn("emailVerified", "integer").addColumn("image", "text").addColumn("createdAt", "text").addColumn("updatedAt", "text").execute();
+    await local.schema
+      .createTable("user")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("name", "text")
+      .addColumn("email", "text", (c) => c.unique())
+      .addColumn("emailVerified", "integer")
+      .addColumn("image", "text")
+      .addColumn("createdAt", "text")
+      .addColumn("updatedAt", "text")
+      .execute();
     const bridge = betterAuthBridge({ db: local, secret });
     const auth = new AuthSkill({ secret, storage: bridge.storage, rateLimit: false });
     const err = await rejectsWith(auth.signup({ email: "ada@example.com", username: "ada_l", password: "a long passphrase 42" }), "STORAGE_ERROR");

@@ -56,7 +56,10 @@ describe.each(DIALECTS)("passwords: Better Auth scrypt → argon2id (%s)", (dial
     await expect(s.auth.api.signInEmail({ body: { email: "old@example.com", password: "wrong passphrase 42" } })).rejects.toMatchObject({ statusCode: 401 });
 
     // a password change through Better Auth writes argon2id, and AuthSkill signs in with the new password
-    await s.auth.api.changePassword({ body: { currentPassword: PASSWORD, newPassword: "another passphrase 7" }, headers: new Headers({ cookie: fresh.cookie }) });
+    await s.auth.api.changePassword({
+      body: { currentPassword: PASSWORD, newPassword: "another passphrase 7" },
+      headers: new Headers({ cookie: fresh.cookie }),
+    });
     expect(await passwordOf(s, fresh.userId)).toMatch(ARGON2ID);
     const a = new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false });
     await expect(a.signin({ email: "new@example.com", password: "another passphrase 7" })).resolves.toMatchObject({ user: { id: fresh.userId } });

@@ -8,7 +8,18 @@ import { betterAuthBridge } from "auth-skill/better-auth";
 import { randomId } from "../../src/ids.js";
 import { toDb } from "../../src/better-auth/db.js";
 import { rejectsWith } from "../helpers.js";
-import { BASE_URL, DIALECTS, betterAuthSignup, betterAuthUserOf, cookiePair, freshDatabase, newSecret, sessionCookieFrom, stack, type Stack } from "./support.js";
+import {
+  BASE_URL,
+  DIALECTS,
+  betterAuthSignup,
+  betterAuthUserOf,
+  cookiePair,
+  freshDatabase,
+  newSecret,
+  sessionCookieFrom,
+  stack,
+  type Stack,
+} from "./support.js";
 
 const PASSWORD = "a long passphrase 42";
 
@@ -71,7 +82,11 @@ describe.each(DIALECTS)("Better Auth sessions through the bridge (%s)", (dialect
       const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
       const bob = await betterAuthSignup(s, "bob@example.com", PASSWORD, "Bob");
       // expired: move Ada's row into the past
-      await s.db.updateTable("session").set({ expiresAt: toDb({ kysely: s.db, dialect, refresh: "" }, new Date(Date.now() - 1000)) }).where("userId", "=", ada.userId).execute();
+      await s.db
+        .updateTable("session")
+        .set({ expiresAt: toDb({ kysely: s.db, dialect, refresh: "" }, new Date(Date.now() - 1000)) })
+        .where("userId", "=", ada.userId)
+        .execute();
       expect(await s.bridge.getSession(new Headers({ cookie: ada.cookie }))).toBeNull();
       expect(await betterAuthUserOf(s, ada.cookie)).toBeNull();
       // unknown: a token Better Auth never issued, correctly signed
@@ -110,7 +125,14 @@ describe.each(DIALECTS)("Better Auth sessions through the bridge (%s)", (dialect
     const database = await freshDatabase(dialect);
     try {
       const secret = newSecret();
-      const options = { database: database.raw!, secret, baseURL: BASE_URL, emailAndPassword: { enabled: true }, logger: { disabled: true }, telemetry: { enabled: false } };
+      const options = {
+        database: database.raw!,
+        secret,
+        baseURL: BASE_URL,
+        emailAndPassword: { enabled: true },
+        logger: { disabled: true },
+        telemetry: { enabled: false },
+      };
       await (await getMigrations(options)).runMigrations();
       const auth = betterAuth(options);
       const bridge = betterAuthBridge({ db: database.db, secret, baseURL: BASE_URL });
@@ -162,7 +184,13 @@ describe.each(DIALECTS)("Better Auth sessions through the bridge (%s)", (dialect
       s = await stack(dialect);
       const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
       const before = await s.db.selectFrom("session").select("id").execute();
-      for (const [userId, context, options] of [[42, {}, {}], ["", {}, {}], [ada.userId, null, {}], [ada.userId, "ip", {}], [ada.userId, {}, null]]) {
+      for (const [userId, context, options] of [
+        [42, {}, {}],
+        ["", {}, {}],
+        [ada.userId, null, {}],
+        [ada.userId, "ip", {}],
+        [ada.userId, {}, null],
+      ]) {
         const err = await s.bridge.createSession(userId as never, context as never, options as never).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(TypeError);
         expect(err).not.toHaveProperty("code");

@@ -48,7 +48,9 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     // a nameless AuthSkill user is a Better Auth user with an empty name
     const nameless = await a.signup({ email: "noname@example.com", password: PASSWORD });
     expect(nameless.user.name).toBeNull();
-    expect((await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair((await cookieOf(s, nameless.sessionId)).setCookie) }) }))?.user.name).toBe("");
+    expect((await s.auth.api.getSession({ headers: new Headers({ cookie: cookiePair((await cookieOf(s, nameless.sessionId)).setCookie) }) }))?.user.name).toBe(
+      "",
+    );
     // one email, one user: each side refuses the other's
     await rejectsWith(a.signup({ email: "grace@example.com", password: PASSWORD }), "USER_EXISTS");
     await betterAuthSignup(s, "ada@example.com", PASSWORD);
@@ -114,7 +116,12 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
     const first = await a.signin({ email: "ada@example.com", password: PASSWORD });
     const firstCookie = cookiePair((await cookieOf(s, first.sessionId)).setCookie);
     const db = { kysely: s.db, dialect, refresh: "" };
-    const setExpiry = (at: Date) => s.db.updateTable("session").set({ expiresAt: toDb(db, at) }).where("id", "=", first.sessionId).execute();
+    const setExpiry = (at: Date) =>
+      s.db
+        .updateTable("session")
+        .set({ expiresAt: toDb(db, at) })
+        .where("id", "=", first.sessionId)
+        .execute();
     const expiry = async () => (await s.bridge.getSession(new Headers({ cookie: firstCookie })))?.session.expiresAt.getTime();
 
     await setExpiry(new Date(Date.now() + 3_600_000)); // one hour left
@@ -131,7 +138,9 @@ describe.each(DIALECTS)("one user base: AuthSkill and Better Auth on the same ta
   it("migrate() never alters Better Auth's schema: Better Auth finds nothing to migrate afterwards", async () => {
     s = await stack(dialect, { usernames: true, argon2: true });
     await s.bridge.migrate(); // idempotent
-    const { toBeCreated, toBeAdded } = await getMigrations(betterAuthOptions({ dialect, db: s.db, close: async () => {} }, s.secret, { usernames: true, argon2: true }, s.bridge));
+    const { toBeCreated, toBeAdded } = await getMigrations(
+      betterAuthOptions({ dialect, db: s.db, close: async () => {} }, s.secret, { usernames: true, argon2: true }, s.bridge),
+    );
     expect(toBeCreated).toEqual([]);
     expect(toBeAdded).toEqual([]);
     // and usernames round-trip through the username plugin's column

@@ -62,7 +62,12 @@ describe("docs code blocks: extraction", () => {
 
   it("reads README.md and every docs/*.md, and names each block's module after its doc", () => {
     const blocks = collectBlocks(root);
-    const docs = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    const docs = [
+      "README.md",
+      ...readdirSync(join(root, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ];
     expect([...new Set(blocks.map((b) => b.doc))].every((d) => docs.includes(d))).toBe(true);
     expect(blocks.find((b) => b.doc === "README.md" && !b.excerpt)?.code).toContain("new AuthSkill({ secret: process.env.AUTH_SECRET })");
     expect(blocks.find((b) => b.doc === "docs/getting-started.md" && b.file === "auth.ts")?.module).toBe("getting-started/auth.ts");
@@ -83,7 +88,9 @@ describe("docs code blocks: type-check against the source", () => {
     };
     const { failures, stray } = typecheckBlocks(ts, join(root, ".tmp", "docs-test"), [...checked, broken], { paths: SOURCE_PATHS });
     expect(stray).toEqual([]);
-    expect(Object.fromEntries(checked.map((b) => [`${b.doc}:${b.line}`, failures.get(b)]))).toEqual(Object.fromEntries(checked.map((b) => [`${b.doc}:${b.line}`, []])));
+    expect(Object.fromEntries(checked.map((b) => [`${b.doc}:${b.line}`, failures.get(b)]))).toEqual(
+      Object.fromEntries(checked.map((b) => [`${b.doc}:${b.line}`, []])),
+    );
     const errors = failures.get(broken) ?? [];
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatch(/^fixture\.md:13 \[node16\] TS2322: /);
@@ -93,9 +100,16 @@ describe("docs code blocks: type-check against the source", () => {
 
 describe("docs links", () => {
   it("every relative link of README.md and docs/*.md names a file the package ships, so that links work from the tarball too", () => {
-    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as [{ files: { path: string }[] }];
+    const packed = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8" })) as [
+      { files: { path: string }[] },
+    ];
     const shipped = packed[0].files.map((f) => f.path);
-    const docs = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    const docs = [
+      "README.md",
+      ...readdirSync(join(root, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ];
     const links = docs.flatMap((doc) =>
       [...readFileSync(join(root, doc), "utf8").matchAll(/\]\(([^)\s]+)\)/g)]
         .map((m) => m[1]!.split("#")[0]!)

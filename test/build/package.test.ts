@@ -159,28 +159,31 @@ describe("built package", () => {
     }
   });
 
-  it.each(["index.js", "index.cjs"])("dist/%s (with the chunks it loads) imports only @node-rs/argon2, @node-rs/bcrypt, jose, zod and node built-ins", async (entry) => {
-    // Follow relative imports: subpath entries share chunks with the main entry.
-    const files = [entry];
-    const external: string[] = [];
-    for (const file of files) {
-      const { specifiers, warnings } = await importsOf(join(dist, file));
-      expect(warnings).toEqual([]);
-      // esbuild lists only literal specifiers: a require(x)/import(x) of a computed name would slip past it.
-      const computed = readFileSync(join(dist, file), "utf8").match(/\b(?:require|import)\s*\(\s*[^"'`\s)][^)]{0,40}/g) ?? [];
-      expect(computed, "every import/require has a literal specifier").toEqual([]);
-      for (const s of specifiers) {
-        if (s.startsWith("./")) {
-          if (!files.includes(s.slice(2))) files.push(s.slice(2));
-        } else external.push(s);
+  it.each(["index.js", "index.cjs"])(
+    "dist/%s (with the chunks it loads) imports only @node-rs/argon2, @node-rs/bcrypt, jose, zod and node built-ins",
+    async (entry) => {
+      // Follow relative imports: subpath entries share chunks with the main entry.
+      const files = [entry];
+      const external: string[] = [];
+      for (const file of files) {
+        const { specifiers, warnings } = await importsOf(join(dist, file));
+        expect(warnings).toEqual([]);
+        // esbuild lists only literal specifiers: a require(x)/import(x) of a computed name would slip past it.
+        const computed = readFileSync(join(dist, file), "utf8").match(/\b(?:require|import)\s*\(\s*[^"'`\s)][^)]{0,40}/g) ?? [];
+        expect(computed, "every import/require has a literal specifier").toEqual([]);
+        for (const s of specifiers) {
+          if (s.startsWith("./")) {
+            if (!files.includes(s.slice(2))) files.push(s.slice(2));
+          } else external.push(s);
+        }
       }
-    }
-    const packages = [...new Set(external.filter((s) => !isBuiltin(s)).map(packageName))].sort();
-    expect(packages.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p))).toEqual([]);
-    // What the bundle imports must be a runtime dependency, or users' installs would miss it.
-    const { dependencies = {} } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-    expect(packages.filter((p) => !(p in dependencies))).toEqual([]);
-  });
+      const packages = [...new Set(external.filter((s) => !isBuiltin(s)).map(packageName))].sort();
+      expect(packages.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p))).toEqual([]);
+      // What the bundle imports must be a runtime dependency, or users' installs would miss it.
+      const { dependencies = {} } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+      expect(packages.filter((p) => !(p in dependencies))).toEqual([]);
+    },
+  );
 
   it("loads only those four packages (and the two addons' platform bindings) at run time, the addons at first use", () => {
     const out = node([
@@ -198,7 +201,9 @@ describe("built package", () => {
     const { before, loaded: files } = JSON.parse(out) as { before: number; loaded: string[] };
     expect(before).toBe(0); // require("auth-skill") alone loads no native addon
     const loaded = [...new Set(files.map(packageName))].sort();
-    const unexpected = loaded.filter((p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-") && !p.startsWith("@node-rs/bcrypt-"));
+    const unexpected = loaded.filter(
+      (p) => !(ALLOWED_PACKAGES as readonly string[]).includes(p) && !p.startsWith("@node-rs/argon2-") && !p.startsWith("@node-rs/bcrypt-"),
+    );
     expect(unexpected).toEqual([]);
     expect(loaded).toEqual(expect.arrayContaining([...ALLOWED_PACKAGES]));
   });

@@ -52,10 +52,7 @@ async function handle(message: { op: string; [key: string]: any }): Promise<void
         rateLimit: false,
         refreshToken: { reuseInterval: message.reuseInterval ?? 0 },
       });
-      const call =
-        message.action === "refresh"
-          ? () => auth.refresh(message.token)
-          : () => auth.signup({ email: message.email, password: message.password });
+      const call = message.action === "refresh" ? () => auth.refresh(message.token) : () => auth.signup({ email: message.email, password: message.password });
       await warm(message.n);
       armed = { n: message.n, call };
       send({ armed: true });
@@ -86,9 +83,11 @@ async function handle(message: { op: string; [key: string]: any }): Promise<void
 const lines = createInterface({ input: process.stdin });
 let queue = Promise.resolve();
 lines.on("line", (line) => {
-  queue = queue.then(() => handle(JSON.parse(line))).catch((err) => {
-    send({ error: String(err?.stack ?? err) });
-  });
+  queue = queue
+    .then(() => handle(JSON.parse(line)))
+    .catch((err) => {
+      send({ error: String(err?.stack ?? err) });
+    });
 });
 lines.on("close", () => void store.close().finally(() => process.exit(0)));
 

@@ -29,7 +29,10 @@ function missingPython(): string | null {
     });
     return null;
   } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? "").trim().split("\n").at(-1);
+    const stderr = String((err as { stderr?: unknown }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .at(-1);
     return `${PYTHON} cannot run examples/fastapi (${stderr || (err as Error).message}); install: apt-get install -y ${PACKAGES}`;
   }
 }
@@ -98,7 +101,10 @@ describe.skipIf(missing !== null && !IN_CI)("examples/fastapi: PyJWT verifies au
     test("honours AUTH_ISSUER and AUTH_AUDIENCE", async () => {
       const custom = new AuthSkill({ secret: SECRET, accessToken: { issuer: "https://id.example", audience: "api" } });
       const token = await custom.createAccessToken({ userId: "user-2" });
-      expect(await pyVerify(token, { ...HS256, AUTH_ISSUER: "https://id.example", AUTH_AUDIENCE: "api" })).toMatchObject({ ok: true, claims: { sub: "user-2" } });
+      expect(await pyVerify(token, { ...HS256, AUTH_ISSUER: "https://id.example", AUTH_AUDIENCE: "api" })).toMatchObject({
+        ok: true,
+        claims: { sub: "user-2" },
+      });
       expect(await pyVerify(token, { ...HS256, AUTH_ISSUER: "https://id.example" })).toEqual({ ok: false, reason: "InvalidAudienceError" });
       expect(await pyVerify(token, { ...HS256, AUTH_AUDIENCE: "api" })).toEqual({ ok: false, reason: "InvalidIssuerError" });
     });

@@ -13,6 +13,7 @@ describe("npm run demo (examples/quickstart.ts)", () => {
       "REFRESH_TOKEN_REUSED (401)",
       "TOKEN_REVOKED (401)",
       "Done: every step behaved as expected.",
-    ]) expect(stdout).toContain(line);
+    ])
+      expect(stdout).toContain(line);
   });
 });

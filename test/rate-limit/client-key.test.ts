@@ -33,7 +33,14 @@ describe("clientKey", () => {
   });
 
   it("every spelling of an IPv4-mapped address keys to its IPv4, whatever its octets", () => {
-    const forms = ["198.51.100.23", "::ffff:198.51.100.23", "::ffff:c633:6417", "0:0:0:0:0:ffff:198.51.100.23", "[::ffff:198.51.100.23]:443", "::ffff:198.51.100.23%eth0"];
+    const forms = [
+      "198.51.100.23",
+      "::ffff:198.51.100.23",
+      "::ffff:c633:6417",
+      "0:0:0:0:0:ffff:198.51.100.23",
+      "[::ffff:198.51.100.23]:443",
+      "::ffff:198.51.100.23%eth0",
+    ];
     expect(new Set(forms.map(clientKey))).toEqual(new Set(["198.51.100.23"]));
     expect(new Set(["1.2.0.0", "::ffff:1.2.0.0", "::ffff:102:0", "0:0:0:0:0:ffff:102::"].map(clientKey))).toEqual(new Set(["1.2.0.0"]));
   });
@@ -52,7 +59,11 @@ describe("clientKey", () => {
   });
 
   it("a port is 0-65535 and ends the address", () => {
-    for (const [ip, key] of [["203.0.113.7:65535", "203.0.113.7"], ["203.0.113.7:0", "203.0.113.7"], ["[2001:db8:1:2::1]:65535", "2001:db8:1:2::/64"]]) {
+    for (const [ip, key] of [
+      ["203.0.113.7:65535", "203.0.113.7"],
+      ["203.0.113.7:0", "203.0.113.7"],
+      ["[2001:db8:1:2::1]:65535", "2001:db8:1:2::/64"],
+    ]) {
       expect(clientKey(ip)).toBe(key);
     }
     for (const ip of ["203.0.113.7:65536", "[2001:db8:1:2::1]:65536", "203.0.113.7:123456", "203.0.113.7:443, 10.0.0.1", "203.0.113.7:443x"]) {

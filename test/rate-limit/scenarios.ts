@@ -9,7 +9,6 @@ import { SECRET, countingHasher } from "../helpers.js";
 const password = "quiet mountain lakes at dawn";
 const wrong = "not the password at all";
 
-
 /** The error codes of settled signin/signup promises, tallied. */
 export async function tally(attempts: Promise<unknown>[]): Promise<{ codes: Record<string, number>; errors: AuthError[] }> {
   const codes: Record<string, number> = {};
@@ -32,7 +31,17 @@ async function seeded(setup: Setup, rateLimit: Omit<RateLimitOptions, "store">, 
   const now = new Date();
   for (let i = 0; i < users; i++) {
     const id = `u${i}-${Math.random().toString(36).slice(2)}`;
-    await storage.createUser({ id, email: `user${i}@example.com`, username: `user${i}`, name: null, emailVerified: false, roles: [], passwordHash, createdAt: now, updatedAt: now });
+    await storage.createUser({
+      id,
+      email: `user${i}@example.com`,
+      username: `user${i}`,
+      name: null,
+      emailVerified: false,
+      roles: [],
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   await auth.signin({ email: "nobody@example.com", password }, { ip: "192.0.2.250" }).catch(() => undefined); // makes the dummy hash
   calls.hash = 0;
@@ -44,7 +53,9 @@ async function seeded(setup: Setup, rateLimit: Omit<RateLimitOptions, "store">, 
 export function concurrencyScenarios(setup: Setup): void {
   it("300 concurrent wrong signins from one address to 300 accounts: exactly client.max reach the hasher", async () => {
     const { auth, calls } = await seeded(setup, { client: { max: 100, window: "15m" } }, 300);
-    const { codes, errors } = await tally(Array.from({ length: 300 }, (_, i) => auth.signin({ email: `user${i}@example.com`, password: wrong }, { ip: "203.0.113.9" })));
+    const { codes, errors } = await tally(
+      Array.from({ length: 300 }, (_, i) => auth.signin({ email: `user${i}@example.com`, password: wrong }, { ip: "203.0.113.9" })),
+    );
     expect(calls.verify).toBe(100);
     expect(codes).toEqual({ INVALID_CREDENTIALS: 100, RATE_LIMITED: 200 });
     for (const e of errors.filter((e) => e.code === "RATE_LIMITED")) expect(e.retryAfter).toBeGreaterThan(890);
@@ -62,7 +73,9 @@ export function concurrencyScenarios(setup: Setup): void {
   it("60 concurrent wrong signins at one account by email and by username: one budget of account.max", async () => {
     const { auth, calls } = await seeded(setup, { account: { max: 10, window: "15m" } }, 1);
     const attempts = Array.from({ length: 60 }, (_, i) =>
-      auth.signin(i % 2 ? { email: i % 4 === 1 ? "USER0@example.com" : "user0@example.com", password: wrong } : { username: "User0", password: wrong }, { ip: `198.51.100.${i}` }),
+      auth.signin(i % 2 ? { email: i % 4 === 1 ? "USER0@example.com" : "user0@example.com", password: wrong } : { username: "User0", password: wrong }, {
+        ip: `198.51.100.${i}`,
+      }),
     );
     expect((await tally(attempts)).codes).toEqual({ INVALID_CREDENTIALS: 10, RATE_LIMITED: 50 });
     expect(calls.verify).toBe(10);

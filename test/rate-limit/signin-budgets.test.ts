@@ -40,7 +40,9 @@ describe("signin budgets cannot be raised", () => {
     await auth.signup({ email: "ada@example.com", password });
     for (let i = 0; i < 2; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: wrong }), "INVALID_CREDENTIALS");
     for (let round = 0; round < 3; round++) {
-      await Promise.allSettled(Array.from({ length: 60 }, (_, i) => auth.signin({ email: `r${round}-${i}@example.com`, password: wrong }, { ip: `203.0.113.${i}` })));
+      await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) => auth.signin({ email: `r${round}-${i}@example.com`, password: wrong }, { ip: `203.0.113.${i}` })),
+      );
       clock.advance(61_000); // windows end; only locks stay
     }
     const err = await rejectsWith(auth.signin({ email: "ada@example.com", password }), "RATE_LIMITED");
@@ -63,7 +65,9 @@ describe("signin budgets cannot be raised", () => {
       clock.advance(16 * 60_000);
     }
     // a user who never had a counter still signs in (a store full of locks would refuse every new key) …
-    await expect(auth.signin({ email: "carol@example.com", password }, { ip: "198.51.100.7" })).resolves.toMatchObject({ user: { email: "carol@example.com" } });
+    await expect(auth.signin({ email: "carol@example.com", password }, { ip: "198.51.100.7" })).resolves.toMatchObject({
+      user: { email: "carol@example.com" },
+    });
     // … and the real account's lock was not what gave way
     expect((await rejectsWith(auth.signin({ email: "ada@example.com", password }), "RATE_LIMITED")).message).toMatch(/locked/);
     // a made-up identifier that kept its counters is still answered exactly like a real account

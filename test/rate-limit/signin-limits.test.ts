@@ -24,7 +24,8 @@ describe("signin rate limits", () => {
     await auth.signup({ email: "ada@example.com", password });
     const answers = async (email: string) => {
       const codes: string[] = [];
-      for (let i = 0; i < 5; i++) codes.push(await auth.signin({ email, password: "wrong wrong wrong" }).catch((e) => `${e.code}:${e.retryAfter ?? ""}`) as string);
+      for (let i = 0; i < 5; i++)
+        codes.push((await auth.signin({ email, password: "wrong wrong wrong" }).catch((e) => `${e.code}:${e.retryAfter ?? ""}`)) as string);
       return codes;
     };
     expect(await answers("ada@example.com")).toEqual(await answers("nobody@example.com"));
@@ -97,7 +98,10 @@ describe("signin rate limits", () => {
 
   it("tell the user which limit refused and when to try again", async () => {
     const clock = manualClock();
-    const auth = makeAuth({ now: clock.now, rateLimit: { account: { max: 1, window: "5m" }, client: { max: 2, window: "10m" }, signup: { max: 1, window: "1h" } } });
+    const auth = makeAuth({
+      now: clock.now,
+      rateLimit: { account: { max: 1, window: "5m" }, client: { max: 2, window: "10m" }, signup: { max: 1, window: "1h" } },
+    });
     await auth.signup({ email: "ada@example.com", password }, { ip: "192.0.2.1" });
     const signup = await rejectsWith(auth.signup({ email: "bob@example.com", password }, { ip: "192.0.2.1" }), "RATE_LIMITED");
     expect(signup.message).toBe("Too many sign-ups. Try again in 3600 seconds.");
@@ -105,7 +109,8 @@ describe("signin rate limits", () => {
     clock.advance(60_000);
     const account = await rejectsWith(auth.signin({ email: "ada@example.com", password }, { ip: "192.0.2.1" }), "RATE_LIMITED");
     expect(account).toMatchObject({ message: "Too many sign-in attempts. Try again in 240 seconds.", retryAfter: 240 });
-    for (const email of ["x@example.com", "y@example.com"]) await rejectsWith(auth.signin({ email, password: wrong }, { ip: "203.0.113.9" }), "INVALID_CREDENTIALS");
+    for (const email of ["x@example.com", "y@example.com"])
+      await rejectsWith(auth.signin({ email, password: wrong }, { ip: "203.0.113.9" }), "INVALID_CREDENTIALS");
     const client = await rejectsWith(auth.signin({ email: "z@example.com", password: wrong }, { ip: "203.0.113.9" }), "RATE_LIMITED");
     expect(client).toMatchObject({ message: "Too many sign-in attempts. Try again in 600 seconds.", retryAfter: 600 });
   });
@@ -125,7 +130,8 @@ describe("signin rate limits", () => {
   it("rateLimit: false turns every limit off", async () => {
     const auth = makeAuth({ rateLimit: false });
     await auth.signup({ email: "ada@example.com", password });
-    for (let i = 0; i < 25; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: "wrong wrong wrong" }, { ip: "203.0.113.1" }), "INVALID_CREDENTIALS");
+    for (let i = 0; i < 25; i++)
+      await rejectsWith(auth.signin({ email: "ada@example.com", password: "wrong wrong wrong" }, { ip: "203.0.113.1" }), "INVALID_CREDENTIALS");
     await expect(auth.signin({ email: "ada@example.com", password })).resolves.toBeTruthy();
   });
 

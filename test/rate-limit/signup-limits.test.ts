@@ -3,7 +3,8 @@ import { memoryRateLimitStore } from "../../src/index.js";
 import { makeAuth, manualClock, rejectsWith } from "../helpers.js";
 
 const password = "quiet mountain lakes at dawn";
-const signup = (auth: ReturnType<typeof makeAuth>, i: number | string, ip?: string) => auth.signup({ email: `new${i}@example.com`, password }, ip === undefined ? {} : { ip });
+const signup = (auth: ReturnType<typeof makeAuth>, i: number | string, ip?: string) =>
+  auth.signup({ email: `new${i}@example.com`, password }, ip === undefined ? {} : { ip });
 
 describe("signup rate limits", () => {
   it("are on by default: 20 signups per client address per hour, then RATE_LIMITED with retryAfter", async () => {

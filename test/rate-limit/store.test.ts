@@ -76,7 +76,8 @@ describe("memoryRateLimitStore", () => {
   it("when full finds every window that has ended, however the counters came and went", async () => {
     const emptied = memoryRateLimitStore(2); // a sweep that empties the store must not be the last one
     for (const round of [0, 1, 2]) {
-      for (const key of ["a", "b"]) expect(await emptied.reserve(`${key}${round}`, 5, 1000, at(round * 1000))).toEqual({ ok: true, count: 1, resetAt: at(round * 1000 + 1000) });
+      for (const key of ["a", "b"])
+        expect(await emptied.reserve(`${key}${round}`, 5, 1000, at(round * 1000))).toEqual({ ok: true, count: 1, resetAt: at(round * 1000 + 1000) });
     }
     const store = memoryRateLimitStore(2); // a shorter window taken after a sweep
     await store.reserve("lock", 1, 1e12, t0);
@@ -109,12 +110,19 @@ describe("memoryRateLimitStore", () => {
 
   it("refuses bad arguments with TypeError (a garbage clock fails closed), a bad maxKeys with CONFIG_ERROR", async () => {
     const store = memoryRateLimitStore();
-    for (const [max, windowMs] of [[1, 0], [0, 1000], [1, Number.POSITIVE_INFINITY], [Number.NaN, 1000]] as const) {
+    for (const [max, windowMs] of [
+      [1, 0],
+      [0, 1000],
+      [1, Number.POSITIVE_INFINITY],
+      [Number.NaN, 1000],
+    ] as const) {
       await expect(store.reserve("k", max, windowMs, t0)).rejects.toThrow(new TypeError("memoryRateLimitStore: max and windowMs must be positive"));
     }
     await expect(store.reserve("k", 1, 1000, new Date(Number.NaN))).rejects.toThrow(new TypeError("memoryRateLimitStore: now is not a valid date"));
     for (const maxKeys of [0, 1.5, -1, Number.NaN]) {
-      expect(() => memoryRateLimitStore(maxKeys)).toThrow(expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR", message: expect.stringContaining("maxKeys must be a positive integer") }));
+      expect(() => memoryRateLimitStore(maxKeys)).toThrow(
+        expect.objectContaining({ name: "AuthError", code: "CONFIG_ERROR", message: expect.stringContaining("maxKeys must be a positive integer") }),
+      );
     }
   });
 });

@@ -3,11 +3,29 @@ import { memoryStorage, type SessionRecord, type UserRecord } from "../../src/in
 
 const at = new Date("2026-01-01T00:00:00Z");
 const user = (id: string, email: string, username: string | null = null): UserRecord => ({
-  id, email, username, name: null, emailVerified: false, roles: [], passwordHash: "h", createdAt: at, updatedAt: at,
+  id,
+  email,
+  username,
+  name: null,
+  emailVerified: false,
+  roles: [],
+  passwordHash: "h",
+  createdAt: at,
+  updatedAt: at,
 });
 const session = (id: string, userId: string): SessionRecord => ({
-  id, userId, tokenHash: `hash-${id}`, generation: 0, rotatedAt: null, successor: null, createdAt: at,
-  expiresAt: new Date(at.getTime() + 86_400_000), lastUsedAt: at, revokedAt: null, ipAddress: null, userAgent: null,
+  id,
+  userId,
+  tokenHash: `hash-${id}`,
+  generation: 0,
+  rotatedAt: null,
+  successor: null,
+  createdAt: at,
+  expiresAt: new Date(at.getTime() + 86_400_000),
+  lastUsedAt: at,
+  revokedAt: null,
+  ipAddress: null,
+  userAgent: null,
 });
 
 describe("memoryStorage", () => {
@@ -36,9 +54,7 @@ describe("memoryStorage", () => {
     await s.createUser(user("u1", "a@x.io"));
     await s.createSession(session("s1", "u1"));
     const next = { tokenHash: "next", successor: null, rotatedAt: at, lastUsedAt: at };
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => s.rotateSession({ id: "s1", generation: 0, tokenHash: "hash-s1", next })),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => s.rotateSession({ id: "s1", generation: 0, tokenHash: "hash-s1", next })));
     expect(results.filter((r) => r !== null)).toHaveLength(1);
     expect((await s.findSession("s1"))!).toMatchObject({ generation: 1, tokenHash: "next" });
     expect(await s.rotateSession({ id: "s1", generation: 1, tokenHash: "wrong", next })).toBeNull();
@@ -56,6 +72,8 @@ describe("memoryStorage", () => {
     expect(await s.revokeSession("missing", at)).toBe(false);
     expect(await s.revokeUserSessions("u1", at)).toBe(1);
     expect((await s.findSession("s3"))!.revokedAt).toBeNull();
-    expect(await s.rotateSession({ id: "s2", generation: 0, tokenHash: "hash-s2", next: { tokenHash: "n", successor: null, rotatedAt: at, lastUsedAt: at } })).toBeNull();
+    expect(
+      await s.rotateSession({ id: "s2", generation: 0, tokenHash: "hash-s2", next: { tokenHash: "n", successor: null, rotatedAt: at, lastUsedAt: at } }),
+    ).toBeNull();
   });
 });

@@ -59,7 +59,8 @@ export function readRoles(value: string | null): string[] {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string")) throw new Error("auth-skill/kysely: a stored roles value is not a JSON array of strings");
+  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string"))
+    throw new Error("auth-skill/kysely: a stored roles value is not a JSON array of strings");
   return parsed;
 }
 const writeRoles = (roles: readonly string[] | undefined) => JSON.stringify(roles ?? []);

@@ -100,24 +100,51 @@ export const TYPES: Record<KyselyDialect, Record<Type, string>> = {
 const SPECS: readonly TableSpec[] = [
   {
     table: "users",
-    columns: [["id", "id"], ["email", "id"], ["username", "id", "null"], ["name", "text", "null"], ["email_verified", "flag"],
-      ["password_hash", "text", "null"], ["created_at", "time"], ["updated_at", "time"], ["roles", "text", "null"]],
+    columns: [
+      ["id", "id"],
+      ["email", "id"],
+      ["username", "id", "null"],
+      ["name", "text", "null"],
+      ["email_verified", "flag"],
+      ["password_hash", "text", "null"],
+      ["created_at", "time"],
+      ["updated_at", "time"],
+      ["roles", "text", "null"],
+    ],
     unique: ["email", "username"],
     indexed: [],
   },
   {
     table: "sessions",
-    columns: [["id", "id"], ["user_id", "id"], ["token_hash", "id"], ["generation", "int"], ["rotated_at", "time", "null"],
-      ["successor", "text", "null"], ["created_at", "time"], ["expires_at", "time"], ["last_used_at", "time"],
-      ["revoked_at", "time", "null"], ["ip_address", "text", "null"], ["user_agent", "text", "null"]],
+    columns: [
+      ["id", "id"],
+      ["user_id", "id"],
+      ["token_hash", "id"],
+      ["generation", "int"],
+      ["rotated_at", "time", "null"],
+      ["successor", "text", "null"],
+      ["created_at", "time"],
+      ["expires_at", "time"],
+      ["last_used_at", "time"],
+      ["revoked_at", "time", "null"],
+      ["ip_address", "text", "null"],
+      ["user_agent", "text", "null"],
+    ],
     unique: [],
     indexed: ["user_id", "expires_at", "revoked_at"],
     userRef: "user_id",
   },
   {
     table: "verifications",
-    columns: [["id", "id"], ["purpose", "id"], ["user_id", "id", "null"], ["token_hash", "id"], ["created_at", "time"], ["expires_at", "time"],
-      ["payload", "text", "null"]],
+    columns: [
+      ["id", "id"],
+      ["purpose", "id"],
+      ["user_id", "id", "null"],
+      ["token_hash", "id"],
+      ["created_at", "time"],
+      ["expires_at", "time"],
+      ["payload", "text", "null"],
+    ],
     unique: ["token_hash"],
     indexed: ["user_id", "expires_at"],
     userRef: "user_id",
@@ -172,7 +199,9 @@ function statementsFor(spec: TableSpec, dialect: KyselyDialect, prefix: string):
   lines.push(`  PRIMARY KEY (${q("id")})`);
   for (const c of spec.unique) lines.push(`  CONSTRAINT ${q(`${table}_${c}_key`)} UNIQUE (${q(c)})`);
   if (spec.userRef) {
-    lines.push(`  CONSTRAINT ${q(`${table}_${spec.userRef}_fk`)} FOREIGN KEY (${q(spec.userRef)}) REFERENCES ${q(`${prefix}users`)} (${q("id")}) ON DELETE CASCADE`);
+    lines.push(
+      `  CONSTRAINT ${q(`${table}_${spec.userRef}_fk`)} FOREIGN KEY (${q(spec.userRef)}) REFERENCES ${q(`${prefix}users`)} (${q("id")}) ON DELETE CASCADE`,
+    );
   }
   // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB does), so there the indexes live inside CREATE TABLE.
   const indexes = spec.indexed.map((c) => [q(`${table}_${c}_idx`), q(c)] as const);

@@ -1,12 +1,5 @@
 import type { Kysely } from "kysely";
-import type {
-  CreateUserResult,
-  DeletedCounts,
-  SessionRecord,
-  StorageAdapter,
-  UserRecord,
-  VerificationRecord,
-} from "../../storage/adapter.js";
+import type { CreateUserResult, DeletedCounts, SessionRecord, StorageAdapter, UserRecord, VerificationRecord } from "../../storage/adapter.js";
 import { AuthError } from "../../errors.js";
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";

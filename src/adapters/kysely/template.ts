@@ -31,5 +31,10 @@ export function template<DB, Row, Name extends string>(
     if (!fill.some((f) => "name" in f && f.name === name)) throw new TypeError(`template: slot "${name}" is not used by the query`);
   }
   return (values, on = db) =>
-    on.executeQuery(CompiledQuery.raw(sql, fill.map((f) => ("name" in f ? values[f.name] : f.value))) as CompiledQuery<Row>);
+    on.executeQuery(
+      CompiledQuery.raw(
+        sql,
+        fill.map((f) => ("name" in f ? values[f.name] : f.value)),
+      ) as CompiledQuery<Row>,
+    );
 }

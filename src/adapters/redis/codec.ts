@@ -53,8 +53,18 @@ function toPatch(entries: Record<string, Value | undefined>): HashPatch {
 
 const USER_FIELDS = ["id", "email", "username", "name", "emailVerified", "passwordHash", "createdAt", "updatedAt"] as const;
 const SESSION_FIELDS = [
-  "id", "userId", "tokenHash", "generation", "rotatedAt", "successor",
-  "createdAt", "expiresAt", "lastUsedAt", "revokedAt", "ipAddress", "userAgent",
+  "id",
+  "userId",
+  "tokenHash",
+  "generation",
+  "rotatedAt",
+  "successor",
+  "createdAt",
+  "expiresAt",
+  "lastUsedAt",
+  "revokedAt",
+  "ipAddress",
+  "userAgent",
 ] as const; // prettier-ignore
 const VERIFICATION_FIELDS = ["id", "purpose", "userId", "tokenHash", "createdAt", "expiresAt", "payload"] as const;
 
@@ -174,7 +184,8 @@ function roles(f: Fields): string[] {
   } catch {
     parsed = undefined;
   }
-  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string")) throw new Error('auth-skill/redis: stored field "roles" is not a JSON array of strings');
+  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string"))
+    throw new Error('auth-skill/redis: stored field "roles" is not a JSON array of strings');
   return parsed;
 }
 

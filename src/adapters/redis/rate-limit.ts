@@ -50,7 +50,8 @@ export function redisRateLimitStore(options: RedisRateLimitOptions): RateLimitSt
 
   return scrubbed<RateLimitStore>({
     async reserve(key, max, windowMs, now) {
-      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0) throw new TypeError("redisRateLimitStore: max and windowMs must be positive");
+      if (!Number.isFinite(max) || max <= 0 || !Number.isFinite(windowMs) || windowMs <= 0)
+        throw new TypeError("redisRateLimitStore: max and windowMs must be positive");
       const reply = (await lua.reserve.run(client, [counter(key)], [Math.floor(max), Math.ceil(windowMs)])) as (number | string)[];
       const [ok, count, msLeft] = reply.map(Number) as [number, number, number];
       return { ok: ok === 1, count, resetAt: new Date(now.getTime() + msLeft) };

@@ -40,7 +40,15 @@ for (const target of allTargets()) {
       expect(await storage.findUserById(id.toUpperCase())).toBeNull();
       expect(await storage.findUserByEmail("case@example.com")).toEqual(a);
       expect(await storage.findUserByUsername("CASEY")).toEqual(b);
-      const v = { id: randomId(), purpose: "p", userId: null, tokenHash: `Xy${randomId(41)}`, createdAt: T0, expiresAt: new Date(T0.getTime() + 1000), payload: null };
+      const v = {
+        id: randomId(),
+        purpose: "p",
+        userId: null,
+        tokenHash: `Xy${randomId(41)}`,
+        createdAt: T0,
+        expiresAt: new Date(T0.getTime() + 1000),
+        payload: null,
+      };
       await storage.createVerification(v);
       expect(await storage.consumeVerification(v.tokenHash.toLowerCase(), "p", T0)).toBeNull();
       expect(await storage.consumeVerification(v.tokenHash, "P", T0)).toBeNull();
@@ -48,10 +56,23 @@ for (const target of allTargets()) {
     });
 
     it("round-trips Unicode, booleans, nulls and millisecond timestamps far from now", async () => {
-      const u = user({ email: "zoë@exämple.com", name: "Zoë 🚀 Ünïcödé", emailVerified: true, passwordHash: null, createdAt: new Date(1), updatedAt: new Date("2999-12-31T23:59:59.999Z") });
+      const u = user({
+        email: "zoë@exämple.com",
+        name: "Zoë 🚀 Ünïcödé",
+        emailVerified: true,
+        passwordHash: null,
+        createdAt: new Date(1),
+        updatedAt: new Date("2999-12-31T23:59:59.999Z"),
+      });
       expect(await storage.createUser(u)).toEqual({ ok: true, user: u });
       expect(await storage.findUserByEmail("zoë@exämple.com")).toEqual(u);
-      const s = session(u.id, { generation: 2_000_000_000, rotatedAt: new Date(T0.getTime() + 1), successor: "sealed", ipAddress: "2001:db8::1", userAgent: "UA ✓".repeat(100) });
+      const s = session(u.id, {
+        generation: 2_000_000_000,
+        rotatedAt: new Date(T0.getTime() + 1),
+        successor: "sealed",
+        ipAddress: "2001:db8::1",
+        userAgent: "UA ✓".repeat(100),
+      });
       await storage.createSession(s);
       expect(await storage.findSession(s.id)).toEqual(s);
     });
@@ -104,7 +125,14 @@ for (const target of allTargets()) {
       const boundary = session(u.id, { expiresAt: T0 });
       for (const s of [recent, old, expired, boundary]) await storage.createSession(s);
       // one purpose each: a user's newer token of a purpose voids the older one
-      const v = (ms: number) => ({ id: randomId(), purpose: `p${ms}`, userId: u.id, tokenHash: randomId(43), createdAt: T0, expiresAt: new Date(T0.getTime() + ms) });
+      const v = (ms: number) => ({
+        id: randomId(),
+        purpose: `p${ms}`,
+        userId: u.id,
+        tokenHash: randomId(43),
+        createdAt: T0,
+        expiresAt: new Date(T0.getTime() + ms),
+      });
       for (const record of [v(-1), v(0), v(1)]) await storage.createVerification(record);
       expect(await storage.deleteExpired(T0, 30_000)).toEqual({ sessions: 2, verifications: 1 });
       expect(await storage.findSession(recent.id)).not.toBeNull();
@@ -144,7 +172,9 @@ for (const target of allTargets()) {
       const shown = inspect(failure, { depth: 10, showHidden: true }) + JSON.stringify(failure);
       expect(shown).not.toContain(HASH);
       expect(shown).not.toContain(u.email);
-      const rotation = await storage.rotateSession({ id: "s", generation: 0, tokenHash: v.tokenHash, next: { tokenHash: "n", successor: null, rotatedAt: T0, lastUsedAt: T0 } }).catch((e: unknown) => e);
+      const rotation = await storage
+        .rotateSession({ id: "s", generation: 0, tokenHash: v.tokenHash, next: { tokenHash: "n", successor: null, rotatedAt: T0, lastUsedAt: T0 } })
+        .catch((e: unknown) => e);
       expect(inspect(rotation, { depth: 10, showHidden: true })).not.toContain(v.tokenHash);
       await storage.migrate(); // for afterEach
     });

@@ -12,7 +12,11 @@ import { dropTables, freshStorage, serverTargets, sqliteDb, type ServerTarget } 
 const SECRET = "kysely-failure-tests-secret-0123456789-abcdef";
 const password = "a sufficiently long passphrase 7";
 const email = () => `fail-${randomId(8).toLowerCase()}@example.com`;
-const codeOf = (p: Promise<unknown>) => p.then(() => "resolved", (e: unknown) => (e as AuthError).code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => "resolved",
+    (e: unknown) => (e as AuthError).code,
+  );
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {
@@ -24,17 +28,24 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
 }
 
 /** The server connection whose `UPDATE` of `table` waits on a row lock, and how to kill it. */
-const BLOCKED: Record<ServerTarget["dialect"], { find: (db: Kysely<any>, table: string) => Promise<unknown>; kill: (db: Kysely<any>, id: unknown) => Promise<unknown> }> = {
+const BLOCKED: Record<
+  ServerTarget["dialect"],
+  { find: (db: Kysely<any>, table: string) => Promise<unknown>; kill: (db: Kysely<any>, id: unknown) => Promise<unknown> }
+> = {
   postgres: {
     find: async (db, table) =>
-      (await sql<{ pid: number }>`select pid from pg_stat_activity where wait_event_type = 'Lock'
-        and query ilike 'update%' and position(${table} in query) > 0`.execute(db)).rows[0]?.pid,
+      (
+        await sql<{ pid: number }>`select pid from pg_stat_activity where wait_event_type = 'Lock'
+        and query ilike 'update%' and position(${table} in query) > 0`.execute(db)
+      ).rows[0]?.pid,
     kill: (db, pid) => sql`select pg_terminate_backend(${Number(pid)})`.execute(db),
   },
   mysql: {
     find: async (db, table) =>
-      (await sql<{ id: number }>`select id from information_schema.processlist where id <> connection_id()
-        and lower(info) like 'update%' and locate(${table}, info) > 0`.execute(db)).rows[0]?.id,
+      (
+        await sql<{ id: number }>`select id from information_schema.processlist where id <> connection_id()
+        and lower(info) like 'update%' and locate(${table}, info) > 0`.execute(db)
+      ).rows[0]?.id,
     kill: (db, id) => sql.raw(`kill ${Number(id)}`).execute(db),
   },
 };

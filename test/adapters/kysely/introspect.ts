@@ -13,7 +13,10 @@ export interface SchemaSnapshot {
 
 type Row = { tbl: string; name: string; type?: string; nullable?: unknown; unique?: unknown; col?: string };
 
-const QUERIES: Record<KyselyDialect, { columns: (tables: string[]) => ReturnType<typeof sql<Row>>; indexes: (tables: string[]) => ReturnType<typeof sql<Row>> }> = {
+const QUERIES: Record<
+  KyselyDialect,
+  { columns: (tables: string[]) => ReturnType<typeof sql<Row>>; indexes: (tables: string[]) => ReturnType<typeof sql<Row>> }
+> = {
   sqlite: {
     columns: (tables) => sql<Row>`select m.name as tbl, c.name as name, c.type as type, c."notnull" = 0 as nullable
       from sqlite_master m join pragma_table_info(m.name) c where m.type = 'table' and m.name in (${sql.join(tables)})`,

@@ -26,9 +26,16 @@ describe("sqliteStatementCache", () => {
   it("prepares each distinct statement once, where the plain dialect prepares every query", async () => {
     const plain = countingDatabase();
     const cached = countingDatabase();
-    for (const [d, db] of [[plain, kysely(plain.counted)], [cached, kysely(sqliteStatementCache(cached.counted))]] as const) {
+    for (const [d, db] of [
+      [plain, kysely(plain.counted)],
+      [cached, kysely(sqliteStatementCache(cached.counted))],
+    ] as const) {
       await sql`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)`.execute(db);
-      for (let i = 0; i < 50; i++) await db.insertInto("t").values({ id: i, v: `v${i}` }).execute();
+      for (let i = 0; i < 50; i++)
+        await db
+          .insertInto("t")
+          .values({ id: i, v: `v${i}` })
+          .execute();
       for (let i = 0; i < 50; i++) expect(await db.selectFrom("t").select("v").where("id", "=", i).executeTakeFirst()).toEqual({ v: `v${i}` });
       await db.destroy();
       expect(d.database.open).toBe(false); // destroy closes through the wrapper

@@ -19,9 +19,18 @@ describe("template (a statement compiled once)", () => {
   it("sends the builder's SQL, its slots filled in order and its constants kept", async () => {
     const { db, seen } = await setup();
     const bump = template<any, { id: string; n: number; v: string }, "v" | "id">(db, ["v", "id"], (slot) =>
-      db.updateTable("t").set((eb) => ({ v: slot.v, n: eb("n", "+", 5) })).where("id", "=", slot.id).returningAll(),
+      db
+        .updateTable("t")
+        .set((eb) => ({ v: slot.v, n: eb("n", "+", 5) }))
+        .where("id", "=", slot.id)
+        .returningAll(),
     );
-    const built = db.updateTable("t").set((eb) => ({ v: "y", n: eb("n", "+", 5) })).where("id", "=", "a").returningAll().compile();
+    const built = db
+      .updateTable("t")
+      .set((eb) => ({ v: "y", n: eb("n", "+", 5) }))
+      .where("id", "=", "a")
+      .returningAll()
+      .compile();
     const result = await bump({ id: "a", v: "y" });
     expect(result.rows).toEqual([{ id: "a", n: 6, v: "y" }]);
     expect(seen.at(-1)!.sql).toBe(built.sql);

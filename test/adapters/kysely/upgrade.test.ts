@@ -150,7 +150,21 @@ for (const target of allTargets()) {
         // tables dropped while the migrations table stayed: migrate() makes them again, in the latest shape
         for (const table of [storage.tables.verifications, storage.tables.sessions, storage.tables.users]) await db.schema.dropTable(table).execute();
         await storage.migrate();
-        expect((await storage.createUser({ id, email: "again@example.com", username: null, name: null, emailVerified: false, roles: ["x"], passwordHash: null, createdAt: now, updatedAt: now })).ok).toBe(true);
+        expect(
+          (
+            await storage.createUser({
+              id,
+              email: "again@example.com",
+              username: null,
+              name: null,
+              emailVerified: false,
+              roles: ["x"],
+              passwordHash: null,
+              createdAt: now,
+              updatedAt: now,
+            })
+          ).ok,
+        ).toBe(true);
       } finally {
         await dropTables(db, storage);
       }

@@ -122,9 +122,7 @@ describe.skipIf(!url)("redisStorage: keys expire with their records", () => {
     expect(await client.sismember(key("user-sessions:u4"), gone.id)).toBe(1);
     expect(await client.exists(key("user-sessions:u5"))).toBe(0);
     expect(await storage.deleteExpired(new Date(), 30_000)).toEqual({ sessions: 1, verifications: 0 });
-    expect(await nonUserKeys(client, prefix)).toEqual(
-      [key(`session:${revokedNew.id}`), key(`session:${live.id}`), key("user-sessions:u4")].sort(),
-    );
+    expect(await nonUserKeys(client, prefix)).toEqual([key(`session:${revokedNew.id}`), key(`session:${live.id}`), key("user-sessions:u4")].sort());
     expect((await client.smembers(key("user-sessions:u4"))).sort()).toEqual([revokedNew.id, live.id].sort());
     expect(await storage.deleteExpired(new Date())).toEqual({ sessions: 1, verifications: 0 }); // keepRevokedMs 0
     expect(await storage.findSession(live.id)).not.toBeNull();

@@ -53,7 +53,13 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
     const auth = new AuthSkill({ secret: "redis-layout-secret-0123456789-abcdefghijklmn", storage });
     const r = await auth.signup({ email: "layout@example.com", username: "Layout_1", password: "layout passphrase 42" });
     expect(await scanAll(client, `{${prefix}}*`)).toEqual(
-      [key(`user:${r.user.id}`), key("email:layout@example.com"), key("username:layout_1"), key(`session:${r.sessionId}`), key(`user-sessions:${r.user.id}`)].sort(),
+      [
+        key(`user:${r.user.id}`),
+        key("email:layout@example.com"),
+        key("username:layout_1"),
+        key(`session:${r.sessionId}`),
+        key(`user-sessions:${r.user.id}`),
+      ].sort(),
     );
     expect(await client.get(key("email:layout@example.com"))).toBe(r.user.id);
     expect(await client.hget(key(`user:${r.user.id}`), "createdAt")).toBe(String(r.user.createdAt.getTime()));

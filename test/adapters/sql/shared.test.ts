@@ -46,7 +46,13 @@ describe("sqlDialectOf", () => {
   });
 
   it("reads a second copy of kysely by class name along the prototype chain, then by a name that says the dialect", () => {
-    const base = { supportsCreateIfNotExists: true, supportsTransactionalDdl: true, supportsReturning: true, acquireMigrationLock: async () => {}, releaseMigrationLock: async () => {} };
+    const base = {
+      supportsCreateIfNotExists: true,
+      supportsTransactionalDdl: true,
+      supportsReturning: true,
+      acquireMigrationLock: async () => {},
+      releaseMigrationLock: async () => {},
+    };
     class MysqlAdapter {} // as a second copy of kysely defines it: not Kysely's class here
     Object.assign(MysqlAdapter.prototype, base);
     expect(sqlDialectOf(withAdapter(new MysqlAdapter() as DialectAdapter))).toBe("mysql");
@@ -72,7 +78,9 @@ describe("sqlDialectOf", () => {
 describe("driver errors", () => {
   it("uniqueViolation names what PostgreSQL, MySQL and SQLite say was violated, null for anything else", () => {
     expect(uniqueViolation(Object.assign(new Error("duplicate key"), { code: "23505", constraint: "auth_users_email_key" }))).toBe("auth_users_email_key");
-    expect(uniqueViolation(Object.assign(new Error("Duplicate entry 'a@b' for key 'auth_users.auth_users_email_key'"), { errno: 1062 }))).toBe("auth_users_email_key");
+    expect(uniqueViolation(Object.assign(new Error("Duplicate entry 'a@b' for key 'auth_users.auth_users_email_key'"), { errno: 1062 }))).toBe(
+      "auth_users_email_key",
+    );
     expect(uniqueViolation(Object.assign(new Error("UNIQUE constraint failed: user.email"), { code: "SQLITE_CONSTRAINT_UNIQUE" }))).toBe("user.email");
     expect(uniqueViolation(new Error("no such table: user"))).toBeNull();
     expect(uniqueViolation("not an error")).toBeNull();
@@ -105,7 +113,11 @@ describe("driver errors", () => {
     const shown = inspect(copy, { depth: 10, showHidden: true }) + JSON.stringify(copy) + String(copy.stack);
     expect(shown).not.toContain("ada@example.com");
     expect(shown).not.toContain("$argon2id$secret");
-    const mysql = scrubDriverError(new Error("Duplicate entry 'it's a 'quoted' value' for key 'auth_users_email_key'"), "ctx", (n) => n === "auth_users_email_key");
+    const mysql = scrubDriverError(
+      new Error("Duplicate entry 'it's a 'quoted' value' for key 'auth_users_email_key'"),
+      "ctx",
+      (n) => n === "auth_users_email_key",
+    );
     expect(mysql.message).toBe("ctx: Duplicate entry '…' for key 'auth_users_email_key'");
     expect(scrubDriverError("boom", "ctx", () => true).message).toBe("ctx: unknown database error");
   });
