@@ -56,8 +56,8 @@ export class Passwords {
     const peppered = typeof hash === "string" && hash.length <= 1024 ? parsePeppered(hash) : null;
     if (!peppered) return verifyAnyFormat(this.#custom, password, hash, limits);
     if (!isWithinPasswordCap(password) || hasLoneSurrogate(password)) return false;
-    const applied = this.#pepper?.apply(password.normalize("NFKC"), peppered.id);
-    return applied ? verifyAnyFormat(this.#custom, applied, peppered.inner, limits) : false;
+    // No pepper, or a key id it does not know: no applied password, which verifyAnyFormat refuses (not a string).
+    return verifyAnyFormat(this.#custom, this.#pepper?.apply(password.normalize("NFKC"), peppered.id), peppered.inner, limits);
   }
 
   /**
@@ -76,10 +76,7 @@ export class Passwords {
    * the password in full (over bcrypt's 72 bytes, verified by a foreign bcrypt hash) or hashing failed.
    */
   async upgrade(password: string): Promise<string | null> {
-    if (!isWithinPasswordCap(password)) return null;
-    const max = this.hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(password.normalize("NFKC"), "utf8") > max) return null;
-    return this.hash(password).catch(() => null);
+    return this.hash(password).catch(() => null); // hash() refuses both before hashing: over the cap or over maxBytes
   }
 
   /** A hash of a random password with the current parameters, made once, for unknown-user signins. */
