@@ -96,6 +96,17 @@ describe("verifyPassword resolves false and never throws", () => {
     expect(calls).toEqual([]);
   });
 
+  it("a custom hasher sees stored hashes of 1 to 1,024 characters, never an empty or a longer one", async () => {
+    const seen: number[] = [];
+    const custom: PasswordHasher = { hash: async (p) => `c:${p}`, verify: async (p, h) => (seen.push(h.length), h.startsWith(`c:${p}`)) };
+    const withCustom = makeAuth({ password: { hasher: custom } });
+    const stored = (length: number) => `c:${PASSWORD}`.padEnd(length, "~");
+    expect(await withCustom.verifyPassword(PASSWORD, stored(1024))).toBe(true);
+    expect(await withCustom.verifyPassword(PASSWORD, stored(1025))).toBe(false);
+    expect(await verifyAnyFormat({ hash: async () => "", verify: async () => true }, PASSWORD, "")).toBe(false); // a hasher that says yes to anything
+    expect(seen).toEqual([1024]);
+  });
+
   it("when a custom hasher's verify throws, and the built-in formats still verify", async () => {
     const custom: PasswordHasher = {
       hash: async () => {
