@@ -28,6 +28,14 @@ async function accepted(password: string, options: Parameters<typeof makeAuth>[0
   expect((await auth.signin({ email: address, password })).user.id).toBe(result.user.id);
 }
 
+// First in this file: the list is parsed on first use, so the first lookup must already find common passwords.
+describe("the common-password list, at its first use", () => {
+  it("finds a common password and passes an uncommon one", () => {
+    expect(isCommonPassword("Password1")).toBe(true);
+    expect(isCommonPassword("vX9#kq2!Lm")).toBe(false);
+  });
+});
+
 describe("length, in code points", () => {
   it("codePointLength counts code points, not UTF-16 units", () => {
     expect(codePointLength(EMOJI)).toBe(1);
@@ -75,6 +83,14 @@ describe("length, in code points", () => {
     expect(checkPassword(`${p128}x`, {}, POLICY)?.reason).toBe("too_long");
     // counted in code points: 128 emoji (256 UTF-16 units) are fine
     expect(checkPassword("🐱🐶".repeat(64), {}, POLICY)).toBeNull();
+  });
+
+  it("maxBytes (the hasher's limit) counts UTF-8 bytes after NFKC: 72 pass, 73 do not", () => {
+    const bytes72 = { ...POLICY, maxBytes: 72 };
+    expect(checkPassword("é".repeat(36), {}, bytes72)).toBeNull();
+    expect(checkPassword("e\u0301".repeat(36), {}, bytes72)).toBeNull(); // 108 bytes typed, 72 after NFKC
+    expect(checkPassword(`${"é".repeat(36)}x`, {}, bytes72)?.reason).toBe("too_many_bytes");
+    expect(checkPassword(`${"é".repeat(36)}x`, {}, POLICY)).toBeNull(); // no maxBytes: no byte limit
   });
 
   it("maxLength is configurable down to 64, not below", async () => {
