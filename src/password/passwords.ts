@@ -35,7 +35,7 @@ export class Passwords {
     }
     const nfkc = password.normalize("NFKC");
     const max = this.hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(nfkc, "utf8") > max) {
+    if (Buffer.byteLength(nfkc) > (max ?? Infinity)) {
       return Promise.reject(new AuthError("WEAK_PASSWORD", `Password must be at most ${max} bytes long with the configured hasher.`, { field: "password" }));
     }
     return this.#hashNormalized(nfkc);
