@@ -16,10 +16,10 @@ export class Passwords {
   readonly #pepper: Pepper | null;
   #dummyHash: Promise<string> | undefined;
 
-  constructor(choice: HasherChoice, argon2: Argon2Params, bcryptCost: number, pepper?: readonly PepperKey[]) {
+  constructor(choice: HasherChoice, argon2: Argon2Params, bcryptCost: number, pepper: readonly PepperKey[]) {
     this.hasher = resolveHasher(choice, argon2, bcryptCost);
     this.#custom = typeof choice === "object" ? choice : null;
-    this.#pepper = pepper && pepper.length > 0 ? new Pepper(pepper) : null;
+    this.#pepper = pepper.length > 0 ? new Pepper(pepper) : null; // no pepper configured: []
   }
 
   /**

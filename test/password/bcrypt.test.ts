@@ -44,8 +44,7 @@ describe("the 72-byte rule", () => {
     expect(Buffer.byteLength(E_ACUTE_40)).toBe(80);
     const err = await rejectsWith(makeAuth({ password: { hasher: "bcrypt", bcryptCost: 10 } }).hashPassword(E_ACUTE_40), "WEAK_PASSWORD");
     expect(err.field).toBe("password");
-    expect(err.message).toContain("72");
-    expect(err.message).not.toContain("é");
+    expect(err.message).toBe("Password must be at most 72 bytes long with the configured hasher.");
   });
 
   it("and by signup with WEAK_PASSWORD on the password field, creating no user", async () => {

@@ -67,7 +67,7 @@ describe("the password input cap (4,096 UTF-16 units, before NFKC or hashing)", 
     const auth = makeAuth({ password: { hasher } });
     let error: unknown;
     const lengths = await normalizedLengths(async () => (error = await rejectsWith(auth.hashPassword(OVER_CAP), "INVALID_INPUT")));
-    expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password", status: 400 });
+    expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password", status: 400, message: "Password must be at most 4096 characters long." });
     expect(overCap(lengths)).toEqual([]);
     expect(calls.hash).toBe(0);
   });

@@ -89,6 +89,7 @@ describe("password pepper", () => {
     }
     const good = await auth.hashPassword(PASSWORD);
     expect(await auth.verifyPassword(42 as never, good)).toBe(false);
+    expect(await auth.verifyPassword(PASSWORD, new String(good) as never)).toBe(false); // a String object is not a hash
     expect(await auth.verifyPassword("\uD800 lone surrogate", good)).toBe(false);
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PasswordHasher } from "../../src/index.js";
 import { normalizedCandidates, verifyAnyFormat } from "../../src/password/hasher.js";
-import { fixture, makeAuth, normalizedLengths } from "./helpers.js";
+import { countingHasher } from "../helpers.js";
+import { fixture, makeAuth, normalizedLengths, rejectsWith } from "./helpers.js";
 
 const PASSWORD = "correct horse battery staple";
 const auth = makeAuth();
@@ -145,5 +146,30 @@ describe("NFKC candidates", () => {
     const e = fixture((x) => x.algorithm === "argon2id" && x.note?.includes("U+FB01") === true && x.source.startsWith("python"));
     expect(await verifyAnyFormat(null, e.password, e.hash)).toBe(true);
     expect(await verifyAnyFormat(null, e.password.normalize("NFKC"), e.hash)).toBe(false);
+  });
+});
+
+describe("the dummy hash that unknown users are verified against", () => {
+  it("is made once, for every unknown-user signin after the first", async () => {
+    const { hasher, calls } = countingHasher();
+    const withCounter = makeAuth({ password: { hasher }, rateLimit: false });
+    for (const who of ["nobody@example.com", "noone@example.com", "nobody@example.com"]) {
+      await rejectsWith(withCounter.signin({ email: who, password: "a wrong passphrase" }), "INVALID_CREDENTIALS");
+    }
+    expect(calls).toEqual({ hash: 1, verify: 3 });
+  });
+
+  it("is made again after a failed attempt, so one hasher failure does not break unknown-user signins for good", async () => {
+    let failures = 1;
+    const flaky: PasswordHasher = {
+      hash: async (p) => {
+        if (failures-- > 0) throw new Error("hasher unavailable");
+        return `plain:${p}`;
+      },
+      verify: async (p, h) => h === `plain:${p}`,
+    };
+    const withFlaky = makeAuth({ password: { hasher: flaky }, rateLimit: false });
+    await expect(withFlaky.signin({ email: "nobody@example.com", password: "a wrong passphrase" })).rejects.toThrow();
+    await rejectsWith(withFlaky.signin({ email: "nobody@example.com", password: "a wrong passphrase" }), "INVALID_CREDENTIALS");
   });
 });
