@@ -198,6 +198,11 @@ describe("passwords built from the user's identity", () => {
     expect(checkPassword("xkcd-alice", alice, POLICY)).toBeNull();
   });
 
+  it("the whole local part counts, not only its pieces (pieces under 3 characters are not words of their own)", () => {
+    expect(checkPassword("j.r.smith2024", { email: "j.r.smith@example.com" }, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("alice.smithxyz", { email: "alice.smith@example.com" }, POLICY)?.reason).toBe("contains_identity");
+  });
+
   it("removes the longest identity word first (a username that contains the email's local part)", () => {
     // "ann" removed first would leave "joaxy1"; "joanna" removed first leaves "xy1".
     expect(checkPassword("joannaxy1", { email: "ann@example.com", username: "joanna" }, POLICY)?.reason).toBe("contains_identity");
