@@ -26,7 +26,7 @@ export function bcryptCost(hash: string): number | null {
 export function overBcryptBytes(password: string): boolean {
   // A UTF-16 unit is 1 to 3 UTF-8 bytes: skip the encoding when the length alone decides.
   if (password.length > BCRYPT_MAX_BYTES) return true;
-  return password.length * 3 > BCRYPT_MAX_BYTES && Buffer.byteLength(password, "utf8") > BCRYPT_MAX_BYTES;
+  return password.length * 3 > BCRYPT_MAX_BYTES && Buffer.byteLength(password) > BCRYPT_MAX_BYTES;
 }
 
 /**
@@ -43,8 +43,8 @@ export function overBcryptBytes(password: string): boolean {
  * ```
  */
 export async function verifyBcrypt(password: string, hash: string, maxCost: number): Promise<boolean> {
-  const cost = bcryptCost(hash);
-  if (cost === null || cost < MIN_COST || cost > maxCost) return false;
+  const cost = bcryptCost(hash) ?? 0; // not a bcrypt hash: below any cost
+  if (cost < MIN_COST || cost > maxCost) return false;
   if (typeof password !== "string" || overBcryptBytes(password)) return false;
   return (await bcryptAddon()).verify(password, hash);
 }

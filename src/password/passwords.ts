@@ -35,7 +35,7 @@ export class Passwords {
   constructor(settings: PasswordSettings) {
     this.hasher = resolveHasher(settings.hasher, settings.argon2, settings.bcryptCost);
     this.#custom = typeof settings.hasher === "object" ? settings.hasher : null;
-    this.#pepper = settings.pepper.length > 0 ? new Pepper(settings.pepper) : null;
+    this.#pepper = settings.pepper.length > 0 ? new Pepper(settings.pepper) : null; // no pepper configured: []
     this.#limits = { maxBcryptCost: settings.maxBcryptCost };
   }
 
@@ -52,7 +52,7 @@ export class Passwords {
     }
     const nfkc = password.normalize("NFKC");
     const max = this.hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(nfkc, "utf8") > max) {
+    if (Buffer.byteLength(nfkc) > (max ?? Infinity)) {
       return Promise.reject(new AuthError("WEAK_PASSWORD", `Password must be at most ${max} bytes long with the configured hasher.`, { field: "password" }));
     }
     return this.#hashNormalized(nfkc);
@@ -74,8 +74,8 @@ export class Passwords {
     const peppered = typeof hash === "string" && hash.length <= 1024 ? parsePeppered(hash) : null;
     if (!peppered) return verifyAnyFormat(this.#custom, password, hash, limits);
     if (!isWithinPasswordCap(password) || hasLoneSurrogate(password)) return false;
-    const applied = this.#pepper?.apply(password.normalize("NFKC"), peppered.id);
-    return applied ? verifyAnyFormat(this.#custom, applied, peppered.inner, limits) : false;
+    // No pepper, or a key id it does not know: no applied password, which verifyAnyFormat refuses (not a string).
+    return verifyAnyFormat(this.#custom, this.#pepper?.apply(password.normalize("NFKC"), peppered.id), peppered.inner, limits);
   }
 
   /**
@@ -94,10 +94,7 @@ export class Passwords {
    * the password in full (over bcrypt's 72 bytes, verified by a foreign bcrypt hash) or hashing failed.
    */
   async upgrade(password: string): Promise<string | null> {
-    if (!isWithinPasswordCap(password)) return null;
-    const max = this.hasher.maxBytes;
-    if (max !== undefined && Buffer.byteLength(password.normalize("NFKC"), "utf8") > max) return null;
-    return this.hash(password).catch(() => null);
+    return this.hash(password).catch(() => null); // hash() refuses both before hashing: over the cap or over maxBytes
   }
 
   /** A hash of a random password with the current parameters, made once, for unknown-user signins. */

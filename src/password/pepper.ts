@@ -23,13 +23,13 @@ export class Pepper {
 
   constructor(keys: readonly PepperKey[]) {
     this.currentId = keys[0]!.id;
-    this.#keys = new Map(keys.map((k) => [k.id, createSecretKey(Buffer.from(k.secret, "utf8"))]));
+    this.#keys = new Map(keys.map((k) => [k.id, createSecretKey(Buffer.from(k.secret))]));
   }
 
   /** What the hasher receives for `password` under key `id`; `null` for an unknown key id. */
   apply(password: string, id = this.currentId): string | null {
     const key = this.#keys.get(id);
-    return key ? createHmac("sha256", key).update(password, "utf8").digest("base64url") : null;
+    return key ? createHmac("sha256", key).update(password).digest("base64url") : null;
   }
 
   /** The stored form of a hash the hasher made from {@link apply}'s output under the current key. */

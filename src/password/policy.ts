@@ -54,7 +54,7 @@ function identityWords(identity: { email?: string; username?: string | null }): 
     words.add(email);
     const local = email.slice(0, email.lastIndexOf("@"));
     words.add(local);
-    for (const part of local.split(/[._+-]+/)) words.add(part);
+    for (const part of local.split(/[._+-]/)) words.add(part); // the empty parts of "a..b" go with the short words
   }
   if (identity.username) words.add(identity.username.normalize("NFKC").toLowerCase());
   return [...words].filter((w) => codePointLength(w) >= 3).sort((a, b) => b.length - a.length);
@@ -100,7 +100,7 @@ export function checkPassword(
     return { reason: "too_short", message: `Password must be at least ${policy.minLength} characters long.` };
   }
   if (length > policy.maxLength) return tooLong;
-  if (policy.maxBytes !== undefined && Buffer.byteLength(nfkc, "utf8") > policy.maxBytes) {
+  if (Buffer.byteLength(nfkc) > (policy.maxBytes ?? Infinity)) {
     return { reason: "too_many_bytes", message: `Password must be at most ${policy.maxBytes} bytes long with the configured hasher.` };
   }
   if (policy.blockCommon && isCommonPassword(nfkc)) {

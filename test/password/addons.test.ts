@@ -28,5 +28,18 @@ describe("native addon loading", () => {
   it("passes any other load failure on unchanged: Node and Bun, or Deno with FFI granted", () => {
     expect(addonLoadError("@node-rs/argon2", loadFailure, undefined)).toBe(loadFailure);
     expect(addonLoadError("@node-rs/argon2", loadFailure, deno("granted"))).toBe(loadFailure);
+    expect(addonLoadError("@node-rs/argon2", loadFailure, null)).toBe(loadFailure);
+    expect(addonLoadError("@node-rs/argon2", loadFailure, "Deno")).toBe(loadFailure);
+  });
+
+  it("an old Deno that cannot say (no permissions API, or a querySync that throws) gets the --allow-ffi advice", () => {
+    const throwing = { permissions: { querySync: () => { throw new Error("not supported"); } } };
+    for (const old of [{}, { permissions: {} }, throwing]) {
+      const err = throwsWith(() => {
+        throw addonLoadError("@node-rs/bcrypt", loadFailure, old);
+      }, "CONFIG_ERROR");
+      expect(err.message).toContain("@node-rs/bcrypt");
+      expect(err.cause).toBe(loadFailure);
+    }
   });
 });

@@ -10,7 +10,7 @@ vi.mock("@node-rs/argon2", async (importOriginal) => {
 });
 
 const { hash } = await import("@node-rs/argon2");
-const { ARGON2_VERIFY_LIMITS, argon2idHasher } = await import("../../src/password/argon2.js");
+const { ARGON2_VERIFY_LIMITS, argon2idHasher, withinArgon2VerifyLimits } = await import("../../src/password/argon2.js");
 const { makeAuth } = await import("./helpers.js");
 
 const salt = Buffer.alloc(16, 7).toString("base64").replace(/=+$/, "");
@@ -27,6 +27,26 @@ describe("argon2 cost limits on verify", () => {
     const before = calls.verify;
     expect(await makeAuth().verifyPassword("password123", phc)).toBe(false);
     expect(calls.verify).toBe(before);
+  });
+
+  it("the limits are inclusive: m = 2 GiB, t = 64 and p = 255 are within them, one more is not", () => {
+    const phc = (m: number, t: number, p: number) => `$argon2id$v=19$m=${m},t=${t},p=${p}$${salt}$${tag}`;
+    const { memoryCost: m, timeCost: t, parallelism: p } = ARGON2_VERIFY_LIMITS;
+    expect([m, t, p]).toEqual([2 ** 21, 64, 255]);
+    expect(withinArgon2VerifyLimits(phc(m, t, p))).toBe(true);
+    expect(withinArgon2VerifyLimits(phc(m + 1, 1, 1))).toBe(false);
+    expect(withinArgon2VerifyLimits(phc(8, t + 1, 1))).toBe(false);
+    expect(withinArgon2VerifyLimits(phc(2048, 1, p + 1))).toBe(false);
+    expect(withinArgon2VerifyLimits("$2b$10$not-argon2")).toBe(false);
+  });
+
+  it("a real hash at t = 64 and one at p = 255 (small m) do reach the addon and verify", async () => {
+    const atT = await hash("password123", { algorithm: 2, memoryCost: 8, timeCost: 64, parallelism: 1 });
+    const atP = await hash("password123", { algorithm: 2, memoryCost: 8 * 255, timeCost: 1, parallelism: 255 });
+    const before = calls.verify;
+    expect(await makeAuth().verifyPassword("password123", atT)).toBe(true);
+    expect(await makeAuth().verifyPassword("password123", atP)).toBe(true);
+    expect(calls.verify).toBe(before + 2);
   });
 
   it("both guards hold on their own: argon2idHasher().verify, and a custom hasher never sees such a hash", async () => {

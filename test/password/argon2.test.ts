@@ -39,10 +39,11 @@ describe("default hash (argon2id, OWASP minimum)", () => {
     expect(await addonVerify(phc, typed)).toBe(false);
   });
 
-  it("refuses an empty or non-string password with INVALID_INPUT", async () => {
-    for (const bad of ["", undefined, null, 12345678, {}]) {
+  it("refuses an empty or non-string password, or one with a lone surrogate, with INVALID_INPUT", async () => {
+    for (const bad of ["", undefined, null, 12345678, {}, "a long enough password \uD800", "\uDC00 a long enough password"]) {
       const err = await rejectsWith(auth.hashPassword(bad as unknown as string), "INVALID_INPUT");
       expect(err.field).toBe("password");
+      expect(err.message).toBe("A password is required, as valid Unicode text.");
     }
   });
 });

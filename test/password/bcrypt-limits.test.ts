@@ -46,6 +46,30 @@ describe("the bcrypt cost cap on verify (password.maxBcryptCost, default 14)", (
     expect(BCRYPT_MAX_COST).toBe(14);
   });
 
+  it("the smallest cost is 4: a cost-4 hash verifies, a cost below 4 is refused without computing bcrypt", async () => {
+    const cost4 = await nativeBcrypt.hash(COST_10.password, 4);
+    expect(cost4.startsWith("$2b$04$")).toBe(true);
+    const compare = countBcrypt();
+    expect(await bcryptHasher(10).verify(COST_10.password, cost4)).toBe(true);
+    expect(await makeAuth().verifyPassword(COST_10.password, cost4)).toBe(true);
+    expect(compare).toHaveBeenCalledTimes(2); // control: the counter sees real verifications
+    compare.mockClear();
+    for (const cost of [3, 1, 0]) {
+      const hash = withCost(cost, cost4);
+      expect(await bcryptHasher(10).verify(COST_10.password, hash), String(cost)).toBe(false);
+      expect(await makeAuth().verifyPassword(COST_10.password, hash), String(cost)).toBe(false);
+    }
+    expect(compare).not.toHaveBeenCalled();
+  });
+
+  it("bcryptHasher().verify resolves false for a password that is not a string, computing nothing", async () => {
+    const compare = countBcrypt();
+    for (const password of [undefined, null, 42, {}, Buffer.from(COST_10.password)]) {
+      expect(await bcryptHasher(10).verify(password as never, COST_10.hash)).toBe(false);
+    }
+    expect(compare).not.toHaveBeenCalled();
+  });
+
   it("refuses real, correct hashes above a configured cap, and verifies them under it", async () => {
     const capped = makeAuth({ password: { maxBcryptCost: 11 } });
     expect(await capped.verifyPassword(COST_10.password, COST_10.hash)).toBe(true);

@@ -67,7 +67,7 @@ describe("the password input cap (4,096 UTF-16 units, before NFKC or hashing)", 
     const auth = makeAuth({ password: { hasher } });
     let error: unknown;
     const lengths = await normalizedLengths(async () => (error = await rejectsWith(auth.hashPassword(OVER_CAP), "INVALID_INPUT")));
-    expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password", status: 400 });
+    expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password", status: 400, message: "Password must be at most 4096 characters long." });
     expect(overCap(lengths)).toEqual([]);
     expect(calls.hash).toBe(0);
   });
@@ -102,6 +102,29 @@ describe("the password input cap (4,096 UTF-16 units, before NFKC or hashing)", 
     expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password" });
     expect(overCap(lengths)).toEqual([]);
     expect(await storage.findUserByEmail("ada@example.com")).toBeNull();
+  });
+
+  it("the policy counts the cap in raw units: 4,096 pass with maxLength 4,096; 4,097 that NFKC would shrink are too_long", async () => {
+    const policy = { ...POLICY, maxLength: MAX_PASSWORD_INPUT };
+    const atCap = "ab".repeat(MAX_PASSWORD_INPUT / 2);
+    const decomposed = `${"e\u0301".repeat(MAX_PASSWORD_INPUT / 2)}x`; // 4,097 units, 2,049 code points after NFKC
+    expect(decomposed.normalize("NFKC").length).toBe(MAX_PASSWORD_INPUT / 2 + 1);
+    const verdicts: unknown[] = [];
+    const atCapLengths = await normalizedLengths(async () => verdicts.push(checkPassword(atCap, {}, policy)));
+    const overLengths = await normalizedLengths(async () => verdicts.push(checkPassword(decomposed, {}, policy)?.reason));
+    expect(verdicts).toEqual([null, "too_long"]);
+    expect(atCapLengths).toContain(MAX_PASSWORD_INPUT); // normalised and checked (control)
+    expect(overLengths).toEqual([]);
+  });
+
+  it("isCommonPassword looks an input of exactly 4,096 units up, and one of 4,097 not at all", async () => {
+    const atCap = "ab".repeat(MAX_PASSWORD_INPUT / 2);
+    const results: boolean[] = [];
+    const lengths = await normalizedLengths(async () => {
+      results.push(isCommonPassword(atCap), isCommonPassword(`${atCap}a`));
+    });
+    expect(results).toEqual([false, false]);
+    expect(lengths).toEqual([MAX_PASSWORD_INPUT]);
   });
 
   it("the Better Auth bridge's verify and the building blocks refuse it unnormalised too", async () => {

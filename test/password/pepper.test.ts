@@ -89,7 +89,31 @@ describe("password pepper", () => {
     }
     const good = await auth.hashPassword(PASSWORD);
     expect(await auth.verifyPassword(42 as never, good)).toBe(false);
+    expect(await auth.verifyPassword(PASSWORD, new String(good) as never)).toBe(false); // a String object is not a hash
     expect(await auth.verifyPassword("\uD800 lone surrogate", good)).toBe(false);
+  });
+
+  it("a lone surrogate never opens the hash of U+FFFD (UTF-8 would make them the same HMAC input)", async () => {
+    const auth = peppered();
+    const hash = await auth.hashPassword("\uFFFD lone surrogate");
+    expect(await auth.verifyPassword("\uFFFD lone surrogate", hash)).toBe(true); // control
+    expect(await auth.verifyPassword("\uD800 lone surrogate", hash)).toBe(false);
+    expect(await auth.verifyPassword("\uDC00 lone surrogate", hash)).toBe(false);
+  });
+
+  it("a stored hash of 1,024 characters verifies under a pepper; one of 1,025 never does, whatever is inside", async () => {
+    // A custom format with room for padding, so that the stored string can be made any length.
+    const hex = (p: string) => Buffer.from(p).toString("hex");
+    const custom: PasswordHasher = {
+      hash: async (p) => `custom:${hex(p)}:`,
+      verify: async (p, h) => h.split(":")[1] === hex(p),
+    };
+    const auth = makeAuth({ password: { hasher: custom, pepper: [K1] } });
+    const hash = await auth.hashPassword(PASSWORD);
+    const padded = (length: number) => hash + "0".repeat(length - hash.length);
+    expect(await auth.verifyPassword(PASSWORD, padded(1024))).toBe(true);
+    expect(await auth.verifyPassword(PASSWORD, padded(1025))).toBe(false);
+    expect(await auth.verifyPassword(PASSWORD, padded(1025).slice("$pepper$kid=k1$".length))).toBe(false); // inner alone: no pepper applied
   });
 
   it("refuses bad pepper options with CONFIG_ERROR, never echoing a secret", () => {

@@ -28,6 +28,14 @@ async function accepted(password: string, options: Parameters<typeof makeAuth>[0
   expect((await auth.signin({ email: address, password })).user.id).toBe(result.user.id);
 }
 
+// First in this file: the list is parsed on first use, so the first lookup must already find common passwords.
+describe("the common-password list, at its first use", () => {
+  it("finds a common password and passes an uncommon one", () => {
+    expect(isCommonPassword("Password1")).toBe(true);
+    expect(isCommonPassword("vX9#kq2!Lm")).toBe(false);
+  });
+});
+
 describe("length, in code points", () => {
   it("codePointLength counts code points, not UTF-16 units", () => {
     expect(codePointLength(EMOJI)).toBe(1);
@@ -75,6 +83,14 @@ describe("length, in code points", () => {
     expect(checkPassword(`${p128}x`, {}, POLICY)?.reason).toBe("too_long");
     // counted in code points: 128 emoji (256 UTF-16 units) are fine
     expect(checkPassword("🐱🐶".repeat(64), {}, POLICY)).toBeNull();
+  });
+
+  it("maxBytes (the hasher's limit) counts UTF-8 bytes after NFKC: 72 pass, 73 do not", () => {
+    const bytes72 = { ...POLICY, maxBytes: 72 };
+    expect(checkPassword("é".repeat(36), {}, bytes72)).toBeNull();
+    expect(checkPassword("e\u0301".repeat(36), {}, bytes72)).toBeNull(); // 108 bytes typed, 72 after NFKC
+    expect(checkPassword(`${"é".repeat(36)}x`, {}, bytes72)?.reason).toBe("too_many_bytes");
+    expect(checkPassword(`${"é".repeat(36)}x`, {}, POLICY)).toBeNull(); // no maxBytes: no byte limit
   });
 
   it("maxLength is configurable down to 64, not below", async () => {
@@ -163,8 +179,39 @@ describe("passwords built from the user's identity", () => {
     expect(checkPassword("alice2024!", { email: "bob@example.com" }, POLICY)).toBeNull();
   });
 
-  it("ignores identity words shorter than 3 characters", () => {
+  it("ignores identity words shorter than 3 characters, and counts those of exactly 3", () => {
     expect(checkPassword("al12345678", { email: "al@example.com" }, POLICY)).toBeNull();
+    expect(checkPassword("bob12345678", { email: "bob@example.com" }, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("bob12345678", { username: "bob" }, POLICY)?.reason).toBe("contains_identity");
+  });
+
+  it("a password with nothing of the identity in it is judged on its own (digits only, no letters left)", () => {
+    const who = { email: "bob.smith@example.com", username: "bobby" };
+    for (const password of ["982347165012", "!!--2024--!!", "xq7!"]) {
+      expect(checkPassword(password.padEnd(8, "9"), who, POLICY), password).toBeNull();
+    }
+  });
+
+  it("what is left once the identity is removed: fewer than 4 characters is refused, 4 letters are enough", () => {
+    expect(checkPassword("alicexkc", alice, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("alicexkcd", alice, POLICY)).toBeNull();
+    expect(checkPassword("xkcd-alice", alice, POLICY)).toBeNull();
+  });
+
+  it("the whole local part counts, not only its pieces (pieces under 3 characters are not words of their own)", () => {
+    expect(checkPassword("j.r.smith2024", { email: "j.r.smith@example.com" }, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("alice.smithxyz", { email: "alice.smith@example.com" }, POLICY)?.reason).toBe("contains_identity");
+  });
+
+  it("removes the longest identity word first (a username that contains the email's local part)", () => {
+    // "ann" removed first would leave "joaxy1"; "joanna" removed first leaves "xy1".
+    expect(checkPassword("joannaxy1", { email: "ann@example.com", username: "joanna" }, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("joannaxy1", { username: "joanna" }, POLICY)?.reason).toBe("contains_identity");
+  });
+
+  it("an identity given in another case or in compatibility forms is matched after NFKC and lower-casing", () => {
+    expect(checkPassword("bobbytables!!", { username: "BobbyTables" }, POLICY)?.reason).toBe("contains_identity");
+    expect(checkPassword("alice2024!", { email: "ＡＬＩＣＥ@example.com" }, POLICY)?.reason).toBe("contains_identity");
   });
 });
 
@@ -198,5 +245,16 @@ describe("messages never contain the password", () => {
       expect(v!.message).not.toContain("zeddy");
     }
     expect(reasons).toEqual(new Set(["too_short", "too_long", "common", "contains_identity", "too_many_bytes"]));
+  });
+
+  it("each says what to change", () => {
+    const who = { email: "zed@example.com", username: "zeddy" };
+    const says = (password: string, policy: PasswordPolicy = POLICY) => checkPassword(password, who, policy)?.message;
+    expect(says("zq7")).toBe("Password must be at least 8 characters long.");
+    expect(says("Zq7".repeat(50))).toBe("Password must be at most 128 characters long.");
+    expect(says("x".repeat(4097), { ...POLICY, maxLength: 4096 })).toBe("Password must be at most 4096 characters long.");
+    expect(says("é".repeat(40), { ...POLICY, maxBytes: 72 })).toBe("Password must be at most 72 bytes long with the configured hasher.");
+    expect(says("Password1")).toBe("This password is too common. Please choose a less predictable one.");
+    expect(says("zeddy2024!")).toBe("Password must not be based on your email address or username.");
   });
 });

@@ -62,6 +62,14 @@ describe("needsRehash", () => {
     for (const bad of ["", "plain", "$argon2id$", 42, null, undefined, {}]) expect(auth.needsRehash(bad as string)).toBe(true);
   });
 
+  it("with a custom hasher without needsRehash: false for its own hashes (the default), true for a non-string", async () => {
+    const hasher = { hash: async (p: string) => `plain:${p}`, verify: async (p: string, h: string) => h === `plain:${p}` };
+    const custom = makeAuth({ password: { hasher } });
+    const own = await custom.hashPassword(PASSWORD);
+    expect(custom.needsRehash(own)).toBe(false);
+    for (const bad of [42, null, undefined, {}]) expect(custom.needsRehash(bad as string)).toBe(true);
+  });
+
   it("with hasher bcrypt: true for lower cost or another algorithm, false for the configured cost", async () => {
     const bcrypt = makeAuth({ password: { hasher: "bcrypt", bcryptCost: 11 } });
     expect(bcrypt.needsRehash(fixture((e) => e.hash.startsWith("$2b$10$")).hash)).toBe(true);

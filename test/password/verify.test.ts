@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PasswordHasher } from "../../src/index.js";
 import { normalizedCandidates, verifyAnyFormat } from "../../src/password/formats.js";
-import { fixture, makeAuth, normalizedLengths } from "./helpers.js";
+import { countingHasher } from "../helpers.js";
+import { fixture, makeAuth, normalizedLengths, rejectsWith } from "./helpers.js";
 
 const PASSWORD = "correct horse battery staple";
 const auth = makeAuth();
@@ -96,6 +97,17 @@ describe("verifyPassword resolves false and never throws", () => {
     expect(calls).toEqual([]);
   });
 
+  it("a custom hasher sees stored hashes of 1 to 1,024 characters, never an empty or a longer one", async () => {
+    const seen: number[] = [];
+    const custom: PasswordHasher = { hash: async (p) => `c:${p}`, verify: async (p, h) => (seen.push(h.length), h.startsWith(`c:${p}`)) };
+    const withCustom = makeAuth({ password: { hasher: custom } });
+    const stored = (length: number) => `c:${PASSWORD}`.padEnd(length, "~");
+    expect(await withCustom.verifyPassword(PASSWORD, stored(1024))).toBe(true);
+    expect(await withCustom.verifyPassword(PASSWORD, stored(1025))).toBe(false);
+    expect(await verifyAnyFormat({ hash: async () => "", verify: async () => true }, PASSWORD, "")).toBe(false); // a hasher that says yes to anything
+    expect(seen).toEqual([1024]);
+  });
+
   it("when a custom hasher's verify throws, and the built-in formats still verify", async () => {
     const custom: PasswordHasher = {
       hash: async () => {
@@ -134,5 +146,30 @@ describe("NFKC candidates", () => {
     const e = fixture((x) => x.algorithm === "argon2id" && x.note?.includes("U+FB01") === true && x.source.startsWith("python"));
     expect(await verifyAnyFormat(null, e.password, e.hash)).toBe(true);
     expect(await verifyAnyFormat(null, e.password.normalize("NFKC"), e.hash)).toBe(false);
+  });
+});
+
+describe("the dummy hash that unknown users are verified against", () => {
+  it("is made once, for every unknown-user signin after the first", async () => {
+    const { hasher, calls } = countingHasher();
+    const withCounter = makeAuth({ password: { hasher }, rateLimit: false });
+    for (const who of ["nobody@example.com", "noone@example.com", "nobody@example.com"]) {
+      await rejectsWith(withCounter.signin({ email: who, password: "a wrong passphrase" }), "INVALID_CREDENTIALS");
+    }
+    expect(calls).toEqual({ hash: 1, verify: 3 });
+  });
+
+  it("is made again after a failed attempt, so one hasher failure does not break unknown-user signins for good", async () => {
+    let failures = 1;
+    const flaky: PasswordHasher = {
+      hash: async (p) => {
+        if (failures-- > 0) throw new Error("hasher unavailable");
+        return `plain:${p}`;
+      },
+      verify: async (p, h) => h === `plain:${p}`,
+    };
+    const withFlaky = makeAuth({ password: { hasher: flaky }, rateLimit: false });
+    await expect(withFlaky.signin({ email: "nobody@example.com", password: "a wrong passphrase" })).rejects.toThrow();
+    await rejectsWith(withFlaky.signin({ email: "nobody@example.com", password: "a wrong passphrase" }), "INVALID_CREDENTIALS");
   });
 });
