@@ -69,11 +69,7 @@ export function argon2idHasher(params: Argon2Params = ARGON2_DEFAULTS): Password
     needsRehash(phc) {
       const parsed = parseArgon2(phc);
       if (parsed?.variant !== "id" || parsed.version < 19) return true;
-      return (
-        parsed.params.memoryCost < params.memoryCost ||
-        parsed.params.timeCost < params.timeCost ||
-        parsed.params.parallelism < params.parallelism
-      );
+      return parsed.params.memoryCost < params.memoryCost || parsed.params.timeCost < params.timeCost || parsed.params.parallelism < params.parallelism;
     },
   };
 }

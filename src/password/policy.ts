@@ -87,11 +87,7 @@ function builtFromIdentity(password: string, words: string[]): boolean {
  * checkPassword("alice2024!", { email: "alice@example.com" }, policy)?.reason; // "contains_identity"
  * ```
  */
-export function checkPassword(
-  password: string,
-  identity: { email?: string; username?: string | null },
-  policy: PasswordPolicy,
-): PolicyViolation | null {
+export function checkPassword(password: string, identity: { email?: string; username?: string | null }, policy: PasswordPolicy): PolicyViolation | null {
   const tooLong: PolicyViolation = { reason: "too_long", message: `Password must be at most ${policy.maxLength} characters long.` };
   if (password.length > MAX_PASSWORD_INPUT) return tooLong;
   const nfkc = password.normalize("NFKC");

@@ -12,9 +12,7 @@ export function isBetterAuthScryptHash(hash: string): boolean {
 }
 
 function derive(password: string, salt: string): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, 64, PARAMS, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, 64, PARAMS, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
 /**

@@ -33,7 +33,13 @@ describe("native addon loading", () => {
   });
 
   it("an old Deno that cannot say (no permissions API, or a querySync that throws) gets the --allow-ffi advice", () => {
-    const throwing = { permissions: { querySync: () => { throw new Error("not supported"); } } };
+    const throwing = {
+      permissions: {
+        querySync: () => {
+          throw new Error("not supported");
+        },
+      },
+    };
     for (const old of [{}, { permissions: {} }, throwing]) {
       const err = throwsWith(() => {
         throw addonLoadError("@node-rs/bcrypt", loadFailure, old);

@@ -61,16 +61,13 @@ describe("password.argon2 options", () => {
     expect(phc).toMatch(/^\$argon2id\$v=19\$m=19456,t=3,p=1\$/);
   });
 
-  it.each([
-    { memoryCost: 19455 },
-    { memoryCost: 4096 },
-    { timeCost: 1 },
-    { parallelism: 0 },
-    { memoryCost: 19456.5 },
-  ])("refuses to lower or break a cost at construction: %o -> CONFIG_ERROR", (argon2) => {
-    const err = throwsWith(() => makeAuth({ password: { argon2 } }), "CONFIG_ERROR");
-    expect(err.message).toContain("password.argon2");
-  });
+  it.each([{ memoryCost: 19455 }, { memoryCost: 4096 }, { timeCost: 1 }, { parallelism: 0 }, { memoryCost: 19456.5 }])(
+    "refuses to lower or break a cost at construction: %o -> CONFIG_ERROR",
+    (argon2) => {
+      const err = throwsWith(() => makeAuth({ password: { argon2 } }), "CONFIG_ERROR");
+      expect(err.message).toContain("password.argon2");
+    },
+  );
 
   it("accepts exactly the defaults", () => {
     expect(() => makeAuth({ password: { argon2: { ...ARGON2_DEFAULTS } } })).not.toThrow();

@@ -121,7 +121,17 @@ describe("bcryptHasher()", () => {
     expect(isBcryptHash(fixture((e) => e.hash.startsWith("$2y$12$")).hash)).toBe(true);
     expect(bcryptCost(fixture((e) => e.hash.startsWith("$2y$12$")).hash)).toBe(12);
     const real = fixture((e) => e.hash.startsWith("$2y$12$")).hash;
-    for (const bad of ["", "$2x$10$" + "a".repeat(53), "$2b$10$" + "a".repeat(52), "$2b$1$" + "a".repeat(53), "$2b$10$" + "a".repeat(52) + "!", `x${real}`, `${real}x`, `${real}\n`, "$2b$123$" + "a".repeat(53)]) {
+    for (const bad of [
+      "",
+      "$2x$10$" + "a".repeat(53),
+      "$2b$10$" + "a".repeat(52),
+      "$2b$1$" + "a".repeat(53),
+      "$2b$10$" + "a".repeat(52) + "!",
+      `x${real}`,
+      `${real}x`,
+      `${real}\n`,
+      "$2b$123$" + "a".repeat(53),
+    ]) {
       expect(isBcryptHash(bad), bad).toBe(false);
       expect(bcryptCost(bad), bad).toBeNull();
     }

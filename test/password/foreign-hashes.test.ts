@@ -19,9 +19,7 @@ describe("the fixture file", () => {
   it("has 60 vectors from the five documented sources, covering every algorithm", () => {
     expect(FOREIGN_HASHES).toHaveLength(60);
     const sources = new Set(FOREIGN_HASHES.map((e) => e.source.split(" ").slice(0, -1).join(" ")));
-    expect([...sources].sort()).toEqual(
-      ["better-auth", "php password_hash", "python argon2-cffi", "python bcrypt", "python passlib"].sort(),
-    );
+    expect([...sources].sort()).toEqual(["better-auth", "php password_hash", "python argon2-cffi", "python bcrypt", "python passlib"].sort());
     expect(new Set(FOREIGN_HASHES.map((e) => e.algorithm))).toEqual(new Set(Object.keys(HASHER_ID)));
     expect(FOREIGN_HASHES.filter((e) => e.note?.includes(NON_NFKC)).length).toBeGreaterThanOrEqual(10);
   });

@@ -15,7 +15,6 @@ const OVER_CAP = `b${"\u0301\u0316".repeat(2_500)}`; // 5,001 units
 const PASSWORD = "correct horse battery staple";
 const POLICY = { minLength: 8, maxLength: 128, blockCommon: true };
 
-
 const overCap = (lengths: number[]) => lengths.filter((n) => n > MAX_PASSWORD_INPUT);
 
 describe("the password input cap (4,096 UTF-16 units, before NFKC or hashing)", () => {
@@ -98,7 +97,9 @@ describe("the password input cap (4,096 UTF-16 units, before NFKC or hashing)", 
     const storage = memoryStorage();
     const auth = makeAuth({ storage });
     let error: unknown;
-    const lengths = await normalizedLengths(async () => (error = await rejectsWith(auth.signup({ email: "ada@example.com", password: MARKS_128K }), "INVALID_INPUT")));
+    const lengths = await normalizedLengths(
+      async () => (error = await rejectsWith(auth.signup({ email: "ada@example.com", password: MARKS_128K }), "INVALID_INPUT")),
+    );
     expect(error).toMatchObject({ code: "INVALID_INPUT", field: "password" });
     expect(overCap(lengths)).toEqual([]);
     expect(await storage.findUserByEmail("ada@example.com")).toBeNull();

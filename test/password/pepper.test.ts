@@ -84,7 +84,14 @@ describe("password pepper", () => {
 
   it("malformed peppered hashes and odd input verify false, never throw", async () => {
     const auth = peppered();
-    for (const hash of ["$pepper$kid=k1$", "$pepper$kid=$x", "$pepper$kid=k1", `$pepper$kid=${"k".repeat(33)}$x`, "$pepper$kid=k1$not-a-hash", `$pepper$kid=k1$${"A".repeat(2000)}`]) {
+    for (const hash of [
+      "$pepper$kid=k1$",
+      "$pepper$kid=$x",
+      "$pepper$kid=k1",
+      `$pepper$kid=${"k".repeat(33)}$x`,
+      "$pepper$kid=k1$not-a-hash",
+      `$pepper$kid=k1$${"A".repeat(2000)}`,
+    ]) {
       expect(await auth.verifyPassword(PASSWORD, hash)).toBe(false);
     }
     const good = await auth.hashPassword(PASSWORD);

@@ -11,7 +11,10 @@ const email = () => `user${++n}@example.com`;
 
 /** Signs up with `password` and resolves the WEAK_PASSWORD error, checking it never echoes the password. */
 async function refused(password: string, options: Parameters<typeof makeAuth>[0] = {}, who: { email?: string; username?: string } = {}) {
-  const err = await rejectsWith(makeAuth(options).signup({ email: who.email ?? email(), password, ...(who.username ? { username: who.username } : {}) }), "WEAK_PASSWORD");
+  const err = await rejectsWith(
+    makeAuth(options).signup({ email: who.email ?? email(), password, ...(who.username ? { username: who.username } : {}) }),
+    "WEAK_PASSWORD",
+  );
   expect(err.field).toBe("password");
   expect(err.status).toBe(400);
   expect(err.message).not.toContain(password);
@@ -216,13 +219,10 @@ describe("passwords built from the user's identity", () => {
 });
 
 describe("no composition rules", () => {
-  it.each(["lowercaseonlypassphrase", "quiet mountain lakes at dawn", "982347165012", "ж".repeat(10), "密码不是密码但很长"])(
-    "accepts %s",
-    async (password) => {
-      expect(checkPassword(password, {}, POLICY)).toBeNull();
-      await accepted(password);
-    },
-  );
+  it.each(["lowercaseonlypassphrase", "quiet mountain lakes at dawn", "982347165012", "ж".repeat(10), "密码不是密码但很长"])("accepts %s", async (password) => {
+    expect(checkPassword(password, {}, POLICY)).toBeNull();
+    await accepted(password);
+  });
 });
 
 describe("messages never contain the password", () => {

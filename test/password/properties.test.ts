@@ -7,10 +7,17 @@ import { FOREIGN_HASHES, makeAuth } from "./helpers.js";
 const auth = makeAuth();
 const REAL = "correct horse battery staple";
 const realHash = await auth.hashPassword(REAL);
-const hashes = [realHash, ...FOREIGN_HASHES.filter((e) => !e.hash.startsWith("$2")).slice(0, 6).map((e) => e.hash)];
+const hashes = [
+  realHash,
+  ...FOREIGN_HASHES.filter((e) => !e.hash.startsWith("$2"))
+    .slice(0, 6)
+    .map((e) => e.hash),
+];
 
 /** Settles `run()` and reports how: resolved, rejected with an AuthError, or anything else. */
-async function settle(run: () => Promise<unknown>): Promise<{ kind: "resolved"; value: unknown } | { kind: "auth-error"; code: string } | { kind: "other"; error: unknown }> {
+async function settle(
+  run: () => Promise<unknown>,
+): Promise<{ kind: "resolved"; value: unknown } | { kind: "auth-error"; code: string } | { kind: "other"; error: unknown }> {
   try {
     return { kind: "resolved", value: await run() };
   } catch (error) {
@@ -21,7 +28,9 @@ async function settle(run: () => Promise<unknown>): Promise<{ kind: "resolved"; 
 /** Strings shaped like hashes: a known prefix or a real hash, then arbitrary edits. */
 const hashLike = fc.oneof(
   fc.string(),
-  fc.tuple(fc.constantFrom("$argon2id$v=19$", "$argon2i$", "$argon2d$v=16$m=8,t=1,p=1$", "$2b$10$", "$2y$", ""), fc.string({ unit: "binary-ascii" })).map(([a, b]) => a + b),
+  fc
+    .tuple(fc.constantFrom("$argon2id$v=19$", "$argon2i$", "$argon2d$v=16$m=8,t=1,p=1$", "$2b$10$", "$2y$", ""), fc.string({ unit: "binary-ascii" }))
+    .map(([a, b]) => a + b),
   fc.tuple(fc.constantFrom(...hashes), fc.nat(), fc.string({ maxLength: 3 })).map(([h, at, s]) => h.slice(0, at % (h.length + 1)) + s),
   fc.stringMatching(/^[0-9a-f]{32}:[0-9a-f]{0,130}$/),
 );
@@ -73,17 +82,27 @@ describe("verifyPassword, for arbitrary input", () => {
   it("verify(q, hash(p)) holds exactly when p and q have the same NFKC form", async () => {
     const variant = fc.constantFrom("same", "nfkd", "nfd", "upper", "suffix", "other");
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: "binary", minLength: 1, maxLength: 24 }), variant, fc.string({ unit: "binary", minLength: 1, maxLength: 8 }), async (p, how, other) => {
-        const q =
-          how === "same" ? p
-          : how === "nfkd" ? p.normalize("NFKD")
-          : how === "nfd" ? p.normalize("NFD")
-          : how === "upper" ? p.toUpperCase()
-          : how === "suffix" ? p + other
-          : other;
-        const hash = await auth.hashPassword(p);
-        expect(await auth.verifyPassword(q, hash)).toBe(p.normalize("NFKC") === q.normalize("NFKC"));
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: "binary", minLength: 1, maxLength: 24 }),
+        variant,
+        fc.string({ unit: "binary", minLength: 1, maxLength: 8 }),
+        async (p, how, other) => {
+          const q =
+            how === "same"
+              ? p
+              : how === "nfkd"
+                ? p.normalize("NFKD")
+                : how === "nfd"
+                  ? p.normalize("NFD")
+                  : how === "upper"
+                    ? p.toUpperCase()
+                    : how === "suffix"
+                      ? p + other
+                      : other;
+          const hash = await auth.hashPassword(p);
+          expect(await auth.verifyPassword(q, hash)).toBe(p.normalize("NFKC") === q.normalize("NFKC"));
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -91,9 +110,20 @@ describe("verifyPassword, for arbitrary input", () => {
 
 describe("signup and signin, for arbitrary input", () => {
   const emailish = fc.oneof(fc.emailAddress(), fc.string(), fc.constant("prop@example.com"), fc.anything());
-  const passwordish = fc.oneof(fc.string({ minLength: 0, maxLength: 140 }), fc.string({ unit: "binary", minLength: 8, maxLength: 20 }), fc.constant("a perfectly fine passphrase"), fc.anything());
+  const passwordish = fc.oneof(
+    fc.string({ minLength: 0, maxLength: 140 }),
+    fc.string({ unit: "binary", minLength: 8, maxLength: 20 }),
+    fc.constant("a perfectly fine passphrase"),
+    fc.anything(),
+  );
   const record = fc.record(
-    { email: emailish, password: passwordish, username: fc.oneof(fc.string(), fc.stringMatching(/^[a-z0-9]{3,12}$/), fc.anything()), name: fc.anything(), extra: fc.anything() },
+    {
+      email: emailish,
+      password: passwordish,
+      username: fc.oneof(fc.string(), fc.stringMatching(/^[a-z0-9]{3,12}$/), fc.anything()),
+      name: fc.anything(),
+      extra: fc.anything(),
+    },
     { requiredKeys: ["email", "password"] },
   );
   const input = fc.oneof(fc.anything(), record);

@@ -74,7 +74,23 @@ describe("verifyPassword resolves false and never throws", () => {
   });
 
   it("for non-string passwords and hashes", async () => {
-    const values: unknown[] = [undefined, null, 0, 42, Number.NaN, 1n, true, {}, [], [PASSWORD], { toString: () => PASSWORD }, Buffer.from(PASSWORD), Symbol("x"), () => PASSWORD, new String(PASSWORD)];
+    const values: unknown[] = [
+      undefined,
+      null,
+      0,
+      42,
+      Number.NaN,
+      1n,
+      true,
+      {},
+      [],
+      [PASSWORD],
+      { toString: () => PASSWORD },
+      Buffer.from(PASSWORD),
+      Symbol("x"),
+      () => PASSWORD,
+      new String(PASSWORD),
+    ];
     for (const v of values) {
       expect(await outcome(v, argon), String(typeof v)).toBe(false);
       expect(await outcome(PASSWORD, v), String(typeof v)).toBe(false);
@@ -88,7 +104,12 @@ describe("verifyPassword resolves false and never throws", () => {
     const withCustom = makeAuth({ password: { hasher: custom } });
     const results: boolean[] = [];
     const lengths = await normalizedLengths(async () => {
-      for (const hash of [`${argon}${"A".repeat(1_000_000)}`, `$argon2id$v=19$m=19456,t=2,p=1$${"A".repeat(2_000_000)}$${"B".repeat(43)}`, "$".repeat(5_000_000), `${bcrypt.hash}${" ".repeat(2000)}`]) {
+      for (const hash of [
+        `${argon}${"A".repeat(1_000_000)}`,
+        `$argon2id$v=19$m=19456,t=2,p=1$${"A".repeat(2_000_000)}$${"B".repeat(43)}`,
+        "$".repeat(5_000_000),
+        `${bcrypt.hash}${" ".repeat(2000)}`,
+      ]) {
         results.push(await withCustom.verifyPassword(PASSWORD, hash));
       }
     });
