@@ -38,7 +38,7 @@ export async function signAccessToken(
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
   const ttlMs = input.ttlMs ?? settings.ttlMs;
-  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) {
+  if (!Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) { // Number.isFinite: false for a non-number
     throw new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours");
   }
   if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
