@@ -104,6 +104,13 @@ describe("TOKEN_* errors: jose's error is the cause on its path; our own refusal
     expect(err.cause).toBeInstanceOf(errors.JWTExpired);
   });
 
+  it("an expired token under our own header: TOKEN_EXPIRED with its message, no cause", async () => {
+    const token = hmacToken({ alg: "HS256", typ: "at+jwt" }, validClaims(T0 - 3600, { exp: T0 - 60 }), SECRET);
+    const err = await rejectsWith(verifyAccessTokenJws(await hs256(), settingsAt(), token), "TOKEN_EXPIRED");
+    expect(err.message).toBe("The access token has expired.");
+    expect(Object.hasOwn(err, "cause")).toBe(false);
+  });
+
   it("a malformed token, a wrong HMAC under our own header, and an unknown kid: no cause", async () => {
     const ring = await hs256();
     const own = hmacToken({ alg: "HS256", typ: "at+jwt" }, validClaims(T0), SECRET);
