@@ -3,7 +3,7 @@
  * validates ttl and settings before they get here, so these checks are the second line, and only a direct
  * call reaches them. Also the length cap both sides share, and the `cause` our TOKEN_* errors carry.
  */
-import { errors } from "jose";
+import { SignJWT, errors } from "jose";
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/index.js";
 import { signAccessToken, verifyAccessTokenJws, type AccessTokenSettings } from "../../src/tokens/access-token.js";
@@ -61,6 +61,21 @@ describe("signAccessToken: sessionId and claims", () => {
     expect(payload).not.toHaveProperty("role");
     await expect(verifyAccessTokenJws(ring, settings, token)).resolves.toMatchObject({ sub: "u", team: "blue" });
   });
+});
+
+it("HS256: the synchronous signer writes, byte for byte, the token jose's SignJWT writes", async () => {
+  const { token } = await sign({ userId: "u", sessionId: "s", claims: { role: "reader" } });
+  const p = decodeSegment(token, 1) as { iat: number; exp: number; jti: string };
+  const jose = await new SignJWT({ role: "reader", sid: "s" })
+    .setProtectedHeader({ alg: "HS256", typ: "at+jwt" })
+    .setIssuer("auth-skill")
+    .setSubject("u")
+    .setAudience("auth-skill")
+    .setIssuedAt(p.iat)
+    .setExpirationTime(p.exp)
+    .setJti(p.jti)
+    .sign(new TextEncoder().encode(SECRET));
+  expect(token).toBe(jose);
 });
 
 describe("the 8192-character cap, on both sides", () => {
