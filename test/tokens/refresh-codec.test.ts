@@ -36,6 +36,13 @@ describe("keys derived per purpose", () => {
   });
 });
 
+it("parse: null for anything but a string, even what converts to a minted token", () => {
+  const codec = new RefreshTokenCodec(SECRET);
+  const token = codec.mint(SESSION, 0);
+  expect(codec.parse(token)).toEqual({ sessionId: SESSION, generation: 0 });
+  for (const value of [[token], { toString: () => token }, 12345, null, undefined]) expect(codec.parse(value)).toBeNull();
+});
+
 describe("unseal: the successor opens only for its own session generation", () => {
   const codec = new RefreshTokenCodec(SECRET);
   const successor = codec.mint(SESSION, 4);
