@@ -104,7 +104,7 @@ export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, s
 }
 
 function invalid(cause?: unknown): AuthError {
-  return new AuthError("TOKEN_INVALID", "The access token is invalid.", cause === undefined ? undefined : { cause });
+  return new AuthError("TOKEN_INVALID", "The access token is invalid.", { cause }); // an undefined cause is left out by AuthError
 }
 
 const isNumber = (v: unknown): v is number => Number.isFinite(v); // false for anything but a finite number

@@ -106,15 +106,11 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
 
   const list = keys ?? [];
   const verifying = new Map<string, CryptoKey | Uint8Array>();
-  const signers: CryptoKey[] = [];
-  for (const jwk of list) {
-    const pub = publicJwk(jwk, algorithm);
-    verifying.set(jwk.kid!, (await importJWK(pub, algorithm)) as CryptoKey);
-    if (signers.length === 0) signers.push((await importJWK({ ...jwk, alg: algorithm }, algorithm)) as CryptoKey);
-  }
+  for (const jwk of list) verifying.set(jwk.kid!, (await importJWK(publicJwk(jwk, algorithm), algorithm)) as CryptoKey);
+  const first = list[0]!; // only the first key signs: the others' private halves are never imported
   return {
     algorithm,
-    signing: { key: signers[0]!, kid: list[0]!.kid! },
+    signing: { key: (await importJWK({ ...first, alg: algorithm }, algorithm)) as CryptoKey, kid: first.kid! },
     verifying,
     publicJwks: list.map((jwk) => publicJwk(jwk, algorithm)),
     syncChecks: new Map(list.map((jwk) => [segment(headerFor(algorithm, jwk.kid)), signatureCheck(algorithm, publicJwk(jwk, algorithm))])),

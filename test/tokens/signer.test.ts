@@ -138,6 +138,13 @@ describe("TOKEN_* errors: jose's error is the cause on its path; our own refusal
     expect(Object.hasOwn(await rejectsWith(verifyAccessTokenJws(edRing, settingsAt(), foreign), "TOKEN_INVALID"), "cause")).toBe(false);
   });
 
+  it.each(["jti", "sub"])("an expired token without %s is TOKEN_INVALID on both paths (presence comes before the clock, as in jose)", async (claim) => {
+    const claims = validClaims(T0 - 3600, { exp: T0 - 60, [claim]: undefined });
+    for (const header of [{ alg: "HS256", typ: "at+jwt" }, joseOrder]) {
+      await rejectsWith(verifyAccessTokenJws(await hs256(), settingsAt(), hmacToken(header, claims, SECRET)), "TOKEN_INVALID");
+    }
+  });
+
   it("a broken clock is CONFIG_ERROR on the jose path, even for a token that would fail its signature", async () => {
     const clock = frozenClock();
     clock.setMs(Number.NaN);
