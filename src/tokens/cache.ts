@@ -30,18 +30,18 @@ export class VerifiedTokenCache {
     }
     const hit = this.#entries.get(token as string); // keys are strings: anything else is a miss
     if (hit) {
-      let times: ReturnType<typeof checkTimes> | undefined;
+      let times: ReturnType<typeof checkTimes>;
       try {
-        times = checkTimes(hit, settings); // the same rule as a fresh verification
-      } catch {
-        // a broken clock: the fresh verification below reads it again and rejects with CONFIG_ERROR
+        times = checkTimes(hit, settings); // the same rule as a fresh verification; a broken clock throws
+      } catch (err) {
+        return Promise.reject(err);
       }
       if (times === "ok") {
         this.#entries.delete(token as string); // re-insert: most recently used last
         this.#entries.set(token as string, hit);
         return Promise.resolve({ ...hit }); // nested values are frozen; the copy keeps callers off the entry
       }
-      // expired, early (the clock went back before nbf) or no clock: dropped, and verified afresh below,
+      // expired, or early (the clock went back before nbf): dropped, and verified afresh below,
       // which rejects it with exactly the code (and cause) a first verification gives
       this.#entries.delete(token as string);
     }

@@ -13,25 +13,32 @@ const key = (purpose: string) => createHmac("sha256", SECRET).update(`auth-skill
 const SESSION = "s".repeat(16);
 
 describe("keys derived per purpose", () => {
-  const codec = new RefreshTokenCodec(SECRET);
-  const token = codec.mint(SESSION, 3);
-  const body = token.slice(0, token.lastIndexOf("."));
+  // made in each test, not at collection: the mutation run credits a test only with the code it runs itself
+  const minted = () => {
+    const codec = new RefreshTokenCodec(SECRET);
+    const token = codec.mint(SESSION, 3);
+    return { codec, token, body: token.slice(0, token.lastIndexOf(".")) };
+  };
 
   it("the stored hash is HMAC-SHA256 under the hash key", () => {
+    const { codec, token } = minted();
     expect(codec.hash(token)).toBe(createHmac("sha256", key("hash")).update(token).digest("base64url"));
   });
 
   it("the tag is HMAC-SHA256 under the tag key, cut to 128 bits", () => {
+    const { token, body } = minted();
     expect(token.slice(body.length + 1)).toBe(createHmac("sha256", key("tag")).update(body).digest().subarray(0, 16).toString("base64url"));
   });
 
   it("a sealed successor is AES-256-GCM under the seal key, bound to its session generation", () => {
+    const { codec, token } = minted();
     const raw = Buffer.from(codec.seal(token, SESSION, 3), "base64url");
     const decipher = createDecipheriv("aes-256-gcm", key("seal"), raw.subarray(0, 12)).setAAD(Buffer.from(`${SESSION}.3`)).setAuthTag(raw.subarray(12, 28));
     expect(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8")).toBe(token);
   });
 
   it("no two purposes share a key: the stored hash of a token's body does not give away its tag", () => {
+    const { codec, token, body } = minted();
     expect(codec.hash(body).slice(0, 21)).not.toBe(token.slice(body.length + 1, body.length + 22));
   });
 });
@@ -44,21 +51,24 @@ it("parse: null for anything but a string, even what converts to a minted token"
 });
 
 describe("unseal: the successor opens only for its own session generation", () => {
-  const codec = new RefreshTokenCodec(SECRET);
-  const successor = codec.mint(SESSION, 4);
-  const sealed = codec.seal(successor, SESSION, 3);
+  const codec = () => new RefreshTokenCodec(SECRET); // made in each test (see above)
+  const successor = "s".repeat(16) + ".4." + "x".repeat(43) + "." + "y".repeat(22);
+  const sealed = () => codec().seal(successor, SESSION, 3);
 
   it("opens for the generation it was sealed for", () => {
-    expect(codec.unseal(sealed, SESSION, 3)).toBe(successor);
+    expect(codec().unseal(sealed(), SESSION, 3)).toBe(successor);
   });
 
   it.each<[string, () => string | null]>([
-    ["another generation", () => codec.unseal(sealed, SESSION, 4)],
-    ["another session", () => codec.unseal(sealed, "t".repeat(16), 3)],
-    ["another secret", () => new RefreshTokenCodec(`${SECRET}-other`).unseal(sealed, SESSION, 3)],
-    ["one byte changed", () => codec.unseal(`${sealed.slice(0, 40)}${sealed[40] === "A" ? "B" : "A"}${sealed.slice(41)}`, SESSION, 3)],
-    ["cut short", () => codec.unseal(sealed.slice(0, 20), SESSION, 3)],
-    ["empty", () => codec.unseal("", SESSION, 3)],
+    ["another generation", () => codec().unseal(sealed(), SESSION, 4)],
+    ["another session", () => codec().unseal(sealed(), "t".repeat(16), 3)],
+    ["another secret", () => new RefreshTokenCodec(`${SECRET}-other`).unseal(sealed(), SESSION, 3)],
+    ["one byte changed", () => {
+      const s = sealed();
+      return codec().unseal(`${s.slice(0, 40)}${s[40] === "A" ? "B" : "A"}${s.slice(41)}`, SESSION, 3);
+    }],
+    ["cut short", () => codec().unseal(sealed().slice(0, 20), SESSION, 3)],
+    ["empty", () => codec().unseal("", SESSION, 3)],
   ])("null for %s", (_name, open) => {
     expect(open()).toBeNull();
   });

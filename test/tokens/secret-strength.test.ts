@@ -110,6 +110,12 @@ describe("estimateSecretBits, counted by hand", () => {
     expect(secretProblem("ключ-Σ-密钥-" + randomBytes(24).toString("base64url"))).toBeNull();
   });
 
+  it("exactly 128 bits is enough: 32 hex digits, each used twice, no repeat of two", () => {
+    const secret = "0123456789abcdef" + "fedcba9876543210";
+    expect(estimateSecretBits(secret)).toBe(128);
+    expect(secretProblem(secret)).toBeNull();
+  });
+
   it("a secret that is not a string: its own message", () => {
     expect(secretProblem(42)).toBe("must be a string (generate one with `openssl rand -base64 32`)");
   });
