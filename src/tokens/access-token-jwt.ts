@@ -38,7 +38,7 @@ export async function signAccessToken(
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
   const ttlMs = input.ttlMs ?? settings.ttlMs;
-  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) {
+  if (!Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) { // Number.isFinite: false for a non-number
     throw new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours");
   }
   if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
@@ -52,7 +52,7 @@ export async function signAccessToken(
   if (input.claims !== undefined) {
     for (const name of Object.keys(input.claims)) if (!REGISTERED.has(name) && name !== "__proto__") claims[name] = input.claims[name];
   }
-  if (input.sessionId) claims.sid = input.sessionId;
+  claims.sid = input.sessionId; // absent (undefined): JSON leaves it out of the token
   const iat = Math.floor(readClock(settings.now) / 1000);
   const exp = iat + Math.max(1, Math.round(ttlMs / 1000));
   const jti = randomId();
@@ -104,10 +104,10 @@ export function checkTimes(claims: { exp: number; nbf?: number; iat: number }, s
 }
 
 function invalid(cause?: unknown): AuthError {
-  return new AuthError("TOKEN_INVALID", "The access token is invalid.", cause === undefined ? undefined : { cause });
+  return new AuthError("TOKEN_INVALID", "The access token is invalid.", { cause }); // an undefined cause is left out by AuthError
 }
 
-const isNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isNumber = (v: unknown): v is number => Number.isFinite(v); // false for anything but a finite number
 
 /**
  * The claim rules, applied after the signature: exact `iss`; `aud` (a string or an array) includes one of
@@ -120,7 +120,7 @@ function checkClaims(payload: Record<string, unknown>, settings: AccessTokenSett
   if (iss !== settings.issuer) throw invalid();
   const ours = Array.isArray(settings.audience) ? settings.audience : [settings.audience];
   const theirs = Array.isArray(aud) ? aud : [aud];
-  if (!theirs.some((a) => typeof a === "string" && ours.includes(a))) throw invalid();
+  if (!theirs.some((a) => (ours as readonly unknown[]).includes(a))) throw invalid(); // ours are strings: nothing else matches
   // In jose's order, so a token that breaks several rules gets the same code on both paths: presence and
   // types of the dates, then the clock (TOKEN_EXPIRED), then the rules jose leaves to us (sub, jti, sid).
   if (!Object.hasOwn(payload, "sub") || !Object.hasOwn(payload, "jti")) throw invalid();
@@ -177,15 +177,12 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
   } catch (err) {
     return Promise.reject(err);
   }
-  const known = ring.knownHeaders.get(header); // our own header: key known at once
-  const verified = known
-    ? jwtVerify(token, known, options)
-    : jwtVerify(token, (header) => {
-        if (ring.algorithm === "HS256") return ring.signing.key;
-        const found = typeof header.kid === "string" ? ring.verifying.get(header.kid) : undefined;
-        if (!found) throw invalid(); // unknown kid: a removed key, or not ours
-        return found;
-      }, options);
+  const verified = jwtVerify(token, (header) => {
+    if (ring.algorithm === "HS256") return ring.signing.key;
+    const found = ring.verifying.get(header.kid as string); // a kid that is no string matches no key
+    if (!found) throw invalid(); // unknown kid: a removed key, or not ours
+    return found;
+  }, options);
   return verified.then(
     ({ payload }) => checkClaims(payload, settings),
     (err: unknown) => {

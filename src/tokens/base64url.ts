@@ -15,8 +15,8 @@ export function isCanonicalBase64url(text: string, start = 0, end = text.length)
   const rest = (end - start) % 4;
   if (rest === 0) return true;
   if (rest === 1) return false;
-  const last = BASE64URL.indexOf(text[end - 1]!);
-  return last >= 0 && (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+  // a character outside the alphabet gives -1, whose low bits are all set: refused like stray bits
+  return (BASE64URL.indexOf(text[end - 1]!) & (rest === 2 ? 0b1111 : 0b11)) === 0;
 }
 
 /**

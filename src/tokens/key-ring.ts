@@ -16,9 +16,9 @@ const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"] as const;
 /** RFC 7518 §3.3 and jose both require RSA keys of at least 2048 bits. */
 const MIN_RSA_BITS = 2048;
 
-/** Bit length of a base64url big-endian integer (an RSA modulus); 0 when it is not one. */
+/** Bit length of a base64url big-endian integer (an RSA modulus); 0 or less when it is not one. */
 function modulusBits(n: unknown): number {
-  if (typeof n !== "string" || n === "") return 0;
+  if (typeof n !== "string") return 0;
   let bytes: Uint8Array;
   try {
     bytes = base64url.decode(n);
@@ -26,8 +26,9 @@ function modulusBits(n: unknown): number {
     return 0;
   }
   let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  return i === bytes.length ? 0 : (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
+  while (bytes[i] === 0) i++; // leading zero bytes (past the end, bytes[i] is undefined: the loop stops)
+  // no non-zero byte (empty, or all zeros): (-1) * 8 + (32 - clz32(undefined) = 0) = -8
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
 }
 
 /** Imported keys: the first one signs, every one verifies (looked up by `kid`). */
@@ -36,12 +37,6 @@ export interface KeyRing {
   readonly signing: { key: CryptoKey | Uint8Array; kid?: string };
   readonly verifying: ReadonlyMap<string, CryptoKey | Uint8Array>;
   readonly publicJwks: JWK[];
-  /**
-   * The exact header segment our signer writes for each key (`{"alg","typ","kid"}` in base64url), mapped to
-   * that key: a token that starts with one is handed its key directly, skipping jose's key-lookup callback.
-   * Anything else takes the general path (lookup by `kid`).
-   */
-  readonly knownHeaders: ReadonlyMap<string, CryptoKey | Uint8Array>;
   /** HS256 only: the secret as a node:crypto key and our header segment, for synchronous signing. */
   readonly hmac?: { readonly key: KeyObject; readonly header: string };
   /** Synchronous signature checks (node:crypto) by the exact header segment we write for each key. */
@@ -101,9 +96,8 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
     return {
       algorithm,
       signing: { key },
-      verifying: new Map([["", key]]),
+      verifying: new Map(), // HS256 verifies with the signing key; no kid lookup
       publicJwks: [],
-      knownHeaders: new Map([[segment(headerFor(algorithm)), key]]),
       hmac: { key: createSecretKey(bytes), header: segment(headerFor(algorithm)) },
       syncChecks: new Map([[segment(headerFor(algorithm)), signatureCheck(algorithm, createSecretKey(bytes))]]),
     };
@@ -111,18 +105,13 @@ export async function createKeyRing(algorithm: SigningAlgorithm, secret: string,
 
   const list = keys ?? [];
   const verifying = new Map<string, CryptoKey | Uint8Array>();
-  const signers: CryptoKey[] = [];
-  for (const jwk of list) {
-    const pub = publicJwk(jwk, algorithm);
-    verifying.set(jwk.kid!, (await importJWK(pub, algorithm)) as CryptoKey);
-    if (signers.length === 0) signers.push((await importJWK({ ...jwk, alg: algorithm }, algorithm)) as CryptoKey);
-  }
+  for (const jwk of list) verifying.set(jwk.kid!, (await importJWK(publicJwk(jwk, algorithm), algorithm)) as CryptoKey);
+  const first = list[0]!; // only the first key signs: the others' private halves are never imported
   return {
     algorithm,
-    signing: { key: signers[0]!, kid: list[0]!.kid! },
+    signing: { key: (await importJWK({ ...first, alg: algorithm }, algorithm)) as CryptoKey, kid: first.kid! },
     verifying,
     publicJwks: list.map((jwk) => publicJwk(jwk, algorithm)),
-    knownHeaders: new Map([...verifying].map(([kid, key]) => [segment(headerFor(algorithm, kid)), key])),
     syncChecks: new Map(list.map((jwk) => [segment(headerFor(algorithm, jwk.kid)), signatureCheck(algorithm, publicJwk(jwk, algorithm))])),
   };
 }

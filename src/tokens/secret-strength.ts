@@ -69,8 +69,9 @@ function longestRepeat(chars: readonly string[], i: number): number {
   let best = 0;
   for (let j = 0; j < i; j++) {
     let n = 0;
-    while (i + n < chars.length && chars[j + n] === chars[i + n]) n++;
-    if (n > best) best = n;
+    // stops at the end: when i + n reaches it, chars[i + n] is undefined while chars[j + n] (j < i) is not
+    while (chars[j + n] === chars[i + n]) n++;
+    best = Math.max(best, n);
   }
   return best;
 }

@@ -1,4 +1,3 @@
-import { AuthError } from "../errors.js";
 import type { AccessTokenClaims } from "../types.js";
 import { checkTimes, verifyAccessTokenJws, type AccessTokenSettings } from "./access-token-jwt.js";
 import type { KeyRing } from "./key-ring.js";
@@ -29,24 +28,22 @@ export class VerifiedTokenCache {
       this.clear();
       this.#ring = ring;
     }
-    if (typeof token === "string") {
-      const hit = this.#entries.get(token);
-      if (hit) {
-        let times: ReturnType<typeof checkTimes>;
-        try {
-          times = checkTimes(hit, settings); // the same rule as a fresh verification; a broken clock throws
-        } catch (err) {
-          return Promise.reject(err);
-        }
-        if (times === "ok") {
-          this.#entries.delete(token); // re-insert: most recently used last
-          this.#entries.set(token, hit);
-          return Promise.resolve({ ...hit }); // nested values are frozen; the copy keeps callers off the entry
-        }
-        this.#entries.delete(token);
-        if (times === "expired") return Promise.reject(new AuthError("TOKEN_EXPIRED", "The access token has expired."));
-        // "early" (the clock went back before nbf): verify afresh below, which rejects it
+    const hit = this.#entries.get(token as string); // keys are strings: anything else is a miss
+    if (hit) {
+      let times: ReturnType<typeof checkTimes>;
+      try {
+        times = checkTimes(hit, settings); // the same rule as a fresh verification; a broken clock throws
+      } catch (err) {
+        return Promise.reject(err);
       }
+      if (times === "ok") {
+        this.#entries.delete(token as string); // re-insert: most recently used last
+        this.#entries.set(token as string, hit);
+        return Promise.resolve({ ...hit }); // nested values are frozen; the copy keeps callers off the entry
+      }
+      // expired, or early (the clock went back before nbf): dropped, and verified afresh below,
+      // which rejects it with exactly the code (and cause) a first verification gives
+      this.#entries.delete(token as string);
     }
     return verifyAccessTokenJws(ring, settings, token).then((verified) => {
       const claims = deepFreeze(verified); // nested values frozen either way, so callers see one behaviour
@@ -81,8 +78,9 @@ export class VerifiedTokenCache {
  * out: callers get copies). Claims come fresh from the verifier, so we own them.
  */
 function deepFreeze<T extends object>(claims: T): T {
-  for (const value of Object.values(claims)) {
-    if (typeof value === "object" && value !== null && !Object.isFrozen(value)) deepFreeze(Object.freeze(value));
+  for (const value of Object.values(claims) as unknown[]) {
+    // primitives and null count as frozen (Object.isFrozen answers true for them)
+    if (!Object.isFrozen(value)) deepFreeze(Object.freeze(value as object));
   }
   return claims;
 }

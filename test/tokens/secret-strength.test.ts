@@ -79,3 +79,44 @@ describe("random secrets always pass", () => {
     }
   });
 });
+
+/**
+ * The estimate by its documented rule, on strings small enough to count by hand: symbols (a repeat of 6+
+ * earlier characters counts as one) times log2 of the alphabet, the alphabet being the smallest class
+ * holding every character but at most twice the effective number of characters, n(n-1) / sum c(c-1).
+ */
+describe("estimateSecretBits, counted by hand", () => {
+  it.each<[string, string, number]>([
+    ["empty", "", 0],
+    ["one letter: no pair, the class alone (26)", "x", Math.log2(26)],
+    ['"aabb": 4 symbols; effective 4*3/(2+2) = 3, so an alphabet of 6', "aabb", 4 * Math.log2(6)],
+    ["36 distinct digits and letters: 36 symbols of 36", "abcdefghijklmnopqrstuvwxyz0123456789", 36 * Math.log2(36)],
+    ["a repeat of 6 counts as one symbol: 10 + 1 + 6", "abcdefghij" + "abcdef" + "klmnop", 17 * Math.log2(26)],
+    ["a repeat of 5 does not: 21 symbols", "abcdefghij" + "abcde" + "klmnop", 21 * Math.log2(26)],
+    ["a character in no class (1024 assumed)", "é", 10],
+  ])("%s", (_name, secret, bits) => {
+    expect(estimateSecretBits(secret)).toBeCloseTo(bits, 9);
+  });
+
+  it("only the first 256 code points are scored", () => {
+    expect(estimateSecretBits(`${"a".repeat(256)}${randomBytes(32).toString("base64url")}`)).toBe(estimateSecretBits("a".repeat(256)));
+  });
+
+  it("36 random-looking digits hold under 128 bits (36 x log2 10) and are refused", () => {
+    expect(secretProblem("830174956218374650192837465019283746")).toMatch(/^is too weak/);
+  });
+
+  it("a strong secret outside ASCII passes", () => {
+    expect(secretProblem("ключ-Σ-密钥-" + randomBytes(24).toString("base64url"))).toBeNull();
+  });
+
+  it("exactly 128 bits is enough: 32 hex digits, each used twice, no repeat of two", () => {
+    const secret = "0123456789abcdef" + "fedcba9876543210";
+    expect(estimateSecretBits(secret)).toBe(128);
+    expect(secretProblem(secret)).toBeNull();
+  });
+
+  it("a secret that is not a string: its own message", () => {
+    expect(secretProblem(42)).toBe("must be a string (generate one with `openssl rand -base64 32`)");
+  });
+});
