@@ -38,7 +38,8 @@ export async function signAccessToken(
   input: AccessTokenInput,
 ): Promise<{ token: string; expiresAt: Date; jti: string }> {
   const ttlMs = input.ttlMs ?? settings.ttlMs;
-  if (!Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) { // Number.isFinite: false for a non-number
+  if (!Number.isFinite(ttlMs) || ttlMs < 0 || ttlMs > MAX_ACCESS_TTL_MS) {
+    // Number.isFinite: false for a non-number
     throw new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours");
   }
   if (input.sessionId !== undefined && (typeof input.sessionId !== "string" || input.sessionId === "")) {
@@ -177,12 +178,16 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
   } catch (err) {
     return Promise.reject(err);
   }
-  const verified = jwtVerify(token, (header) => {
-    if (ring.algorithm === "HS256") return ring.signing.key;
-    const found = ring.verifying.get(header.kid as string); // a kid that is no string matches no key
-    if (!found) throw invalid(); // unknown kid: a removed key, or not ours
-    return found;
-  }, options);
+  const verified = jwtVerify(
+    token,
+    (header) => {
+      if (ring.algorithm === "HS256") return ring.signing.key;
+      const found = ring.verifying.get(header.kid as string); // a kid that is no string matches no key
+      if (!found) throw invalid(); // unknown kid: a removed key, or not ours
+      return found;
+    },
+    options,
+  );
   return verified.then(
     ({ payload }) => checkClaims(payload, settings),
     (err: unknown) => {

@@ -5,7 +5,6 @@ import type { SigningAlgorithm } from "./algorithms.js";
 import { signatureCheck, type SignatureCheck } from "./sync-jws.js";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
-
 /** Expected JWK key type (and curve) per asymmetric algorithm. */
 const KEY_SHAPE: Record<Exclude<SigningAlgorithm, "HS256">, { kty: string; crv?: string }> = {
   EdDSA: { kty: "OKP", crv: "Ed25519" },
@@ -68,7 +67,10 @@ export function checkJwks(algorithm: SigningAlgorithm, keys: readonly JWK[] | un
     if (jwk.alg !== undefined && jwk.alg !== algorithm) return `accessToken.keys[${i}] is marked for another algorithm`;
     if (jwk.d === undefined) return `accessToken.keys[${i}] must be a private key`;
     if (jwk.use !== undefined && jwk.use !== "sig") return `accessToken.keys[${i}] is marked for another use than signatures`;
-    if (jwk.key_ops !== undefined && (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes("sign") || jwk.key_ops.some((op) => op !== "sign" && op !== "verify"))) {
+    if (
+      jwk.key_ops !== undefined &&
+      (!Array.isArray(jwk.key_ops) || !jwk.key_ops.includes("sign") || jwk.key_ops.some((op) => op !== "sign" && op !== "verify"))
+    ) {
       return `accessToken.keys[${i}] has key_ops other than sign/verify, or without sign`;
     }
     if (shape.kty === "RSA" && modulusBits(jwk.n) < MIN_RSA_BITS) return `accessToken.keys[${i}] is shorter than ${MIN_RSA_BITS} bits`;

@@ -8,18 +8,7 @@ import { inspect } from "node:util";
 import { SignJWT, generateKeyPair, type CryptoKey, type JWK } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateSigningKey, type AuthError, type AuthSkill } from "../../src/index.js";
-import {
-  SECRET,
-  T0,
-  b64u,
-  flipSignatureByte,
-  frozenClock,
-  hmacToken,
-  joseSign,
-  makeAuth,
-  rejectsWith,
-  validClaims,
-} from "./helpers.js";
+import { SECRET, T0, b64u, flipSignatureByte, frozenClock, hmacToken, joseSign, makeAuth, rejectsWith, validClaims } from "./helpers.js";
 
 const HS_HEADER = { alg: "HS256", typ: "at+jwt" } as const;
 const claims = (overrides: Record<string, unknown> = {}) => validClaims(T0, overrides);
@@ -32,7 +21,11 @@ let attackerEd: JWK;
 
 beforeAll(async () => {
   hs = makeAuth();
-  for (const [alg, slot] of [["EdDSA", ed], ["RS256", rs], ["ES256", es]] as const) {
+  for (const [alg, slot] of [
+    ["EdDSA", ed],
+    ["RS256", rs],
+    ["ES256", es],
+  ] as const) {
     slot.jwk = await generateSigningKey(alg, { kid: `our-${alg}` });
     slot.auth = makeAuth({ accessToken: { algorithm: alg, keys: [slot.jwk] } });
     slot.pub = (await slot.auth.jwks()).keys[0]!;
@@ -482,11 +475,16 @@ describe("hostile sizes and types", () => {
     const parse = vi.spyOn(JSON, "parse");
     const from = vi.spyOn(Buffer, "from");
     const atob = vi.spyOn(globalThis, "atob");
-    return { parse, decodeBase64: () => from.mock.calls.filter((args: unknown[]) => args[1] === "base64url" || args[1] === "base64").length + atob.mock.calls.length };
+    return {
+      parse,
+      decodeBase64: () => from.mock.calls.filter((args: unknown[]) => args[1] === "base64url" || args[1] === "base64").length + atob.mock.calls.length,
+    };
   }
 
   it("rejects a megabyte of garbage unread (no decoding, no JSON parsing)", async () => {
-    const garbage = Buffer.alloc(1 << 20, 0x41).toString("latin1").replace(/A{3}/g, "A.\u0000");
+    const garbage = Buffer.alloc(1 << 20, 0x41)
+      .toString("latin1")
+      .replace(/A{3}/g, "A.\u0000");
     const watch = watchDecoding();
     await rejectsWith(hs.verifyAccessToken(garbage), "TOKEN_INVALID");
     expect(watch.parse).not.toHaveBeenCalled();

@@ -46,9 +46,13 @@ describe("readClock / checkedClock", () => {
 
   it("a clock that throws is CONFIG_ERROR with the original as cause", () => {
     const boom = new Error("clock source down");
-    const err = throwsWith(() => readClock(() => {
-      throw boom;
-    }), "CONFIG_ERROR");
+    const err = throwsWith(
+      () =>
+        readClock(() => {
+          throw boom;
+        }),
+      "CONFIG_ERROR",
+    );
     expect(err.cause).toBe(boom);
   });
 

@@ -58,7 +58,6 @@ describe("createAccessToken ttl (per call: TypeError)", () => {
 });
 
 describe("configured lifetimes (CONFIG_ERROR)", () => {
-
   it.each<[string, Parameters<typeof makeAuth>[0], string]>([
     ["accessToken.ttl 1e308", { accessToken: { ttl: 1e308 } }, "accessToken.ttl"],
     ["accessToken.ttl 25h", { accessToken: { ttl: "25h" } }, "accessToken.ttl"],

@@ -42,7 +42,13 @@ interface Setup {
 }
 
 let nowMs = T0 * 1000;
-const settings: AccessTokenSettings = { issuer: "auth-skill", audience: "auth-skill", ttlMs: TTL * 1000, clockToleranceMs: TOLERANCE * 1000, now: () => new Date(nowMs) };
+const settings: AccessTokenSettings = {
+  issuer: "auth-skill",
+  audience: "auth-skill",
+  ttlMs: TTL * 1000,
+  clockToleranceMs: TOLERANCE * 1000,
+  now: () => new Date(nowMs),
+};
 const setups = new Map<SigningAlgorithm, Setup>();
 
 beforeAll(async () => {
@@ -66,9 +72,11 @@ beforeAll(async () => {
       ring,
       joseRing: { ...ring, syncChecks: new Map() },
       sign: (input) =>
-        alg === "EdDSA" ? sign(null, Buffer.from(input), privateKey)
-        : alg === "ES256" ? sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" })
-        : sign("sha256", Buffer.from(input), privateKey),
+        alg === "EdDSA"
+          ? sign(null, Buffer.from(input), privateKey)
+          : alg === "ES256"
+            ? sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" })
+            : sign("sha256", Buffer.from(input), privateKey),
       referenceKey: (header) => {
         if (header.kid !== jwk.kid) throw new Error("unknown kid");
         return publicKey;
@@ -126,7 +134,22 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 /** A claim value worth trying: the usual JSON values, plus dates around the edges of the clock. */
 const claimValue = fc.oneof(
   fc.jsonValue({ maxDepth: 1 }),
-  fc.constantFrom(T0, T0 + TTL, T0 - TOLERANCE, T0 + TOLERANCE, T0 + TOLERANCE + 1, T0 - TOLERANCE - 1, 0, -1, 1e300, T0 + 0.5, "auth-skill", ["auth-skill"], "", null),
+  fc.constantFrom(
+    T0,
+    T0 + TTL,
+    T0 - TOLERANCE,
+    T0 + TOLERANCE,
+    T0 + TOLERANCE + 1,
+    T0 - TOLERANCE - 1,
+    0,
+    -1,
+    1e300,
+    T0 + 0.5,
+    "auth-skill",
+    ["auth-skill"],
+    "",
+    null,
+  ),
   fc.integer({ min: T0 - 2000, max: T0 + 2000 }),
 );
 const CLAIMS = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid", "__proto__", "x"];
@@ -150,7 +173,15 @@ const headerMutation: fc.Arbitrary<Mutation> = fc
     alg: fc.constantFrom<unknown>("keep", "HS256", "EdDSA", "ES256", "RS256", "none", "PS256", "hs256", undefined, 1),
     typ: fc.constantFrom<unknown>("keep", "at+jwt", "application/at+jwt", "AT+JWT", "JWT", undefined, ""),
     kid: fc.constantFrom<unknown>("keep", undefined, "other", "", 7),
-    extra: fc.constantFrom<Record<string, unknown>>({}, { crit: ["x"] }, { crit: ["b64"], b64: false }, { jku: "http://127.0.0.1:1/k" }, { jwk: { kty: "oct", k: "AA" } }, { x: 1 }, { crit: [] }),
+    extra: fc.constantFrom<Record<string, unknown>>(
+      {},
+      { crit: ["x"] },
+      { crit: ["b64"], b64: false },
+      { jku: "http://127.0.0.1:1/k" },
+      { jwk: { kty: "oct", k: "AA" } },
+      { x: 1 },
+      { crit: [] },
+    ),
     reorder: fc.boolean(),
     resigned: fc.boolean(),
   })
@@ -201,7 +232,7 @@ const signatureMutation: fc.Arbitrary<Mutation> = fc
   .oneof(
     fc.nat().map((i) => (sig: Buffer) => {
       const copy = Buffer.from(sig);
-      copy[i % copy.length] = copy[i % copy.length]! ^ (1 << i % 8);
+      copy[i % copy.length] = copy[i % copy.length]! ^ (1 << (i % 8));
       return copy;
     }),
     fc.nat().map((n) => (sig: Buffer) => sig.subarray(0, n % sig.length)),
@@ -215,33 +246,32 @@ const signatureMutation: fc.Arbitrary<Mutation> = fc
     return `${h}.${p}.${b64u(change(Buffer.from(sig, "base64url")))}`;
   });
 
-const encodingMutation: fc.Arbitrary<Mutation> = fc
-  .oneof(
-    // the same bytes, spelled differently: stray bits in a segment's last character
-    fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 15 })).map(([part, bits]) => (_s: Setup, token: string) => {
-      const parts = token.split(".");
-      const seg = parts[part]!;
-      const rest = seg.length % 4;
-      if (rest === 0) return `${token}=`;
-      const unused = rest === 2 ? 0b1111 : 0b11;
-      const last = ALPHABET.indexOf(seg.at(-1)!);
-      parts[part] = `${seg.slice(0, -1)}${ALPHABET[(last & ~unused) | (bits & unused)]}`;
-      return parts.join(".");
-    }),
-    fc.tuple(fc.nat(), fc.constantFrom(...ALPHABET)).map(([i, c]) => (_s: Setup, token: string) => {
-      const at = i % token.length;
-      return `${token.slice(0, at)}${c}${token.slice(at + 1)}`;
-    }),
-    fc.tuple(fc.nat(), fc.constantFrom("=", " ", "+", "/", ".", "%", "\n", "==")).map(([i, c]) => (_s: Setup, token: string) => {
-      const at = i % (token.length + 1);
-      return `${token.slice(0, at)}${c}${token.slice(at)}`;
-    }),
-    fc.tuple(fc.nat(), fc.integer({ min: 1, max: 6 })).map(([i, n]) => (_s: Setup, token: string) => {
-      const at = i % token.length;
-      return `${token.slice(0, at)}${token.slice(at + n)}`;
-    }),
-    fc.constant((_s: Setup, token: string) => `${token}${"A".repeat(8200 - token.length)}`),
-  );
+const encodingMutation: fc.Arbitrary<Mutation> = fc.oneof(
+  // the same bytes, spelled differently: stray bits in a segment's last character
+  fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 15 })).map(([part, bits]) => (_s: Setup, token: string) => {
+    const parts = token.split(".");
+    const seg = parts[part]!;
+    const rest = seg.length % 4;
+    if (rest === 0) return `${token}=`;
+    const unused = rest === 2 ? 0b1111 : 0b11;
+    const last = ALPHABET.indexOf(seg.at(-1)!);
+    parts[part] = `${seg.slice(0, -1)}${ALPHABET[(last & ~unused) | (bits & unused)]}`;
+    return parts.join(".");
+  }),
+  fc.tuple(fc.nat(), fc.constantFrom(...ALPHABET)).map(([i, c]) => (_s: Setup, token: string) => {
+    const at = i % token.length;
+    return `${token.slice(0, at)}${c}${token.slice(at + 1)}`;
+  }),
+  fc.tuple(fc.nat(), fc.constantFrom("=", " ", "+", "/", ".", "%", "\n", "==")).map(([i, c]) => (_s: Setup, token: string) => {
+    const at = i % (token.length + 1);
+    return `${token.slice(0, at)}${c}${token.slice(at)}`;
+  }),
+  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 6 })).map(([i, n]) => (_s: Setup, token: string) => {
+    const at = i % token.length;
+    return `${token.slice(0, at)}${token.slice(at + n)}`;
+  }),
+  fc.constant((_s: Setup, token: string) => `${token}${"A".repeat(8200 - token.length)}`),
+);
 
 /** Leaves a token that no longer has three parts as it is (the next mutation has nothing to work on). */
 const whole = (arb: fc.Arbitrary<Mutation>): fc.Arbitrary<Mutation> =>
@@ -258,7 +288,9 @@ const mutation = fc.oneof(
 
 const input = fc.record({
   sessionId: fc.option(fc.string({ minLength: 1, maxLength: 8 }), { nil: undefined }),
-  claims: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.constant(null)), { maxKeys: 3 }), { nil: undefined }),
+  claims: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.constant(null)), { maxKeys: 3 }), {
+    nil: undefined,
+  }),
   ttl: fc.integer({ min: 1, max: TTL }),
   mutations: fc.array(mutation, { minLength: 1, maxLength: 2 }),
   // when the token is judged, relative to its iat: around nbf/iat, around exp, or anywhere
@@ -278,7 +310,12 @@ describe("the synchronous verifier and the cache reach jose's verdict on every m
       await fc.assert(
         fc.asyncProperty(input, async ({ sessionId, claims, ttl, mutations, at, ms }) => {
           nowMs = T0 * 1000;
-          const { token: minted } = await signAccessToken(s.ring, settings, { userId: "user-1", ttlMs: ttl * 1000, ...(sessionId ? { sessionId } : {}), ...(claims ? { claims } : {}) });
+          const { token: minted } = await signAccessToken(s.ring, settings, {
+            userId: "user-1",
+            ttlMs: ttl * 1000,
+            ...(sessionId ? { sessionId } : {}),
+            ...(claims ? { claims } : {}),
+          });
           let token = minted;
           for (const m of mutations) token = m(s, token);
           const offset = typeof at === "number" ? at : ttl + TOLERANCE + Number(at.slice(3) || 0);

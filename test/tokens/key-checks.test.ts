@@ -43,7 +43,8 @@ describe("checkJwks: optional members and key types", () => {
 
 describe("checkJwks: the RSA modulus is measured to the bit", () => {
   const rsa = (n: unknown): JWK => ({ kty: "RSA", kid: "r", e: "AQAB", d: "AQAB", n }) as JWK;
-  const modulus = (top: number, rest = 255, zeros = 0) => Buffer.concat([Buffer.alloc(zeros), Buffer.from([top]), Buffer.alloc(rest, 0xff)]).toString("base64url");
+  const modulus = (top: number, rest = 255, zeros = 0) =>
+    Buffer.concat([Buffer.alloc(zeros), Buffer.from([top]), Buffer.alloc(rest, 0xff)]).toString("base64url");
   const SHORT = "accessToken.keys[0] is shorter than 2048 bits";
 
   it("2048 bits pass, 2047 and 2041 do not", () => {

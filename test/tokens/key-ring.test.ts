@@ -19,7 +19,10 @@ const without = (jwk: JWK, ...members: string[]): JWK => {
   for (const m of members) delete copy[m];
   return copy as JWK;
 };
-const nodeJwk = (type: "ed448" | "x25519", kid: string): JWK => ({ ...(generateKeyPairSync(type as "ed448").privateKey.export({ format: "jwk" }) as JWK), kid });
+const nodeJwk = (type: "ed448" | "x25519", kid: string): JWK => ({
+  ...(generateKeyPairSync(type as "ed448").privateKey.export({ format: "jwk" }) as JWK),
+  kid,
+});
 
 describe("generateSigningKey", () => {
   it.each([
@@ -108,7 +111,11 @@ describe("configuration errors (CONFIG_ERROR at construction)", () => {
     throwsWith(() => makeAuth({ accessToken: { algorithm: alg } }), "CONFIG_ERROR");
   });
 
-  it.each([["missing", undefined], ["empty", ""], ["a number", 7]])("a key whose kid is %s", (_name, kid) => {
+  it.each([
+    ["missing", undefined],
+    ["empty", ""],
+    ["a number", 7],
+  ])("a key whose kid is %s", (_name, kid) => {
     throwsWith(asymmetric("EdDSA", [{ ...keys.EdDSA, kid }]), "CONFIG_ERROR");
   });
 

@@ -33,7 +33,9 @@ describe("keys derived per purpose", () => {
   it("a sealed successor is AES-256-GCM under the seal key, bound to its session generation", () => {
     const { codec, token } = minted();
     const raw = Buffer.from(codec.seal(token, SESSION, 3), "base64url");
-    const decipher = createDecipheriv("aes-256-gcm", key("seal"), raw.subarray(0, 12)).setAAD(Buffer.from(`${SESSION}.3`)).setAuthTag(raw.subarray(12, 28));
+    const decipher = createDecipheriv("aes-256-gcm", key("seal"), raw.subarray(0, 12))
+      .setAAD(Buffer.from(`${SESSION}.3`))
+      .setAuthTag(raw.subarray(12, 28));
     expect(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8")).toBe(token);
   });
 
@@ -63,10 +65,13 @@ describe("unseal: the successor opens only for its own session generation", () =
     ["another generation", () => codec().unseal(sealed(), SESSION, 4)],
     ["another session", () => codec().unseal(sealed(), "t".repeat(16), 3)],
     ["another secret", () => new RefreshTokenCodec(`${SECRET}-other`).unseal(sealed(), SESSION, 3)],
-    ["one byte changed", () => {
-      const s = sealed();
-      return codec().unseal(`${s.slice(0, 40)}${s[40] === "A" ? "B" : "A"}${s.slice(41)}`, SESSION, 3);
-    }],
+    [
+      "one byte changed",
+      () => {
+        const s = sealed();
+        return codec().unseal(`${s.slice(0, 40)}${s[40] === "A" ? "B" : "A"}${s.slice(41)}`, SESSION, 3);
+      },
+    ],
     ["cut short", () => codec().unseal(sealed().slice(0, 20), SESSION, 3)],
     ["empty", () => codec().unseal("", SESSION, 3)],
   ])("null for %s", (_name, open) => {

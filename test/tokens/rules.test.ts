@@ -20,7 +20,13 @@ function counted(ring: KeyRing): { ring: KeyRing; checks: () => number } {
   return { ring: { ...ring, syncChecks }, checks: () => n };
 }
 
-const settings = (clock = frozenClock()): AccessTokenSettings => ({ issuer: "auth-skill", audience: "auth-skill", ttlMs: 900_000, clockToleranceMs: 5000, now: clock.now });
+const settings = (clock = frozenClock()): AccessTokenSettings => ({
+  issuer: "auth-skill",
+  audience: "auth-skill",
+  ttlMs: 900_000,
+  clockToleranceMs: 5000,
+  now: clock.now,
+});
 
 describe("verified-token cache", () => {
   it("a key-ring change empties it: a cached token of a rotated-out key is refused", async () => {
@@ -180,9 +186,36 @@ describe("exp, nbf, iat and the clock tolerance: exactly at the edge, one second
   }
 
   const cases: Array<[string, Record<string, unknown>, (tol: number) => Array<[number, string]>, number]> = [
-    ["exp", validClaims(T0, { exp: T0 + 100 }), (tol) => [[T0 + 100 + tol - 1, "ok"], [T0 + 100 + tol, "TOKEN_EXPIRED"], [T0 + 100 + tol + 1, "TOKEN_EXPIRED"]], T0],
-    ["nbf", validClaims(T0 - 50, { nbf: T0, exp: T0 + 600 }), (tol) => [[T0 - tol - 1, "TOKEN_INVALID"], [T0 - tol, "ok"], [T0 - tol + 1, "ok"]], T0],
-    ["iat", validClaims(T0, { exp: T0 + 600 }), (tol) => [[T0 - tol - 1, "TOKEN_INVALID"], [T0 - tol, "ok"], [T0 - tol + 1, "ok"]], T0],
+    [
+      "exp",
+      validClaims(T0, { exp: T0 + 100 }),
+      (tol) => [
+        [T0 + 100 + tol - 1, "ok"],
+        [T0 + 100 + tol, "TOKEN_EXPIRED"],
+        [T0 + 100 + tol + 1, "TOKEN_EXPIRED"],
+      ],
+      T0,
+    ],
+    [
+      "nbf",
+      validClaims(T0 - 50, { nbf: T0, exp: T0 + 600 }),
+      (tol) => [
+        [T0 - tol - 1, "TOKEN_INVALID"],
+        [T0 - tol, "ok"],
+        [T0 - tol + 1, "ok"],
+      ],
+      T0,
+    ],
+    [
+      "iat",
+      validClaims(T0, { exp: T0 + 600 }),
+      (tol) => [
+        [T0 - tol - 1, "TOKEN_INVALID"],
+        [T0 - tol, "ok"],
+        [T0 - tol + 1, "ok"],
+      ],
+      T0,
+    ],
   ];
 
   for (const path of ["sync", "jose", "cache"] as const) {

@@ -50,7 +50,9 @@ describe("weak secrets are refused, with how to make a good one, and never echoe
   });
 
   it("too short is still refused (32 code points), naming the command", () => {
-    expect(throwsWith(() => makeAuth({ secret: randomBytes(16).toString("base64").slice(0, 31) }), "CONFIG_ERROR").message).toContain("openssl rand -base64 32");
+    expect(throwsWith(() => makeAuth({ secret: randomBytes(16).toString("base64").slice(0, 31) }), "CONFIG_ERROR").message).toContain(
+      "openssl rand -base64 32",
+    );
     throwsWith(() => new RefreshTokenCodec("x".repeat(31)), "CONFIG_ERROR");
   });
 });
@@ -74,7 +76,12 @@ describe("random secrets always pass", () => {
   });
 
   it("the tests' hand-made secrets pass", () => {
-    for (const secret of [SECRET, "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz", "Zq3vX9pL2mN8bR4tY7wK1cF6hJ0dS5gA", "attacker-secret-0123456789abcdefghijkl"]) {
+    for (const secret of [
+      SECRET,
+      "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+      "Zq3vX9pL2mN8bR4tY7wK1cF6hJ0dS5gA",
+      "attacker-secret-0123456789abcdefghijkl",
+    ]) {
       expect(secretProblem(secret)).toBeNull();
     }
   });

@@ -20,7 +20,7 @@ const signText = (payload: string, header = HEADER) => {
 };
 /** Valid claims whose JSON is `mod3` bytes past a multiple of 3 (0: no partial group; 1: two characters; 2: three). */
 const payloadBytes = (mod3: number) => {
-  for (let pad = "";; pad += "x") {
+  for (let pad = ""; ; pad += "x") {
     const json = JSON.stringify(validClaims(T0, { pad }));
     if (Buffer.byteLength(json) % 3 === mod3) return Buffer.from(json).toString("base64url");
   }

@@ -11,9 +11,16 @@ import { createKeyRing, type KeyRing } from "../../src/tokens/key-ring.js";
 import { SECRET, T0, decodeSegment, flipSignatureByte, frozenClock, hmacToken, joseSign, rejectsWith, validClaims } from "./helpers.js";
 
 const HOUR_MS = 3_600_000;
-const settingsAt = (clock = frozenClock()): AccessTokenSettings => ({ issuer: "auth-skill", audience: "auth-skill", ttlMs: 15 * 60_000, clockToleranceMs: 5000, now: clock.now });
+const settingsAt = (clock = frozenClock()): AccessTokenSettings => ({
+  issuer: "auth-skill",
+  audience: "auth-skill",
+  ttlMs: 15 * 60_000,
+  clockToleranceMs: 5000,
+  now: clock.now,
+});
 const hs256 = () => createKeyRing("HS256", SECRET);
-const sign = async (input: Parameters<typeof signAccessToken>[2], ring?: KeyRing, settings = settingsAt()) => signAccessToken(ring ?? (await hs256()), settings, input);
+const sign = async (input: Parameters<typeof signAccessToken>[2], ring?: KeyRing, settings = settingsAt()) =>
+  signAccessToken(ring ?? (await hs256()), settings, input);
 
 describe("signAccessToken: ttl is a finite duration of 0 to 24 hours", () => {
   it.each<[string, unknown]>([
@@ -23,7 +30,9 @@ describe("signAccessToken: ttl is a finite duration of 0 to 24 hours", () => {
     ["24 h + 1 ms", 24 * HOUR_MS + 1],
     ["a numeric string", "600000"],
   ])("refuses %s with the documented TypeError", async (_name, ttlMs) => {
-    await expect(sign({ userId: "u", ttlMs: ttlMs as number })).rejects.toThrow(new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours"));
+    await expect(sign({ userId: "u", ttlMs: ttlMs as number })).rejects.toThrow(
+      new TypeError("createAccessToken: ttl must be a finite duration of at most 24 hours"),
+    );
   });
 
   it("refuses a bad ttl from the settings too", async () => {
@@ -46,7 +55,9 @@ describe("signAccessToken: sessionId and claims", () => {
   it("refuses an empty sessionId and claims that are not a plain object, with their messages", async () => {
     await expect(sign({ userId: "u", sessionId: "" })).rejects.toThrow(new TypeError("createAccessToken: sessionId must be a non-empty string"));
     for (const claims of [null, [], "x"]) {
-      await expect(sign({ userId: "u", claims: claims as unknown as Record<string, unknown> })).rejects.toThrow(new TypeError("createAccessToken: claims must be a plain object"));
+      await expect(sign({ userId: "u", claims: claims as unknown as Record<string, unknown> })).rejects.toThrow(
+        new TypeError("createAccessToken: claims must be a plain object"),
+      );
     }
   });
 

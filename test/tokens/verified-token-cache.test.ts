@@ -187,9 +187,9 @@ describe("properties", () => {
           fc.string({ unit: "binary", maxLength: 300 }),
           fc.tuple(base64url, base64url, base64url).map((parts) => parts.join(".")),
           fc.tuple(fc.jsonValue(), fc.jsonValue(), base64url).map(([h, p, s]) => `${b64u(JSON.stringify(h) ?? "")}.${b64u(JSON.stringify(p) ?? "")}.${s}`),
-          fc.record({ alg: fc.constantFrom("HS256", "none", "EdDSA", "HS512"), typ: fc.constantFrom("at+jwt", "JWT") }).chain((h) =>
-            base64url.map((s) => `${b64u(h)}.${b64u(validClaims(T0))}.${s}`),
-          ),
+          fc
+            .record({ alg: fc.constantFrom("HS256", "none", "EdDSA", "HS512"), typ: fc.constantFrom("at+jwt", "JWT") })
+            .chain((h) => base64url.map((s) => `${b64u(h)}.${b64u(validClaims(T0))}.${s}`)),
         ),
         async (input) => {
           const err = await rejectsWith(auth.verifyAccessToken(input), "TOKEN_INVALID");
