@@ -29,9 +29,9 @@ const config = {
   timeoutFactor: 2,
   dryRunTimeoutMinutes: 20,
   // high/low colour the report; `break` fails the run (and the changed-files gate of the CI run) below it.
-  // It is a ratchet set under today's scores until the survivors' tests land; the target is 90.
+  // 90, the issue's bar: the security core scores 97% (docs/security.md).
   // MUTATION_BREAK overrides it (to try the gate).
-  thresholds: { high: 90, low: 80, break: Number(process.env.MUTATION_BREAK ?? "75") },
+  thresholds: { high: 90, low: 80, break: Number(process.env.MUTATION_BREAK ?? "90") },
   incremental: true,
   incrementalFile: "reports/mutation/stryker-incremental.json",
   reporters: ["clear-text", "progress-append-only", "json", "html"],
