@@ -137,7 +137,7 @@ if (changed) {
   const runs =
     reused === null || force
       ? "every mutant run"
-      : `${total - reused} of ${total} mutants run, ${reused} results reused from the baseline (unchanged code and covering tests)`;
+      : `${reused} of ${total} results reused from the baseline (unchanged code and covering tests), ${total - reused - overall.ignored} mutants run, ${overall.ignored} static ones ignored`;
   const body = [
     `Last full run: \`npm run test:mutation\` on ${date}: Stryker ${strykerPkg.version} (vitest runner, \`ignoreStatic\`,`,
     `the unit suites of vitest.unit.config.ts) on Node ${nodeVersion}, concurrency ${concurrency}, ${wall} on 2 cores`,
