@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { randomId } from "../ids.js";
-import type { SessionRecord, StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import type { SessionRecord, StorageAdapter } from "../storage/adapter.js";
 import type { StorageCapability } from "./capabilities.js";
-import { T0, session, user } from "./fixtures.js";
+import { T0, session, user, verification } from "./fixtures.js";
 
 /** What the account-lifecycle part of the conformance suite needs from {@link runStorageConformance}. */
 export interface AccountConformanceContext {
@@ -24,16 +24,6 @@ const summary = (s: SessionRecord) => ({
   expiresAt: s.expiresAt,
   ipAddress: s.ipAddress,
   userAgent: s.userAgent,
-});
-const verification = (overrides: Partial<VerificationRecord> = {}): VerificationRecord => ({
-  id: randomId(),
-  purpose: "password-reset",
-  userId: null,
-  tokenHash: randomId(43),
-  createdAt: T0,
-  expiresAt: at(3_600_000),
-  payload: null,
-  ...overrides,
 });
 
 /**

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "../auth-skill.js";
 import type { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
-import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import type { StorageAdapter } from "../storage/adapter.js";
 import type { StorageCapability } from "./capabilities.js";
 import { accountConformance } from "./conformance-account.js";
-import { SECRET, T0, session, user } from "./fixtures.js";
+import { SECRET, T0, session, user, verification } from "./fixtures.js";
 
 export type { StorageCapability } from "./capabilities.js";
 
@@ -211,17 +211,6 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
     });
 
     describe("single-use tokens", () => {
-      const verification = (overrides: Partial<VerificationRecord> = {}): VerificationRecord => ({
-        id: randomId(),
-        purpose: "password-reset",
-        userId: null,
-        tokenHash: randomId(43),
-        createdAt: T0,
-        expiresAt: new Date(T0.getTime() + 3_600_000),
-        payload: null,
-        ...overrides,
-      });
-
       itIf("verifications")(`are consumed exactly once by ${n} concurrent callers`, async () => {
         const v = verification();
         await storage.createVerification(v);

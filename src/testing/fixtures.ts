@@ -1,5 +1,5 @@
 import { randomId } from "../ids.js";
-import type { SessionRecord, UserRecord } from "../storage/adapter.js";
+import type { SessionRecord, UserRecord, VerificationRecord } from "../storage/adapter.js";
 
 /** Records the conformance suite writes: valid, unique, and dated from {@link T0}. */
 export const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
@@ -52,6 +52,20 @@ export function session(userId: string, overrides: Partial<SessionRecord> = {}):
     revokedAt: null,
     ipAddress: "203.0.113.9",
     userAgent: "conformance",
+    ...overrides,
+  };
+}
+
+/** A single-use token record: a password reset for no user, valid an hour from `T0`, with `overrides` applied. */
+export function verification(overrides: Partial<VerificationRecord> = {}): VerificationRecord {
+  return {
+    id: randomId(),
+    purpose: "password-reset",
+    userId: null,
+    tokenHash: randomId(43),
+    createdAt: T0,
+    expiresAt: new Date(T0.getTime() + 3_600_000),
+    payload: null,
     ...overrides,
   };
 }
