@@ -13,14 +13,14 @@ const HOT_SLICE_MS = 20;
 
 interface Setup {
   alg: "HS256" | "EdDSA";
-  options: AuthSkillOptions;
+  options: AuthSkillOptions & { requireEmailVerification?: false | undefined };
   joseKey: CryptoKey;
 }
 
 async function setups(): Promise<Setup[]> {
   const hmac = await crypto.subtle.importKey("raw", new TextEncoder().encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   const ed = await generateSigningKey("EdDSA");
-  const edOptions: AuthSkillOptions = { secret: SECRET, accessToken: { algorithm: "EdDSA", keys: [ed] } };
+  const edOptions: AuthSkillOptions & { requireEmailVerification?: false | undefined } = { secret: SECRET, accessToken: { algorithm: "EdDSA", keys: [ed] } };
   const edPublic = (await new AuthSkill(edOptions).jwks()).keys[0]!;
   return [
     { alg: "HS256", options: { secret: SECRET }, joseKey: hmac },

@@ -1,14 +1,18 @@
 import type { JWK } from "jose";
+import { AccountMethods } from "./account/account-methods.js";
+import { SingleUseTokens } from "./account/single-use-tokens.js";
 import { MAX_ACCESS_TTL_MS, toMilliseconds, type Duration } from "./duration.js";
 import { AuthError } from "./errors.js";
+import type { FlowParts } from "./flow-parts.js";
 import { resolveOptions, type AuthSkillOptions } from "./options.js";
 import { Passwords } from "./password/passwords.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
+import { sessionSigner } from "./session-claims.js";
 import { Sessions } from "./sessions.js";
-import { signin, signup, startSession, type FlowParts } from "./signin-flows.js";
+import { signin, signup, startSession } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-token-service.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
-import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
+import type { AccessTokenClaims, AuthResult, PendingVerification, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
 
 /**
  * Authentication for one service: password hashing, signup and signin, JWT access tokens and rotating
@@ -23,7 +27,7 @@ import type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, Signup
  * const claims = await auth.verifyAccessToken(accessToken);
  * ```
  */
-export class AuthSkill {
+class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> extends AccountMethods {
   readonly #checkRevocation: boolean;
   readonly #passwords: Passwords;
   readonly #sessions: Sessions;
@@ -32,14 +36,29 @@ export class AuthSkill {
   readonly #flows: FlowParts;
 
   /** Validates the options; throws `CONFIG_ERROR` naming the first bad one. Each component gets its slice. */
-  constructor(options: AuthSkillOptions = {}) {
-    const o = resolveOptions(options);
+  constructor(options?: AuthSkillOptions) {
+    const o = resolveOptions(options ?? {});
+    const passwords = new Passwords(o.passwords);
+    const limiter = o.rateLimit === false ? null : new SigninLimiter(o.rateLimit);
+    const tokens = new AccessTokens(o.accessTokens);
+    const sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, sessionSigner(tokens, o.customClaims), o.account.emit);
+    const flows: FlowParts = {
+      policy: o.policy,
+      now: o.now,
+      storage: o.storage,
+      passwords,
+      limiter,
+      sessions,
+      tokens: new SingleUseTokens(o.secret, o.storage, o.now),
+      account: o.account,
+    };
+    super(flows);
     this.#checkRevocation = o.checkRevocation;
-    this.#passwords = new Passwords(o.passwords);
-    this.#limiter = o.rateLimit === false ? null : new SigninLimiter(o.rateLimit);
-    this.#tokens = new AccessTokens(o.accessTokens);
-    this.#sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, (userId, sessionId) => this.#tokens.sign({ userId, sessionId }));
-    this.#flows = { policy: o.policy, now: o.now, storage: o.storage, passwords: this.#passwords, limiter: this.#limiter, sessions: this.#sessions };
+    this.#passwords = passwords;
+    this.#limiter = limiter;
+    this.#tokens = tokens;
+    this.#sessions = sessions;
+    this.#flows = flows;
   }
 
   // ---- passwords ---------------------------------------------------------------------------------
@@ -88,15 +107,17 @@ export class AuthSkill {
   // ---- signup and signin -------------------------------------------------------------------------
 
   /**
-   * Creates a user and signs them in. Throws `INVALID_INPUT`, `WEAK_PASSWORD` or `USER_EXISTS`.
+   * Creates a user and signs them in. Throws `INVALID_INPUT`, `WEAK_PASSWORD` or `USER_EXISTS`. Under
+   * `requireEmailVerification` it signs nobody in: it sends the verification message and resolves `{ user }`
+   * (the type says so: see {@link AuthSkillConstructor}).
    *
    * @example
    * ```ts
    * const { user, accessToken, refreshToken } = await auth.signup({ email, password, name: "Ada" });
    * ```
    */
-  signup(input: SignupInput, context: RequestContext = {}): Promise<AuthResult> {
-    return signup(this.#flows, input, context);
+  signup(input: SignupInput, context: RequestContext = {}): Promise<S> {
+    return signup(this.#flows, input, context) as Promise<S>;
   }
 
   /**
@@ -218,8 +239,7 @@ export class AuthSkill {
    * ```
    */
   async refresh(refreshToken: string, context: RequestContext = {}): Promise<AuthResult> {
-    void context; // reserved for throttling and session metadata
-    return this.#sessions.refresh(refreshToken);
+    return this.#sessions.refresh(refreshToken, context);
   }
 
   /**
@@ -267,3 +287,28 @@ export class AuthSkill {
     await this.#sessions.revokeAll(userId);
   }
 }
+
+/**
+ * `new AuthSkill(options)`: the instance's `signup` resolves `AuthResult` (tokens), or `PendingVerification`
+ * (`{ user }`, signed out) when `requireEmailVerification` is `true`, or either when the option is a `boolean`
+ * not known at compile time (narrow with `"accessToken" in result`).
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthSkill({ requireEmailVerification: true, email: { send } }); // AuthSkill<PendingVerification>
+ * const { user } = await auth.signup({ email, password }); // no tokens until the address is verified
+ * ```
+ */
+export interface AuthSkillConstructor {
+  new (options: AuthSkillOptions & { requireEmailVerification: true }): AuthSkill<PendingVerification>;
+  new (options?: AuthSkillOptions & { requireEmailVerification?: false | undefined }): AuthSkill<AuthResult>;
+  new (options?: AuthSkillOptions): AuthSkill<AuthResult | PendingVerification>;
+  readonly prototype: AuthSkill<AuthResult | PendingVerification>;
+}
+
+/**
+ * An `AuthSkill` instance; `S` is what its `signup` resolves (see {@link AuthSkillConstructor}). A function
+ * that takes any instance takes `AuthSkill<AuthResult | PendingVerification>`.
+ */
+export type AuthSkill<S extends AuthResult | PendingVerification = AuthResult> = AuthSkillClass<S>;
+export const AuthSkill: AuthSkillConstructor = AuthSkillClass;

@@ -1,9 +1,15 @@
 export { AuthSkill } from "./auth-skill.js";
+export type { AuthSkillConstructor } from "./auth-skill.js";
+export { hasRole } from "./account/roles.js";
+export type { AuthEvent, AuthEventBase, AuthEventType, EmailKind, SigninFailureReason } from "./account/events.js";
+export type { EmailMessage, EmailOptions } from "./account/mail.js";
+export type { SessionInfo } from "./account/users.js";
+export type { PolicyViolation } from "./password/policy.js";
 export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
-export type { AuthSkillOptions, RateLimitOptions } from "./option-types.js";
+export type { AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
 export type { Duration } from "./duration.js";
-export type { AccessTokenClaims, AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
+export type { AccessTokenClaims, AuthResult, PendingVerification, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
 export { memoryStorage } from "./storage/memory.js";
 export type {
   CreateUserResult,

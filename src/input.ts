@@ -40,8 +40,22 @@ const signinSchema = z
   .strictObject({ email: email.optional(), username: username.optional(), password })
   .refine((v) => (v.email === undefined) !== (v.username === undefined), { message: "give an email or a username", path: ["email"] });
 
+// The account flows. A token's shape is the token check's to judge (an unknown token and a malformed one get
+// the same TOKEN_INVALID); here it only has to be a short string. User and session ids come from the server.
+const token = z.string().max(512);
+const id = z.string().min(1).max(255);
+const resetSchema = z.strictObject({ token, password });
+const tokenSchema = z.strictObject({ token });
+const emailSchema = z.strictObject({ email });
+const changePasswordSchema = z.strictObject({ userId: id, currentPassword: password, newPassword: password, keepSessionId: id.optional() });
+const emailChangeSchema = z.strictObject({ userId: id, newEmail: email, password });
+
 const FIELD_MESSAGES: Record<string, string> = {
   email: "A valid email address is required.",
+  newEmail: "A valid email address is required.",
+  currentPassword: `A password is required, as valid Unicode text of at most ${MAX_PASSWORD_INPUT} characters.`,
+  newPassword: `A password is required, as valid Unicode text of at most ${MAX_PASSWORD_INPUT} characters.`,
+  token: "A token is required.",
   username: "Usernames are 3 to 32 letters, digits, '_', '.' or '-'.",
   password: `A password is required, as valid Unicode text of at most ${MAX_PASSWORD_INPUT} characters.`,
   name: "Name must be 1 to 200 characters.",
@@ -67,3 +81,15 @@ export function parseSignup(input: unknown): Required<Pick<SignupInput, "email" 
 export function parseSignin(input: unknown): { email?: string | undefined; username?: string | undefined; password: string } {
   return parse(signinSchema, input);
 }
+
+/** Validated `resetPassword` input. */
+export const parseReset = (input: unknown): { token: string; password: string } => parse(resetSchema, input);
+/** Validated `{ token }` input (email verification, email change). */
+export const parseToken = (input: unknown): { token: string } => parse(tokenSchema, input);
+/** Validated `{ email }` input, the address trimmed, NFKC and lower-cased. */
+export const parseEmailRequest = (input: unknown): { email: string } => parse(emailSchema, input);
+/** Validated `changePassword` input. */
+export const parseChangePassword = (input: unknown): { userId: string; currentPassword: string; newPassword: string; keepSessionId?: string | undefined } =>
+  parse(changePasswordSchema, input);
+/** Validated `requestEmailChange` input, the new address trimmed, NFKC and lower-cased. */
+export const parseEmailChange = (input: unknown): { userId: string; newEmail: string; password: string } => parse(emailChangeSchema, input);

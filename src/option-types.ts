@@ -3,6 +3,8 @@
 // whose input type is checked at compile time to be exactly this one, so the two cannot drift. (A type
 // inferred from the schema would reach the .d.ts as `z.input<typeof schema>`, without these comments.)
 import type { JWK } from "jose";
+import type { AuthEvent } from "./account/events.js";
+import type { EmailOptions } from "./account/mail.js";
 import type { Duration } from "./duration.js";
 import type { Argon2Params } from "./password/argon2.js";
 import type { HasherChoice } from "./password/hasher.js";
@@ -10,11 +12,12 @@ import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitStore } from "./rate-limit/store.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import type { SigningAlgorithm } from "./tokens/algorithms.js";
+import type { User } from "./types.js";
 
 /** Argon2id costs as an option: any of the three, each at least its default (m=19456 KiB, t=2, p=1). */
 export type Argon2Options = { [K in keyof Argon2Params]?: Argon2Params[K] | undefined };
 
-/** Brute-force limits for signin and signup. Every field is optional. */
+/** Brute-force limits for signin, signup and the requests that send mail. Every field is optional. */
 export interface RateLimitOptions {
   /** Where counters live (default: this process's memory, `memoryRateLimitStore()`). */
   store?: RateLimitStore | undefined;
@@ -26,6 +29,20 @@ export interface RateLimitOptions {
   signup?: { max: number; window: Duration } | undefined;
   /** Consecutive failures after which an account is locked until `unlock` (default 100, at most 100). */
   lockAfter?: number | undefined;
+  /** Mail-sending requests (password reset, verification, email change) per email address (default 5 per "1h"). */
+  emailAddress?: { max: number; window: Duration } | undefined;
+  /** Mail-sending requests per client address, IPv6 collapsed to /64 (default 30 per "1h"). */
+  emailClient?: { max: number; window: Duration } | undefined;
+}
+
+/** Lifetimes of the single-use tokens sent by mail. */
+export interface TokenLifetimes {
+  /** Default "1h"; at most 7 days. */
+  passwordReset?: Duration | undefined;
+  /** Default "24h"; at most 7 days. */
+  emailVerification?: Duration | undefined;
+  /** Default "1h"; at most 7 days. */
+  emailChange?: Duration | undefined;
 }
 
 /**
@@ -89,6 +106,13 @@ export interface AuthSkillOptions {
         clockTolerance?: Duration | undefined;
         /** Check the session on every verification (default false: stateless). */
         checkRevocation?: boolean | undefined;
+        /**
+         * Custom claims for the tokens of every session (signin, signup, startSession, refresh), made from the user
+         * and the session. Registered claims (iss, sub, aud, exp, nbf, iat, jti, sid) and `roles` (the user's
+         * roles) cannot be set this way: they are left out. Keep them small and never secret (anyone holding the
+         * token can read them). A hook that throws fails the signin or refresh that called it.
+         */
+        claims?: ((user: User, session: { id: string }) => Record<string, unknown> | Promise<Record<string, unknown>>) | undefined;
       }
     | undefined;
   /** Refresh tokens and the sessions they belong to. */
@@ -102,6 +126,26 @@ export interface AuthSkillOptions {
         reuseInterval?: Duration | undefined;
       }
     | undefined;
+  /**
+   * How mail leaves: `send(message)` delivers a password reset, an email verification or an email change
+   * (see `EmailMessage`). The library never sends mail itself. Required by the flows that send mail.
+   */
+  email?: EmailOptions | undefined;
+  /**
+   * Signup leaves the account unverified and signed out: it resolves `{ user }` without tokens and sends the
+   * verification message, and signin answers `EMAIL_NOT_VERIFIED` (once the password is right) until the user
+   * verifies. Default false. Must be true when the storage's policy requires verification (the Better Auth
+   * bridge's `requireEmailVerification`).
+   */
+  requireEmailVerification?: boolean | undefined;
+  /** Lifetimes of the tokens sent by mail. */
+  tokens?: TokenLifetimes | undefined;
+  /**
+   * Audit events (`AuthEvent`): signups, signins, refreshes, revocations, resets, changes. Delivered after the
+   * flow has moved on; a handler that throws or is slow never breaks or delays a flow. Never carries a
+   * password, token, hash or secret.
+   */
+  onEvent?: ((event: AuthEvent) => unknown) | undefined;
   /**
    * Clock, for tests. Default `() => new Date()`. Every read is checked: a time that is not a valid `Date`
    * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.

@@ -8,6 +8,8 @@
  */
 import type { JWK } from "jose";
 import { z } from "zod";
+import { emitter, type AuthEvent } from "./account/events.js";
+import type { EmailOptions } from "./account/mail.js";
 import { checkedClock, systemClock } from "./clock.js";
 import { MAX_ACCESS_TTL_MS, toMilliseconds } from "./duration.js";
 import type { AuthSkillOptions } from "./option-types.js";
@@ -24,6 +26,7 @@ import type { SessionSettings } from "./sessions.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { memoryStorage } from "./storage/memory.js";
 import type { AccessTokensSettings } from "./tokens/access-token-service.js";
+import type { User } from "./types.js";
 import { checkJwks } from "./tokens/key-ring.js";
 import { secretProblem } from "./tokens/secret-strength.js";
 
@@ -114,6 +117,8 @@ const rateLimit = z
       client: limitRule.prefault({ max: 100, window: "15m" }),
       signup: limitRule.prefault({ max: 20, window: "1h" }),
       lockAfter: z.number().int().min(1).max(100).default(100),
+      emailAddress: limitRule.prefault({ max: 5, window: "1h" }),
+      emailClient: limitRule.prefault({ max: 30, window: "1h" }),
     }),
   ])
   .prefault({});
@@ -127,8 +132,22 @@ const accessToken = z
     ttl: durationMs(MAX_ACCESS_TTL_MS).prefault("15m"),
     clockTolerance: durationMs(MAX_CLOCK_TOLERANCE_MS).prefault(5),
     checkRevocation: z.boolean().default(false),
+    claims: z
+      .custom<(user: User, session: { id: string }) => Record<string, unknown> | Promise<Record<string, unknown>>>(
+        (v) => typeof v === "function",
+        "must be a function (user, session) => claims",
+      )
+      .optional(),
   })
   .prefault({});
+
+/** Longest life of a token sent by mail: a week (a link older than that is a liability, not a convenience). */
+const MAX_MAIL_TOKEN_MS = 7 * 86_400_000;
+const lifetime = (fallback: string) =>
+  durationMs(MAX_MAIL_TOKEN_MS)
+    .refine((ms) => ms > 0, "must be longer than 0")
+    .prefault(fallback);
+const tokens = z.strictObject({ passwordReset: lifetime("1h"), emailVerification: lifetime("24h"), emailChange: lifetime("1h") }).prefault({});
 
 const refreshToken = z
   .strictObject({ ttl: durationMs().prefault("30d"), idleTtl: durationMs().optional(), reuseInterval: durationMs().prefault(0) })
@@ -142,15 +161,22 @@ const optionsSchema = z
     rateLimit,
     accessToken,
     refreshToken,
+    email: z.strictObject({ send: z.custom<EmailOptions["send"]>((v) => typeof v === "function", "must be a function (message) => void") }).optional(),
+    requireEmailVerification: z.boolean().default(false),
+    tokens,
+    onEvent: z.custom<(event: AuthEvent) => unknown>((v) => typeof v === "function", "must be a function (event) => void").optional(),
     now: z.custom<() => Date>((v) => typeof v === "function", "must be a function returning a Date").default(() => systemClock),
   })
   // Checks that read the environment or several fields run once every field is valid, in this order.
   .transform((o) => {
     const keyProblem = checkJwks(o.accessToken.algorithm, o.accessToken.keys);
     if (keyProblem) throw configError(keyProblem);
+    if (o.storage.policy?.requireEmailVerification === true && !o.requireEmailVerification) {
+      throw configError("requireEmailVerification must be true: the storage's policy requires verified emails (Better Auth's requireEmailVerification)");
+    }
     const secret = resolveSecret(o.secret);
     const now = checkedClock(o.now);
-    const { ttl, clockTolerance, checkRevocation, keys, ...claims } = o.accessToken;
+    const { ttl, clockTolerance, checkRevocation, keys, claims: customClaims, ...claims } = o.accessToken;
     return {
       storage: o.storage,
       now,
@@ -162,10 +188,20 @@ const optionsSchema = z
       accessTokens: { ...claims, keys, secret, ttlMs: ttl, clockToleranceMs: clockTolerance, now } satisfies AccessTokensSettings,
       /** Whether `verifyAccessToken` checks the session by default. */
       checkRevocation,
+      /** The `accessToken.claims` hook, if any. */
+      customClaims,
+      /** The account flows' slice: mail, token lifetimes, verification rule, events. */
+      account: {
+        email: o.email ?? null,
+        requireEmailVerification: o.requireEmailVerification,
+        ttl: o.tokens,
+        emit: emitter(o.onEvent),
+      },
       sessions: {
         refreshTtlMs: o.refreshToken.ttl,
         idleTtlMs: o.refreshToken.idleTtl ?? o.refreshToken.ttl,
         reuseIntervalMs: o.refreshToken.reuseInterval,
+        requireEmailVerification: o.requireEmailVerification,
         now,
       } satisfies SessionSettings,
     };

@@ -1,3 +1,4 @@
+import type { Emit } from "./account/events.js";
 import { accountDisabled, isDisabled, signinGate } from "./account/gates.js";
 import { readClock } from "./clock.js";
 import { AuthError, storageCall } from "./errors.js";
@@ -6,8 +7,8 @@ import type { SessionRecord, StorageAdapter, UserRecord } from "./storage/adapte
 import type { RefreshTokenCodec } from "./tokens/refresh-token.js";
 import type { AuthResult, RequestContext, User } from "./types.js";
 
-/** Signs an access token for a user's session. */
-export type AccessTokenSigner = (userId: string, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
+/** Signs an access token for a user's session (with the user's roles and the custom claims). */
+export type AccessTokenSigner = (user: UserRecord, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
 
 /** The sessions' slice of the configuration (`refreshToken.*` and the clock), durations in milliseconds. */
 export interface SessionSettings {
@@ -17,6 +18,8 @@ export interface SessionSettings {
   idleTtlMs: number;
   /** How long a just-rotated token may be presented again without counting as reuse (0: never). */
   reuseIntervalMs: number;
+  /** New sessions need a verified email (`EMAIL_NOT_VERIFIED` otherwise). */
+  requireEmailVerification: boolean;
   /** The checked clock. */
   now: () => Date;
 }
@@ -32,6 +35,14 @@ export interface StartOptions {
 const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
 const ended = () => new AuthError("TOKEN_REVOKED", "This session has been ended.");
 const reused = () => new AuthError("REFRESH_TOKEN_REUSED", "This refresh token was already used; the session has been ended.");
+
+/** The request fields an event carries. */
+export function where(context: RequestContext): { ip?: string; userAgent?: string } {
+  return {
+    ...(typeof context.ip === "string" ? { ip: context.ip.slice(0, 64) } : {}),
+    ...(typeof context.userAgent === "string" ? { userAgent: context.userAgent.slice(0, 512) } : {}),
+  };
+}
 
 /** The public view of a stored user: everything but the password hash. */
 export function toUser(u: UserRecord): User {
@@ -51,19 +62,19 @@ export class Sessions {
     private readonly codec: RefreshTokenCodec,
     private readonly times: SessionSettings,
     private readonly sign: AccessTokenSigner,
+    private readonly emit: Emit,
   ) {}
 
   /**
    * Starts a session for a user who just proved who they are, and issues its first tokens. Every path to a new
    * session passes here (signin, signup, startSession), so the gates apply to all: `ACCOUNT_DISABLED`,
-   * `EMAIL_NOT_VERIFIED` where the storage's `policy.requireEmailVerification` (a signup then leaves an
-   * unverified user without a session, as Better Auth does), and `MFA_REQUIRED` for a user with
+   * `EMAIL_NOT_VERIFIED` under `requireEmailVerification`, and `MFA_REQUIRED` for a user with
    * `twoFactorEnabled` unless the caller says the second factor was checked: a pending factor is no session.
    */
   async start(user: UserRecord, context: RequestContext, options: StartOptions = {}): Promise<AuthResult> {
     const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
     const gated = options.secondFactorVerified === true ? { ...user, twoFactorEnabled: false } : user;
-    signinGate(gated, now, this.storage.policy?.requireEmailVerification === true);
+    signinGate(gated, now, this.times.requireEmailVerification);
     const id = randomId();
     const token = this.codec.mint(id, 0);
     const session: SessionRecord = {
@@ -90,7 +101,7 @@ export class Sessions {
    * revoked — unless it is the generation just rotated, within `reuseInterval`, in which case it gets the
    * same successor token the winner got (decrypted from the session) and a fresh access token.
    */
-  async refresh(token: string): Promise<AuthResult> {
+  async refresh(token: string, context: RequestContext = {}): Promise<AuthResult> {
     const parsed = this.codec.parse(token);
     if (!parsed) throw invalidRefresh();
     const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
@@ -113,7 +124,10 @@ export class Sessions {
           },
         }),
       );
-      if (rotated) return this.result(user, rotated, next);
+      if (rotated) {
+        this.emit({ type: "session.refreshed", userId: user.id, sessionId: session.id, at: now, ...where(context) });
+        return this.result(user, rotated, next);
+      }
       session = await this.live(parsed.sessionId, now, parsed.generation); // lost the race: judged as a duplicate below
     }
     if (session.generation === parsed.generation + 1 && this.withinReuseInterval(session, now)) {
@@ -122,6 +136,7 @@ export class Sessions {
     }
     if (parsed.generation < session.generation) {
       await storageCall(() => this.storage.revokeSession(session.id, now));
+      this.emit({ type: "refresh.reused", userId: session.userId, sessionId: session.id, at: now, ...where(context) });
       throw reused();
     }
     throw invalidRefresh();
@@ -134,17 +149,21 @@ export class Sessions {
    */
   async revoke(refreshToken: unknown): Promise<void> {
     const parsed = this.codec.parse(refreshToken);
-    if (parsed) await this.revokeSession(parsed.sessionId);
+    if (parsed) await this.revokeSession(parsed.sessionId, "signout");
   }
 
   /** Revokes a session by id (the server's own use); an unknown id is ignored. */
-  async revokeSession(sessionId: string): Promise<void> {
-    await storageCall(() => this.storage.revokeSession(sessionId, this.times.now()));
+  async revokeSession(sessionId: string, reason: "signout" | "revoke" | "password" = "revoke"): Promise<void> {
+    const at = this.times.now();
+    if (await storageCall(() => this.storage.revokeSession(sessionId, at))) this.emit({ type: "session.revoked", reason, sessionId, at });
   }
 
-  /** Revokes every session of a user. */
-  async revokeAll(userId: string): Promise<number> {
-    return storageCall(() => this.storage.revokeUserSessions(userId, this.times.now()));
+  /** Revokes every session of a user; resolves how many were live. */
+  async revokeAll(userId: string, reason: "all" | "password" | "deleted" = "all"): Promise<number> {
+    const at = this.times.now();
+    const count = await storageCall(() => this.storage.revokeUserSessions(userId, at));
+    if (count > 0) this.emit({ type: "session.revoked", reason, userId, count, at });
+    return count;
   }
 
   /** True when the session exists, belongs to `userId`, and is neither revoked nor expired. */
@@ -154,7 +173,7 @@ export class Sessions {
   }
 
   /** When a session's current refresh token stops working: absolute or idle expiry, whichever is first. */
-  expiry(s: SessionRecord): Date {
+  expiry(s: Pick<SessionRecord, "expiresAt" | "lastUsedAt">): Date {
     return new Date(Math.min(s.expiresAt.getTime(), s.lastUsedAt.getTime() + this.times.idleTtlMs));
   }
 
@@ -196,7 +215,7 @@ export class Sessions {
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const access = await this.sign(user.id, session.id);
+    const access = await this.sign(user, session.id);
     return {
       user: toUser(user),
       sessionId: session.id,

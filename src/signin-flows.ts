@@ -3,42 +3,29 @@
  * Each ends in `Sessions.start`, which applies the account gates (ban, email verification, second factor)
  * to all of them. `AuthSkill` holds the parts and calls these; they hold no state of their own.
  */
+import type { SigninFailureReason } from "./account/events.js";
+import { sendVerification } from "./account/email-verification.js";
 import { toMilliseconds } from "./duration.js";
 import { AuthError, storageCall } from "./errors.js";
+import { assertStrong, type FlowParts } from "./flow-parts.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
-import type { Passwords } from "./password/passwords.js";
-import { checkPassword, type PolicySettings } from "./password/policy.js";
-import type { SigninLimiter } from "./rate-limit/limiter.js";
-import type { Sessions } from "./sessions.js";
-import type { StorageAdapter, UserRecord } from "./storage/adapter.js";
-import type { AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
-
-/** What the flows need from `AuthSkill`. */
-export interface FlowParts {
-  /** The password policy of new passwords. */
-  policy: PolicySettings;
-  /** The checked clock. */
-  now: () => Date;
-  storage: StorageAdapter;
-  passwords: Passwords;
-  limiter: SigninLimiter | null;
-  sessions: Sessions;
-}
+import { toUser, where } from "./sessions.js";
+import type { UserRecord } from "./storage/adapter.js";
+import type { AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
 
 /** No user id is longer: a longer one names nobody, and is answered without asking the storage. */
 const MAX_USER_ID = 255;
 
 const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
 
-/** Creates a user and starts their first session (see `AuthSkill.signup`). */
-export async function signup(p: FlowParts, input: SignupInput, context: RequestContext): Promise<AuthResult> {
+/**
+ * Creates a user and starts their first session (see `AuthSkill.signup`). Under `requireEmailVerification`
+ * it starts no session: it sends the verification message (when `email` is set) and resolves `{ user }`.
+ */
+export async function signup(p: FlowParts, input: SignupInput, context: RequestContext): Promise<AuthResult | { user: User }> {
   const v = parseSignup(input);
-  const violation = checkPassword(v.password, v, {
-    ...p.policy,
-    ...(p.passwords.hasher.maxBytes !== undefined ? { maxBytes: p.passwords.hasher.maxBytes } : {}),
-  });
-  if (violation) throw new AuthError("WEAK_PASSWORD", violation.message, { field: "password" });
+  assertStrong(p, v.password, v);
   const now = p.now();
   await p.limiter?.reserveSignup(context.ip, now); // before the (expensive) hash
   const record: UserRecord = {
@@ -57,16 +44,55 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
     const field = created.conflict;
     throw new AuthError("USER_EXISTS", `An account with this ${field === "email" ? "email address" : "username"} already exists.`, { field });
   }
-  return p.sessions.start(created.user, context);
+  p.account.emit({ type: "user.created", userId: created.user.id, at: now, ...where(context) });
+  if (p.account.requireEmailVerification) {
+    if (p.account.email !== null) await sendVerification(p, created.user);
+    return { user: toUser(created.user) };
+  }
+  const result = await p.sessions.start(created.user, context);
+  p.account.emit({ type: "signin.succeeded", userId: created.user.id, sessionId: result.sessionId, at: now, ...where(context) });
+  return result;
 }
 
 /** Signs a user in by email or username and password (see `AuthSkill.signin`). */
 export async function signin(p: FlowParts, input: SigninInput, context: RequestContext): Promise<AuthResult> {
+  let userId: string | undefined;
+  try {
+    const result = await signinOnce(p, input, context, (id) => (userId = id));
+    p.account.emit({ type: "signin.succeeded", userId: result.user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
+    return result;
+  } catch (err) {
+    const reason = err instanceof AuthError ? failureReason(err) : null;
+    if (reason) p.account.emit({ type: "signin.failed", reason, userId, at: p.now(), ...where(context) });
+    throw err;
+  }
+}
+
+/** The event reason of a refused signin; null for errors that are not a refusal (storage, input). */
+function failureReason(err: AuthError): SigninFailureReason | null {
+  switch (err.code) {
+    case "INVALID_CREDENTIALS":
+      return "invalid_credentials";
+    case "RATE_LIMITED":
+      return err.retryAfter === undefined ? "locked" : "rate_limited";
+    case "EMAIL_NOT_VERIFIED":
+      return "unverified";
+    case "ACCOUNT_DISABLED":
+      return "disabled";
+    case "MFA_REQUIRED":
+      return "mfa_required";
+    default:
+      return null;
+  }
+}
+
+async function signinOnce(p: FlowParts, input: SigninInput, context: RequestContext, found: (userId: string) => void): Promise<AuthResult> {
   const v = parseSignin(input);
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
   const now = p.now();
   const user = await storageCall(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
+  if (user) found(user.id);
   // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
   // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
   const attempt = await p.limiter?.reserveSignin(user ? `user:${user.id}` : identifier, context.ip, now);

@@ -32,6 +32,19 @@ export interface AuthResult {
   tokenType: "Bearer";
 }
 
+/**
+ * What `signup` resolves under `requireEmailVerification`: the new user, signed out until they verify.
+ *
+ * @example
+ * ```ts
+ * const result = await auth.signup({ email, password });
+ * if (!("accessToken" in result)) return Response.json({ checkYourMail: true }, { status: 202 });
+ * ```
+ */
+export interface PendingVerification {
+  user: User;
+}
+
 /** The claims of a verified access token (RFC 9068), plus any custom claims you added. */
 export interface AccessTokenClaims {
   iss: string;
@@ -42,6 +55,8 @@ export interface AccessTokenClaims {
   jti: string;
   /** The session id; absent for tokens minted without a session. */
   sid?: string;
+  /** The user's roles, in tokens of a session whose user has any (see `hasRole`). */
+  roles?: string[];
   nbf?: number;
   [claim: string]: unknown;
 }

@@ -20,12 +20,17 @@ export interface LimiterSettings {
   signup: LimitRule;
   /** Consecutive failures after which an account is locked until `unlock`. */
   lockAfter: number;
+  /** Mail-sending requests (reset, verification, email change) per email address. */
+  emailAddress: LimitRule;
+  /** Mail-sending requests per client address. */
+  emailClient: LimitRule;
 }
 
 /** The counters one signin attempt holds while its password is checked. */
 export interface SigninAttempt {
   readonly account: string;
-  readonly client: string;
+  /** The client counter, or null for a check made without a client (a password change). */
+  readonly client: string | null;
 }
 
 const LOCK_WINDOW_MS = 10 * 365 * 86_400_000; // a lock lasts until lifted
@@ -37,6 +42,7 @@ const LOCK_WINDOW_MS = 10 * 365 * 86_400_000; // a lock lasts until lifted
  * - `client:<address>`: failures per client; a success gives its reservation back.
  * - `account:<account>`: attempts per account; cleared on success.
  * - `signup:<address>`: signups per client (every attempt that reaches the hasher counts).
+ * - `email:<address>` and `email-client:<address>`: mail-sending requests per email and per client address.
  *
  * `<account>` is `user:<id>` for a known user, whichever identifier was used, and the identifier itself
  * (`email:…`, `username:…`) for an unknown one, which is counted and locked exactly like a real account.
@@ -55,6 +61,8 @@ export class SigninLimiter {
   readonly #client: LimitRule;
   readonly #signup: LimitRule;
   readonly #lockAfter: number;
+  readonly #emailAddress: LimitRule;
+  readonly #emailClient: LimitRule;
 
   constructor(settings: LimiterSettings) {
     this.#store = settings.store;
@@ -62,15 +70,19 @@ export class SigninLimiter {
     this.#client = settings.client;
     this.#signup = settings.signup;
     this.#lockAfter = settings.lockAfter;
+    this.#emailAddress = settings.emailAddress;
+    this.#emailClient = settings.emailClient;
   }
 
   /**
    * Reserves a signin attempt on `account` from `ip` before the password check. Throws `RATE_LIMITED`
    * (with `retryAfter`, or the "locked" message) when any limit is reached, giving back what it took.
-   * A failed attempt keeps its reservations; pass a successful one to {@link succeeded}.
+   * A failed attempt keeps its reservations; pass a successful one to {@link succeeded}. An `ip` of `null`
+   * counts no client: a password check of a signed-in user (changing the password or the email), which has
+   * no client address of its own to count, spends the account's budget only.
    */
-  async reserveSignin(account: string, ip: string | undefined, now: Date): Promise<SigninAttempt> {
-    const attempt = { account, client: `client:${clientKey(ip)}` };
+  async reserveSignin(account: string, ip: string | undefined | null, now: Date): Promise<SigninAttempt> {
+    const attempt = { account, client: ip === null ? null : `client:${clientKey(ip)}` };
     const taken: string[] = [];
     // An identifier that names no user guards no account: a bounded store may drop its counters for room.
     const evictable = { evictable: !account.startsWith("user:") };
@@ -84,7 +96,7 @@ export class SigninLimiter {
       throw refused(r.resetAt);
     };
     await take(`lock:${account}`, { max: this.#lockAfter, windowMs: LOCK_WINDOW_MS }, () => locked(), evictable);
-    await take(attempt.client, this.#client, (resetAt) => limited("sign-in attempts", resetAt, now));
+    if (attempt.client !== null) await take(attempt.client, this.#client, (resetAt) => limited("sign-in attempts", resetAt, now));
     await take(`account:${account}`, this.#account, (resetAt) => limited("sign-in attempts", resetAt, now), evictable);
     return attempt;
   }
@@ -94,7 +106,7 @@ export class SigninLimiter {
     await storageCall(async () => {
       await this.#store.reset(`account:${attempt.account}`);
       await this.#store.reset(`lock:${attempt.account}`);
-      await this.#store.refund(attempt.client);
+      if (attempt.client !== null) await this.#store.refund(attempt.client);
     });
   }
 
@@ -102,6 +114,22 @@ export class SigninLimiter {
   async reserveSignup(ip: string | undefined, now: Date): Promise<void> {
     const r = await storageCall(() => this.#store.reserve(`signup:${clientKey(ip)}`, this.#signup.max, this.#signup.windowMs, now));
     if (!r.ok) throw limited("sign-ups", r.resetAt, now);
+  }
+
+  /**
+   * Reserves one mail-sending request for `address` (already lower-cased) and, unless `ip` is `null`, for
+   * the client: throws `RATE_LIMITED` with `retryAfter` when either limit is reached. The counters are keyed
+   * by the address asked for, whether or not it names an account, so the answer tells nothing about it.
+   */
+  async reserveEmail(address: string, ip: string | undefined | null, now: Date): Promise<void> {
+    if (ip !== null) {
+      const r = await storageCall(() => this.#store.reserve(`email-client:${clientKey(ip)}`, this.#emailClient.max, this.#emailClient.windowMs, now));
+      if (!r.ok) throw limited("requests", r.resetAt, now);
+    }
+    // Not evictable: dropping a counter under a flood would let more mail reach the victim address. The counters
+    // end with their window, and the client limit above bounds how many one client makes.
+    const r = await storageCall(() => this.#store.reserve(`email:${address}`, this.#emailAddress.max, this.#emailAddress.windowMs, now));
+    if (!r.ok) throw limited("requests for this address", r.resetAt, now);
   }
 
   /** Lifts a lock and the attempt counter of an account (the password-reset flow calls this). */

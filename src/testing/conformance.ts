@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuthSkill } from "../auth-skill.js";
 import type { AuthError } from "../errors.js";
+import type { AuthSkillOptions } from "../option-types.js";
 import { randomId } from "../ids.js";
 import type { StorageAdapter } from "../storage/adapter.js";
 import type { StorageCapability } from "./capabilities.js";
@@ -40,7 +41,8 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
   describe(`storage conformance: ${name}`, () => {
     let storage: StorageAdapter;
     let clock = T0.getTime();
-    const auth = (extra: ConstructorParameters<typeof AuthSkill>[0] = {}) => new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
+    const auth = (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) =>
+      new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
 
     beforeEach(async () => {
       storage = await makeStorage();

@@ -1,0 +1,70 @@
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { AuthError, storageCall } from "../errors.js";
+import { randomId, randomToken } from "../ids.js";
+import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+
+/** What a single-use token is for: each purpose has its own TTL, and a token of one never serves another. */
+export type TokenPurpose = "password-reset" | "email-verification" | "email-change";
+
+/** 256 random bits as unpadded base64url: 43 characters. Nothing else is looked up. */
+const SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+const invalid = () => new AuthError("TOKEN_INVALID", "This link is invalid or has already been used.");
+const expired = () => new AuthError("TOKEN_EXPIRED", "This link has expired. Please request a new one.");
+
+/**
+ * Single-use tokens for mail (reset, verification, email change): 256 random bits handed to the user, only
+ * their keyed hash (HMAC-SHA256 under a key derived from the secret) stored. Taking one is two steps so a
+ * flow can check everything else in between: {@link SingleUseTokens.check} reads it, {@link SingleUseTokens.spend}
+ * consumes it atomically (of concurrent spends, one wins).
+ */
+export class SingleUseTokens {
+  readonly #key: KeyObject;
+
+  constructor(
+    secret: string,
+    private readonly storage: StorageAdapter,
+    /** The checked clock. */
+    private readonly now: () => Date,
+  ) {
+    this.#key = createSecretKey(createHmac("sha256", secret).update("auth-skill/single-use-token/hash/v1").digest());
+  }
+
+  /** The keyed hash stored in place of a token. */
+  hash(token: string): string {
+    return createHmac("sha256", this.#key).update(token).digest("base64url");
+  }
+
+  /**
+   * Mints a token for `userId` and `purpose`, valid `ttlMs`, and stores its hash; the storage voids the
+   * user's older token of the same purpose in the same step.
+   */
+  async issue(purpose: TokenPurpose, userId: string, ttlMs: number, payload: string | null = null): Promise<{ token: string; expiresAt: Date }> {
+    const now = this.now();
+    const token = randomToken(32);
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    const record: VerificationRecord = { id: randomId(), purpose, userId, tokenHash: this.hash(token), createdAt: now, expiresAt, payload };
+    await storageCall(() => this.storage.createVerification(record));
+    return { token, expiresAt };
+  }
+
+  /**
+   * The live record of a token, without spending it: `TOKEN_INVALID` for anything malformed, unknown, used,
+   * voided or of another purpose, `TOKEN_EXPIRED` for an expired one. A record without a user is invalid here:
+   * every purpose of this file names one.
+   */
+  async check(token: unknown, purpose: TokenPurpose): Promise<VerificationRecord & { userId: string }> {
+    if (typeof token !== "string" || !SHAPE.test(token)) throw invalid();
+    const record = await storageCall(() => this.storage.findVerification(this.hash(token), purpose));
+    if (record === null || record.purpose !== purpose || typeof record.userId !== "string") throw invalid();
+    // "not after now": a stored expiry that is not a number counts as expired
+    if (!(record.expiresAt.getTime() > this.now().getTime())) throw expired();
+    return record as VerificationRecord & { userId: string };
+  }
+
+  /** Consumes a checked record; `TOKEN_INVALID` when another caller spent it first (or it expired meanwhile). */
+  async spend(record: VerificationRecord): Promise<void> {
+    const taken = await storageCall(() => this.storage.consumeVerification(record.tokenHash, record.purpose, this.now()));
+    if (taken === null) throw invalid();
+  }
+}
