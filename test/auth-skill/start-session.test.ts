@@ -3,8 +3,8 @@
 // unknown user is INVALID_INPUT, misuse is a TypeError. A real memoryStorage; the layer below stands for another
 // system that bans users, puts them behind a second factor or marks them (un)verified.
 import { describe, expect, it } from "vitest";
-import { memoryStorage, type StorageAdapter, type UserRecord } from "../../src/index.js";
-import { makeAuth, manualClock, rejectsWith } from "../helpers.js";
+import { AuthSkill, memoryStorage, type StorageAdapter, type UserRecord } from "../../src/index.js";
+import { SECRET, makeAuth, manualClock, rejectsWith } from "../helpers.js";
 
 const PASSWORD = "quiet mountain lakes at dawn";
 const DAY = 86_400_000;
@@ -24,9 +24,10 @@ async function setup(requireEmailVerification = false) {
     policy,
   };
   const clock = manualClock();
-  const auth = makeAuth({ storage, now: clock.now, rateLimit: false });
-  const { user } = await auth.signup({ email: "ada@example.com", password: PASSWORD });
+  const { user } = await makeAuth({ storage, now: clock.now, rateLimit: false }).signup({ email: "ada@example.com", password: PASSWORD });
+  // the storage declares the rule, and the instance must say the same (else CONFIG_ERROR)
   policy.requireEmailVerification = requireEmailVerification;
+  const auth = new AuthSkill({ secret: SECRET, storage, now: clock.now, rateLimit: false, requireEmailVerification });
   const set = (f: Flags) => flags.set(user.id, { ...flags.get(user.id), ...f });
   return { auth, storage, clock, userId: user.id, set, lookups };
 }
