@@ -46,7 +46,13 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
   }
   p.account.emit({ type: "user.created", userId: created.user.id, at: now, ...where(context) });
   if (p.account.requireEmailVerification) {
-    if (p.account.email !== null) await sendVerification(p, created.user);
+    // The account exists now: a storage failure while storing the token must not make signup look failed (a
+    // retry would answer USER_EXISTS). It becomes an event; the user's next signin sends the message again.
+    if (p.account.email !== null) {
+      await sendVerification(p, created.user).catch(() =>
+        p.account.emit({ type: "email.send_failed", kind: "email-verification", userId: created.user.id, at: p.now() }),
+      );
+    }
     return { user: toUser(created.user) };
   }
   const result = await p.sessions.start(created.user, context);
