@@ -216,6 +216,14 @@ export interface StorageAdapter {
    */
   createVerification(record: VerificationRecord): Promise<void>;
   /**
+   * Reads a single-use token without taking it, so a flow can make every other check (the new password's
+   * policy, a taken address) before it spends the token: the record with this `tokenHash` and `purpose` —
+   * expired ones included, so the caller can tell an expired token from an unknown one (a store with native
+   * expiry may have dropped it: null) — or `null` when there is none, it is for another purpose, or a newer
+   * token of its user and purpose has voided it. Read-only; `payload` as stored (`null` for none).
+   */
+  findVerification(tokenHash: string, purpose: string): Promise<VerificationRecord | null>;
+  /**
    * Takes a single-use token: deletes the row with this `tokenHash` and `purpose` and resolves it, or
    * `null` if there is none or it expired at `now` (an expired row is deleted too). Of N concurrent calls
    * with one hash, exactly one resolves the record (a DELETE ... RETURNING, a transaction, or a script).

@@ -151,6 +151,10 @@ export function memoryStorage(): StorageAdapter {
       }
       verifications.set(record.tokenHash, structuredClone(readVerification(record)));
     },
+    async findVerification(tokenHash, purpose) {
+      const v = verifications.get(tokenHash);
+      return v && v.purpose === purpose ? structuredClone(v) : null;
+    },
     async consumeVerification(tokenHash, purpose, now) {
       const v = verifications.get(tokenHash);
       if (!v || v.purpose !== purpose) return null;
