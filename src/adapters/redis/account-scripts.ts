@@ -76,9 +76,9 @@ return 1`),
    * KEYS: verification hash, [the user's token index, the verification hash of the user's latest token of this
    * purpose as read just before]. ARGV: expire-at (ms), purpose, that token's hash ('' for none), this token's
    * hash, then field/value pairs. The index holds `p:<purpose>` -> the latest token's hash (every older one of
-   * the purpose is void: consumeVerification refuses it) and `t:<hash>` for each of the user's tokens (what
-   * deleteUser deletes). The older token read is deleted when the index still names it (otherwise it is void
-   * all the same and expires); the index lives as long as the user's longest token. A duplicate hash is an error.
+   * the purpose is void: consumeVerification refuses it; it stays once that token is consumed, so the older
+   * ones never come back) and `t:<hash>` for each of the user's tokens (what deleteUser deletes). The older
+   * token read is deleted when the index still names it (otherwise it is void all the same and expires); the index lives as long as the user's longest token. A duplicate hash is an error.
    */
   createVerification: new LuaScript(`${KEEP_ALIVE}
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.error_reply('auth-skill: duplicate verification token hash') end
@@ -101,7 +101,8 @@ return 1`),
    * purpose, now (ms), that user id ('' for none). Get + check + delete in one step: of concurrent callers
    * exactly one receives the record. Another purpose leaves it in place (nil); an expired one, or one a newer
    * token of its user and purpose voided, is deleted and yields nil. A record whose user differs from the one
-   * declared (only possible if the key was replaced meanwhile) yields 'retry'.
+   * declared (only possible if the key was replaced meanwhile) yields 'retry'. The index keeps naming the token
+   * taken, so tokens it voided stay void.
    */
   consumeVerification: new LuaScript(`
 if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
@@ -115,7 +116,6 @@ if KEYS[2] then
   local latest = redis.call('HGET', KEYS[2], 'p:' .. ARGV[1])
   void = latest ~= false and latest ~= hash
   redis.call('HDEL', KEYS[2], 't:' .. hash)
-  if latest == hash then redis.call('HDEL', KEYS[2], 'p:' .. ARGV[1]) end
 end
 if expires > tonumber(ARGV[2]) and not void then return record end
 return nil`),
