@@ -114,7 +114,11 @@ export interface BetterAuthBridge {
    * const { accessToken, refreshToken } = await bridge.issueTokens(auth, request);
    * ```
    */
-  issueTokens(auth: AuthSkill<AuthResult | PendingVerification>, input: Request | Headers | BetterAuthSessionResult, options?: IssueTokensOptions): Promise<AuthResult>;
+  issueTokens(
+    auth: AuthSkill<AuthResult | PendingVerification>,
+    input: Request | Headers | BetterAuthSessionResult,
+    options?: IssueTokensOptions,
+  ): Promise<AuthResult>;
   /**
    * The Better Auth session cookie of a session, by id — say `result.sessionId` of an AuthSkill signin, signup,
    * startSession or refresh on `bridge.storage`, which is a Better Auth session too — so that the browser is
