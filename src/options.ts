@@ -12,6 +12,7 @@ import { emitter, type AuthEvent } from "./account/events.js";
 import type { EmailOptions } from "./account/mail.js";
 import { permissionMapProblem } from "./account/permissions.js";
 import { checkedClock, systemClock } from "./clock.js";
+import { withEnvironment } from "./environment.js";
 import { MAX_ACCESS_TTL_MS, toMilliseconds } from "./duration.js";
 import type { AuthSkillOptions } from "./option-types.js";
 import { ARGON2_DEFAULTS, ARGON2_VERIFY_LIMITS } from "./password/argon2.js";
@@ -249,7 +250,9 @@ export type SchemaMatchesOptions = [
  * ```
  */
 export function resolveOptions(options: AuthSkillOptions = {}): ResolvedOptions {
-  const parsed = optionsSchema.safeParse(options);
+  // the environment fills in what the code left out; a bad variable is CONFIG_ERROR naming it
+  const isPlain = typeof options === "object" && options !== null && !Array.isArray(options);
+  const parsed = optionsSchema.safeParse(isPlain ? withEnvironment(options) : options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw configError(`${issue.path.join(".") || "options"} ${issue.message}`);
