@@ -18,6 +18,8 @@ export interface MailConfig {
   appUrl: URL;
   /** The sender (MAIL_FROM). */
   from: string;
+  /** SMTP credentials (SMTP_USER, SMTP_PASS), when the server wants them. */
+  auth?: { user: string; pass: string } | undefined;
 }
 
 /**
@@ -25,14 +27,20 @@ export interface MailConfig {
  *
  * @example
  * ```ts
- * const config = mailConfigFromEnv(); // SMTP_HOST, SMTP_PORT, APP_URL, MAIL_FROM
+ * const config = mailConfigFromEnv(); // SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASS, APP_URL, MAIL_FROM
  * ```
  */
 export function mailConfigFromEnv(env: Record<string, string | undefined> = process.env): MailConfig {
   const port = Number(env.SMTP_PORT ?? 2525);
   if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error("SMTP_PORT must be a port number");
   if (!env.APP_URL) throw new Error("Set APP_URL to the public address of your app, e.g. https://app.example.com/");
-  return { smtpHost: env.SMTP_HOST ?? "127.0.0.1", smtpPort: port, appUrl: appUrl(env.APP_URL), from: env.MAIL_FROM ?? "Example App <no-reply@example.com>" };
+  return {
+    smtpHost: env.SMTP_HOST ?? "127.0.0.1",
+    smtpPort: port,
+    appUrl: appUrl(env.APP_URL),
+    from: env.MAIL_FROM ?? "Example App <no-reply@example.com>",
+    auth: env.SMTP_USER ? { user: env.SMTP_USER, pass: env.SMTP_PASS ?? "" } : undefined,
+  };
 }
 
 /** An absolute http(s) URL, with a trailing slash so that links resolve below its path. */
@@ -68,12 +76,11 @@ export interface Composed {
  */
 export function compose(message: EmailMessage, base: URL): Composed {
   // No user-supplied text (name, username) goes into a mail: whoever signs up with someone else's address
-  // would otherwise write words of their own into a mail from you to that person.
-  const name = "Hello,";
+  // would otherwise write words of their own into a mail from you to that person. Hence a plain "Hello,".
   if (message.token === null) {
     return {
       subject: "Your email address was changed",
-      text: `${name}\n\nThe email address of your account was changed to ${message.newEmail ?? "another address"}.\nIf you did not do this, contact us at once: your account may be in someone else's hands.\n`,
+      text: `Hello,\n\nThe email address of your account was changed to ${message.newEmail ?? "another address"}.\nIf you did not do this, contact us at once: your account may be in someone else's hands.\n`,
     };
   }
   const link = new URL(pages[message.kind], base);
@@ -83,17 +90,17 @@ export function compose(message: EmailMessage, base: URL): Composed {
     case "password-reset":
       return {
         subject: "Reset your password",
-        text: `${name}\n\nSomeone (we hope you) asked to reset the password of your account. To choose a new one, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail: your password stays as it is.\n`,
+        text: `Hello,\n\nSomeone (we hope you) asked to reset the password of your account. To choose a new one, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail: your password stays as it is.\n`,
       };
     case "email-verification":
       return {
         subject: "Confirm your email address",
-        text: `${name}\n\nTo confirm that this address is yours, open:\n\n${link.href}\n\n${until}\n`,
+        text: `Hello,\n\nTo confirm that this address is yours, open:\n\n${link.href}\n\n${until}\n`,
       };
     case "email-change":
       return {
         subject: "Confirm your new email address",
-        text: `${name}\n\nTo make ${message.to} the email address of your account, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail: nothing changes.\n`,
+        text: `Hello,\n\nTo make ${message.to} the email address of your account, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail: nothing changes.\n`,
       };
   }
 }
@@ -106,7 +113,8 @@ export interface Mailer {
 
 /**
  * A nodemailer SMTP transport and the `send` that AuthSkill calls. AuthSkill does not await it: a failure
- * becomes an `email.send_failed` event (which carries no address and no token), so log or retry from there.
+ * becomes an `email.send_failed` event (its kind and user id; no address, no token). On loopback it speaks
+ * plain SMTP (a local sink or relay); elsewhere TLS is required: implicit on port 465, STARTTLS otherwise.
  *
  * @example
  * ```ts
@@ -115,9 +123,15 @@ export interface Mailer {
  * ```
  */
 export function createMailer(config: MailConfig): Mailer {
-  // A local sink speaks plain SMTP; against a real server use port 465 with `secure: true`, or STARTTLS on 587
-  // (nodemailer upgrades when offered; `requireTLS: true` refuses a server that does not), and `auth: { user, pass }`.
-  const transport = nodemailer.createTransport({ host: config.smtpHost, port: config.smtpPort, secure: false, ignoreTLS: isLocal(config.smtpHost) });
+  const local = isLocal(config.smtpHost);
+  const transport = nodemailer.createTransport({
+    host: config.smtpHost,
+    port: config.smtpPort,
+    secure: !local && config.smtpPort === 465,
+    requireTLS: !local, // refuse a server that does not offer STARTTLS rather than send the link in clear
+    ignoreTLS: local,
+    ...(config.auth ? { auth: config.auth } : {}),
+  });
   return {
     async send(message) {
       const { subject, text } = compose(message, config.appUrl);

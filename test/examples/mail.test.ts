@@ -98,7 +98,8 @@ describe("examples/mail: mail over SMTP to an aiosmtpd sink", () => {
     const auth = new AuthSkill({ secret: "mail-test-secret-0123456789-abcdefghijklmnopq", storage: memoryStorage(), email: { send: mailer.send } });
     try {
       const password = "correct horse battery staple";
-      const { user } = await auth.signup({ email: "grace@example.com", password });
+      // a name is user-supplied text: anyone may sign up with someone else's address, so it stays out of mail
+      const { user } = await auth.signup({ email: "grace@example.com", password, name: "Win a prize at https://evil.example" });
       const seen = new Set((await readMails(dir)).map((m) => m.file));
       const next = async (to: string) => {
         const mail = await waitForMail(dir, to, { seen });
@@ -109,6 +110,7 @@ describe("examples/mail: mail over SMTP to an aiosmtpd sink", () => {
       await auth.requestEmailVerification(user.id);
       const verification = await next("grace@example.com");
       expect(verification.headers.get("subject")).toBe("Confirm your email address");
+      expect(verification.text).not.toMatch(/prize|evil/);
       const verifyToken = tokenFromLink(verification, config.appUrl, pages["email-verification"]);
       expectNoTokenInHeaders(verification, verifyToken);
       expect((await auth.verifyEmail({ token: verifyToken })).user.emailVerified).toBe(true);
@@ -169,5 +171,7 @@ describe("examples/mail without SMTP", () => {
       expect(() => mailConfigFromEnv({ APP_URL: bad }), bad).toThrow(/APP_URL|Invalid URL/);
     expect(mailConfigFromEnv({ APP_URL: "https://app.example.com/base" }).appUrl.href).toBe("https://app.example.com/base/");
     expect(() => mailConfigFromEnv({ APP_URL: "https://a.example", SMTP_PORT: "70000" })).toThrow(/SMTP_PORT/);
+    expect(mailConfigFromEnv({ APP_URL: "https://a.example" }).auth).toBeUndefined();
+    expect(mailConfigFromEnv({ APP_URL: "https://a.example", SMTP_USER: "mailer", SMTP_PASS: "pw" }).auth).toEqual({ user: "mailer", pass: "pw" });
   });
 });
