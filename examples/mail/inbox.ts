@@ -80,7 +80,8 @@ export function recipient(mail: ReceivedMail): string {
 }
 
 /**
- * The token of the first link in a mail that opens `page` under `appUrl`; links anywhere else are ignored.
+ * The token in the #fragment of the first link in a mail that opens `page` under `appUrl` (what the page's
+ * script reads); links anywhere else are ignored.
  *
  * @example
  * ```ts
@@ -91,7 +92,7 @@ export function tokenFromLink(mail: ReceivedMail, appUrl: URL, page: string): st
   const expected = new URL(page, appUrl);
   for (const match of mail.text.matchAll(/https?:\/\/\S+/g)) {
     const link = new URL(match[0]);
-    const token = link.searchParams.get("token");
+    const token = new URLSearchParams(link.hash.slice(1)).get("token");
     if (link.origin === expected.origin && link.pathname === expected.pathname && token) return token;
   }
   throw new Error(`${mail.file}: no link to ${expected.href} with a token`);

@@ -23,8 +23,9 @@ export interface MailExampleRun {
 }
 
 /**
- * Signs a user up, asks for a reset, reads the mail from the sink's directory, opens its link (GET: the form,
- * nothing spent), posts the token with a new password, and signs in with it.
+ * Signs a user up, asks for a reset, reads the mail from the sink's directory, opens its link as a browser
+ * does (GET without the #fragment: a form, nothing spent), posts the fragment's token with a new password as
+ * the page's script does, and signs in with it.
  */
 export async function runMailExample(config: MailConfig, mailDir: string, log: (line: string) => void = console.log): Promise<MailExampleRun> {
   const mailer = createMailer(config);
@@ -49,14 +50,13 @@ export async function runMailExample(config: MailConfig, mailDir: string, log: (
     log(`received: ${mail.file} "${mail.headers.get("subject")}" to ${mail.headers.get("to")}`);
 
     const token = tokenFromLink(mail, config.appUrl, pages["password-reset"]);
-    const link = new URL(pages["password-reset"], config.appUrl);
-    link.searchParams.set("token", token);
+    const pageUrl = new URL(pages["password-reset"], config.appUrl).href; // the link without its #fragment
     const page = resetPasswordPage(auth);
-    const form = await page(new Request(link)); // what a browser, or a mail scanner, does with the link
-    log(`GET the link: ${form.status}, a form (the token is not spent by opening the link)`);
+    const form = await page(new Request(pageUrl)); // what a browser, or a mail scanner, asks the server for
+    log(`GET the link: ${form.status}, a form (the #token fragment is not sent; opening the link spends nothing)`);
 
     const newPassword = "a brand new long passphrase";
-    const posted = await page(new Request(link.origin + link.pathname, { method: "POST", body: new URLSearchParams({ token, password: newPassword }) }));
+    const posted = await page(new Request(pageUrl, { method: "POST", body: new URLSearchParams({ token, password: newPassword }) }));
     log(`POST the form: ${posted.status} ${await posted.text()}`);
     if (posted.status !== 200) throw new Error("the reset did not go through");
 

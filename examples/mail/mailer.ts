@@ -2,8 +2,9 @@
  * AuthSkill's `email.send`, on nodemailer over SMTP. The library hands over a message (`kind`, `to`, `token`);
  * this turns it into a plain-text mail whose link is built from configuration (APP_URL) — never from a
  * request's Host or X-Forwarded-Host — and points at a page of your app that POSTs the token back, so that
- * mail scanners that open links do not spend it. The token is only ever in the body's link: never in a
- * subject, a header or a log line.
+ * mail scanners that open links do not spend it. The token is only ever in the body's link, in its #fragment
+ * (which browsers never send to a server, so it stays out of access logs and Referer headers): never in a
+ * subject, a header, a query string or a log line.
  */
 import type { EmailMessage } from "auth-skill";
 import nodemailer from "nodemailer";
@@ -67,7 +68,7 @@ export interface Composed {
 
 /**
  * The subject and text of one message. Subjects are fixed per kind; the link is `APP_URL` + the kind's page +
- * `?token=…`; the notice to the old address of an email change has no token and no link.
+ * `#token=…`; the notice to the old address of an email change has no token and no link.
  *
  * @example
  * ```ts
@@ -84,7 +85,7 @@ export function compose(message: EmailMessage, base: URL): Composed {
     };
   }
   const link = new URL(pages[message.kind], base);
-  link.searchParams.set("token", message.token);
+  link.hash = new URLSearchParams({ token: message.token }).toString();
   const until = message.expiresAt ? `This link works once, until ${message.expiresAt.toUTCString()}.` : "This link works once.";
   switch (message.kind) {
     case "password-reset":
