@@ -2,7 +2,12 @@
  * auth-skill quickstart: the whole flow on the default in-memory storage, printed as a transcript.
  * Run it with `npm run demo`.
  */
-import { AuthError, AuthSkill, memoryStorage } from "auth-skill";
+import { AuthError, type AuthEvent, AuthSkill, type EmailMessage, memoryStorage } from "auth-skill";
+
+// The library never sends mail: it hands each message to `email.send`. Here they land in an array (an outbox);
+// examples/mail sends them over SMTP with nodemailer.
+const outbox: EmailMessage[] = [];
+const events: AuthEvent[] = [];
 
 const auth = new AuthSkill({
   // In a real service: secret: process.env.AUTH_SECRET (at least 32 random characters).
@@ -10,6 +15,8 @@ const auth = new AuthSkill({
   storage: memoryStorage(),
   password: { hasher: "argon2id", minLength: 8, maxLength: 128 },
   rateLimit: false,
+  email: { send: (message) => void outbox.push(message) },
+  onEvent: (event) => void events.push(event), // audit events: ids and reasons, never a token or password
 });
 
 const step = (title: string) => console.log(`\n== ${title}`);
@@ -85,5 +92,47 @@ await auth.revoke(laptop.refreshToken);
 await auth.revokeSession(phone.sessionId); // the server's own use: by id
 await refused("session revoked by id", () => auth.verifyAccessToken(phone.accessToken, { checkRevocation: true }));
 show("revoke again", "resolves (RFC 7009: revoking twice, or an unknown token, is not an error)");
+
+step("Email verification (in-memory outbox)");
+/** Waits until `found` gives a value: mail requests answer before their mail is made. */
+async function until<T>(found: () => T | undefined, what: string): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const value = found();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`${what} did not happen`);
+}
+/** A message as its reader sees it; the token stays out of the transcript (it is the link's secret). */
+const mailed = (m: EmailMessage) => `${m.kind} to ${m.to}, a single-use link until ${m.expiresAt?.toISOString()}`;
+
+show("email verified?", (await auth.getUser(signedUp.user.id))?.emailVerified);
+await auth.requestEmailVerification(signedUp.user.id);
+const verification = await until(() => outbox.find((m) => m.kind === "email-verification"), "the verification mail");
+show("outbox", mailed(verification));
+const verified = await auth.verifyEmail({ token: verification.token! }); // what the link's page POSTs
+show("verifyEmail", `emailVerified=${verified.user.emailVerified}`);
+await refused("same link again", () => auth.verifyEmail({ token: verification.token! }));
+
+step("Password reset (in-memory outbox)");
+const before = await auth.signin({ email, password }); // a session that the reset will end
+await auth.requestPasswordReset({ email: "nobody@example.com" });
+await auth.requestPasswordReset({ email }, { ip: "203.0.113.7" });
+show("requestPasswordReset", "resolved the same way for nobody@example.com and for ada@example.com");
+const reset = await until(() => outbox.find((m) => m.kind === "password-reset"), "the reset mail");
+await until(() => (events.filter((e) => e.type === "password.reset_requested").length === 2 ? true : undefined), "both requests");
+show("outbox", mailed(reset));
+show("mails to nobody@", `${outbox.filter((m) => m.to === "nobody@example.com").length} (no account, no mail)`);
+const newPassword = "a brand new long passphrase";
+await refused("weak new password", () => auth.resetPassword({ token: reset.token!, password: "password123" }));
+const afterReset = await auth.resetPassword({ token: reset.token!, password: newPassword }); // the link still works
+show("resetPassword", `new password set for ${afterReset.user.email}; nobody is signed in by it`);
+await refused("same link again", () => auth.resetPassword({ token: reset.token!, password: "yet another long passphrase" }));
+await refused("session from before", () => auth.refresh(before.refreshToken));
+await refused("old password", () => auth.signin({ email, password }));
+show("new password", `signed in: ${(await auth.signin({ email, password: newPassword })).user.email}`);
+
+await new Promise((resolve) => setTimeout(resolve, 0)); // events are delivered on a later turn
+show("audit events", [...new Set(events.map((e) => e.type))].join(", "));
 
 console.log("\nDone: every step behaved as expected.");
