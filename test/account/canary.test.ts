@@ -199,6 +199,7 @@ async function canaryRun(variant: Variant) {
       // deletion, and configurations refused for a weak secret
       await ok("deleteUser", () => auth.deleteUser(bob.user.id));
       await ok("deleteUser unknown", () => auth.deleteUser("no-such-user"));
+      await ok("unlock", () => auth.unlock(ada.user.id));
       await fails("signin deleted", "INVALID_CREDENTIALS", signin(at("bob"), PW.bob2));
       await fails("weak secret", "CONFIG_ERROR", () => new AuthSkill({ secret: WEAK_SECRET }));
       await fails("weak pepper", "CONFIG_ERROR", () => new AuthSkill({ secret: SECRET, password: { pepper: [{ id: "k1", secret: WEAK_SECRET }] } }));
