@@ -2,7 +2,7 @@
 // other session ended (all of them, or all but keepSessionId).
 import { describe, expect, it } from "vitest";
 import { rejectsWith } from "../helpers.js";
-import { NEW_PASSWORD, PASSWORD, withAda } from "./support.js";
+import { NEW_PASSWORD, PASSWORD, flush, withAda } from "./support.js";
 
 describe("changing the password", () => {
   it("a wrong current password is INVALID_CREDENTIALS and spends the account's budget: RATE_LIMITED after rateLimit.account.max", async () => {
@@ -32,6 +32,14 @@ describe("changing the password", () => {
     for (const s of [ada, c]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
     await rejectsWith(auth.signin({ email: "ada@example.com", password: PASSWORD }), "INVALID_CREDENTIALS");
     await expect(auth.signin({ email: "ada@example.com", password: NEW_PASSWORD })).resolves.toBeDefined();
+  });
+
+  it("voids a pending email change", async () => {
+    const { auth, mail, ada } = await withAda();
+    await auth.requestEmailChange({ userId: ada.user.id, newEmail: "intruder@example.com", password: PASSWORD });
+    await flush();
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    await rejectsWith(auth.confirmEmailChange({ token: mail.token("email-change", "intruder@example.com") }), "TOKEN_INVALID");
   });
 
   it("without keepSessionId, ends every session", async () => {

@@ -25,6 +25,17 @@ describe("changing the email address", () => {
     expect(mail.messages).toHaveLength(sent);
   });
 
+  it("a new request voids the confirmation sent before, even when nothing is sent for it (the address is taken)", async () => {
+    const { auth, mail, ada } = await withAda();
+    await auth.signup({ email: "bob@example.com", password: PASSWORD });
+    await auth.requestEmailChange({ userId: ada.user.id, newEmail: "typo@example.com", password: PASSWORD });
+    await flush();
+    const typo = mail.token("email-change", "typo@example.com");
+    await auth.requestEmailChange({ userId: ada.user.id, newEmail: "bob@example.com", password: PASSWORD });
+    await flush();
+    await rejectsWith(auth.confirmEmailChange({ token: typo }), "TOKEN_INVALID");
+  });
+
   it("confirming switches the address, marks it verified, and tells the old address without a token", async () => {
     const { auth, mail, ada } = await withAda();
     await auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: PASSWORD });

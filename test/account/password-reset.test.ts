@@ -38,6 +38,14 @@ describe("password reset", () => {
     expect(await auth.listSessions(ada.user.id)).toEqual([]);
   });
 
+  it("voids a pending email change (one an intruder who knew the password may have started)", async () => {
+    const { auth, mail, token, ada } = await requested();
+    await auth.requestEmailChange({ userId: ada.user.id, newEmail: "intruder@example.com", password: PASSWORD });
+    await flush();
+    await auth.resetPassword({ token, password: NEW_PASSWORD });
+    await rejectsWith(auth.confirmEmailChange({ token: mail.token("email-change", "intruder@example.com") }), "TOKEN_INVALID");
+  });
+
   it("lifts the lock of an account locked by failed signins", async () => {
     const s = await requested({ rateLimit: { lockAfter: 3 } });
     for (let i = 0; i < 3; i++) await rejectsWith(s.auth.signin({ email: "ada@example.com", password: "not my password" }), "INVALID_CREDENTIALS");
