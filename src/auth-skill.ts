@@ -41,7 +41,7 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
     const passwords = new Passwords(o.passwords);
     const limiter = o.rateLimit === false ? null : new SigninLimiter(o.rateLimit);
     const tokens = new AccessTokens(o.accessTokens);
-    const sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, sessionSigner(tokens, o.customClaims), o.account.emit);
+    const sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, sessionSigner(tokens, o.customClaims, o.permissions), o.account.emit);
     const flows: FlowParts = {
       policy: o.policy,
       now: o.now,

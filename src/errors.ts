@@ -15,7 +15,8 @@ export type AuthErrorCode =
   | "REFRESH_TOKEN_REUSED"
   | "ACCOUNT_DISABLED"
   | "MFA_REQUIRED"
-  | "EMAIL_NOT_VERIFIED";
+  | "EMAIL_NOT_VERIFIED"
+  | "FORBIDDEN";
 
 /** The HTTP status a server should answer with, per code. */
 export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, number>> = Object.freeze({
@@ -33,6 +34,7 @@ export const AUTH_ERROR_STATUS: Readonly<Record<AuthErrorCode, number>> = Object
   ACCOUNT_DISABLED: 403,
   MFA_REQUIRED: 403,
   EMAIL_NOT_VERIFIED: 403,
+  FORBIDDEN: 403,
 });
 
 /** Extra, non-secret detail carried by some errors. */

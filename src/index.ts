@@ -1,6 +1,8 @@
 export { AuthSkill } from "./auth-skill.js";
 export type { AuthSkillConstructor } from "./auth-skill.js";
 export { hasRole } from "./account/roles.js";
+export { can, requirePermission } from "./account/permissions.js";
+export type { PermissionMap } from "./account/permissions.js";
 export type { AuthEvent, AuthEventBase, AuthEventType, EmailKind, SigninFailureReason } from "./account/events.js";
 export type { EmailMessage, EmailOptions } from "./account/mail.js";
 export type { SessionInfo } from "./account/users.js";

@@ -138,6 +138,12 @@ export interface AuthSkillOptions {
    * bridge's `requireEmailVerification`).
    */
   requireEmailVerification?: boolean | undefined;
+  /**
+   * Roles to the permissions they grant, e.g. `{ admin: ["*"], editor: ["posts:*", "media:upload"] }`. A
+   * session's access tokens carry the permissions of the user's roles (a `permissions` claim), which `can` and
+   * `requirePermission` check. A segment `*` grants every value of that segment and the ones after it. Default: none.
+   */
+  permissions?: Record<string, string[]> | undefined;
   /** Lifetimes of the tokens sent by mail. */
   tokens?: TokenLifetimes | undefined;
   /**

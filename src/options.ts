@@ -10,6 +10,7 @@ import type { JWK } from "jose";
 import { z } from "zod";
 import { emitter, type AuthEvent } from "./account/events.js";
 import type { EmailOptions } from "./account/mail.js";
+import { permissionMapProblem } from "./account/permissions.js";
 import { checkedClock, systemClock } from "./clock.js";
 import { MAX_ACCESS_TTL_MS, toMilliseconds } from "./duration.js";
 import type { AuthSkillOptions } from "./option-types.js";
@@ -163,6 +164,13 @@ const optionsSchema = z
     refreshToken,
     email: z.strictObject({ send: z.custom<EmailOptions["send"]>((v) => typeof v === "function", "must be a function (message) => void") }).optional(),
     requireEmailVerification: z.boolean().default(false),
+    permissions: z
+      .record(z.string(), z.array(z.string()))
+      .superRefine((map, ctx) => {
+        const problem = permissionMapProblem(map);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .default({}),
     tokens,
     onEvent: z.custom<(event: AuthEvent) => unknown>((v) => typeof v === "function", "must be a function (event) => void").optional(),
     now: z.custom<() => Date>((v) => typeof v === "function", "must be a function returning a Date").default(() => systemClock),
@@ -190,6 +198,8 @@ const optionsSchema = z
       checkRevocation,
       /** The `accessToken.claims` hook, if any. */
       customClaims,
+      /** Roles to permissions, for the tokens of sessions. */
+      permissions: o.permissions,
       /** The account flows' slice: mail, token lifetimes, verification rule, events. */
       account: {
         email: o.email ?? null,

@@ -159,7 +159,7 @@ export class Sessions {
   }
 
   /** Revokes every session of a user; resolves how many were live. */
-  async revokeAll(userId: string, reason: "all" | "password" | "deleted" = "all"): Promise<number> {
+  async revokeAll(userId: string, reason: "all" | "password" = "all"): Promise<number> {
     const at = this.times.now();
     const count = await storageCall(() => this.storage.revokeUserSessions(userId, at));
     if (count > 0) this.emit({ type: "session.revoked", reason, userId, count, at });

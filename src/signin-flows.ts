@@ -46,7 +46,13 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
   }
   p.account.emit({ type: "user.created", userId: created.user.id, at: now, ...where(context) });
   if (p.account.requireEmailVerification) {
-    if (p.account.email !== null) await sendVerification(p, created.user);
+    // The account exists now: a storage failure while storing the token must not make signup look failed (a
+    // retry would answer USER_EXISTS). It becomes an event; the user's next signin sends the message again.
+    if (p.account.email !== null) {
+      await sendVerification(p, created.user).catch(() =>
+        p.account.emit({ type: "email.send_failed", kind: "email-verification", userId: created.user.id, at: p.now() }),
+      );
+    }
     return { user: toUser(created.user) };
   }
   const result = await p.sessions.start(created.user, context);
@@ -65,6 +71,22 @@ export async function signin(p: FlowParts, input: SigninInput, context: RequestC
     const reason = err instanceof AuthError ? failureReason(err) : null;
     if (reason) p.account.emit({ type: "signin.failed", reason, userId, at: p.now(), ...where(context) });
     throw err;
+  }
+}
+
+/**
+ * The right password of an unverified account under `requireEmailVerification`: the verification message goes
+ * out again (when `email` is set), so a user whose first message was lost is not stuck, and only someone who
+ * knows the password can ask for it. Best effort, within the per-address and per-client mail limits: the
+ * signin's answer stays `EMAIL_NOT_VERIFIED` whatever happens here.
+ */
+async function resendVerification(p: FlowParts, user: UserRecord, context: RequestContext): Promise<void> {
+  if (p.account.email === null) return;
+  try {
+    await p.limiter?.reserveEmail(user.email, context.ip, p.now());
+    await sendVerification(p, user);
+  } catch {
+    // limited, or the storage failed: the signin still answers EMAIL_NOT_VERIFIED
   }
 }
 
@@ -103,7 +125,10 @@ async function signinOnce(p: FlowParts, input: SigninInput, context: RequestCont
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
   // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
-  const session = await p.sessions.start(user, context);
+  const session = await p.sessions.start(user, context).catch(async (err: unknown) => {
+    if (err instanceof AuthError && err.code === "EMAIL_NOT_VERIFIED") await resendVerification(p, user, context);
+    throw err;
+  });
   const upgraded = p.passwords.needsRehash(hash) ? await p.passwords.upgrade(v.password) : null;
   // Best effort: a failed write keeps the old hash, and the next signin tries again.
   if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.now() }).catch(() => false);

@@ -57,6 +57,8 @@ export interface AccessTokenClaims {
   sid?: string;
   /** The user's roles, in tokens of a session whose user has any (see `hasRole`). */
   roles?: string[];
+  /** The permissions the user's roles grant under the `permissions` option, when any (see `can`). */
+  permissions?: string[];
   nbf?: number;
   [claim: string]: unknown;
 }

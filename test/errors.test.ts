@@ -16,6 +16,7 @@ const expected: Record<AuthErrorCode, number> = {
   ACCOUNT_DISABLED: 403,
   MFA_REQUIRED: 403,
   EMAIL_NOT_VERIFIED: 403,
+  FORBIDDEN: 403,
 };
 
 describe("AuthError", () => {

@@ -39,8 +39,8 @@ export abstract class AccountMethods {
   /**
    * Sets a new password with the token of a reset message. Checks everything before spending the token
    * (`WEAK_PASSWORD` leaves it usable), then ends every session of the user, voids a pending email change and
-   * lifts a signin lock. Does not sign the user in. `TOKEN_INVALID` for an unknown, used or voided token, `TOKEN_EXPIRED` after
-   * `tokens.passwordReset` (default 1 hour).
+   * lifts a signin lock. Does not sign the user in. `TOKEN_INVALID` for an unknown, used or voided token,
+   * `TOKEN_EXPIRED` after `tokens.passwordReset` (default 1 hour).
    *
    * @example
    * ```ts

@@ -39,7 +39,7 @@ export type AuthEvent = AuthEventBase &
     | { type: "signin.failed"; reason: SigninFailureReason }
     | { type: "session.refreshed"; userId: string; sessionId: string }
     /** `sessionId` for one session; `count` when every session of a user was ended. */
-    | { type: "session.revoked"; reason: "signout" | "revoke" | "all" | "password" | "deleted"; count?: number | undefined }
+    | { type: "session.revoked"; reason: "signout" | "revoke" | "all" | "password"; count?: number | undefined }
     | { type: "refresh.reused"; sessionId: string }
     /** `userId` is absent when the address names no account (the requester is answered the same). */
     | { type: "password.reset_requested" }

@@ -6,7 +6,7 @@
 import type { JWK, JWTPayload } from "jose";
 import type { AuthSkill } from "../auth-skill.js";
 import type { StorageAdapter } from "../storage/adapter.js";
-import type { AuthResult, RequestContext } from "../types.js";
+import type { AuthResult, PendingVerification, RequestContext } from "../types.js";
 import { sessionCookieName, signSessionToken, type CookieSettings } from "./cookie.js";
 import { migrate } from "./db.js";
 import { run } from "./errors.js";
@@ -114,7 +114,11 @@ export interface BetterAuthBridge {
    * const { accessToken, refreshToken } = await bridge.issueTokens(auth, request);
    * ```
    */
-  issueTokens(auth: AuthSkill, input: Request | Headers | BetterAuthSessionResult, options?: IssueTokensOptions): Promise<AuthResult>;
+  issueTokens(
+    auth: AuthSkill<AuthResult | PendingVerification>,
+    input: Request | Headers | BetterAuthSessionResult,
+    options?: IssueTokensOptions,
+  ): Promise<AuthResult>;
   /**
    * The Better Auth session cookie of a session, by id — say `result.sessionId` of an AuthSkill signin, signup,
    * startSession or refresh on `bridge.storage`, which is a Better Auth session too — so that the browser is

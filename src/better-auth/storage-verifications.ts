@@ -83,6 +83,19 @@ export async function createVerification(db: Db, v: VerificationRecord): Promise
   });
 }
 
+/**
+ * The token's row, expired or not: one SELECT on the indexed `identifier`. A voided token is never read:
+ * {@link createVerification} deletes it in the transaction that inserts its successor.
+ */
+export async function findVerification(db: Db, tokenHash: string, purpose: string): Promise<VerificationRecord | null> {
+  const row = await db.kysely
+    .selectFrom("verification")
+    .select(["id", "value", "createdAt", "expiresAt"])
+    .where("identifier", "=", identifier(purpose, tokenHash))
+    .executeTakeFirst();
+  return row ? toRecord(row, tokenHash, purpose) : null;
+}
+
 /** Deletes the token's row and resolves it, unless it expired at `now` (then it is deleted all the same). */
 export async function consumeVerification(db: Db, tokenHash: string, purpose: string, now: Date): Promise<VerificationRecord | null> {
   const row = await db.kysely
@@ -91,8 +104,11 @@ export async function consumeVerification(db: Db, tokenHash: string, purpose: st
     .returning(["id", "value", "createdAt", "expiresAt"])
     .executeTakeFirst();
   if (!row) return null;
-  const expiresAt = fromDb(row.expiresAt);
-  if (expiresAt.getTime() <= now.getTime()) return null;
+  const record = toRecord(row, tokenHash, purpose);
+  return record.expiresAt.getTime() > now.getTime() ? record : null;
+}
+
+function toRecord(row: { id: unknown; value: unknown; createdAt: unknown; expiresAt: unknown }, tokenHash: string, purpose: string): VerificationRecord {
   const { userId, payload } = parseValue(row.value);
-  return { id: String(row.id), purpose, userId, tokenHash, createdAt: fromDb(row.createdAt), expiresAt, payload };
+  return { id: String(row.id), purpose, userId, tokenHash, createdAt: fromDb(row.createdAt), expiresAt: fromDb(row.expiresAt), payload };
 }

@@ -42,6 +42,7 @@ export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
     revokeUserSessions: (userId, at) => run("revokeUserSessions", () => sessions.revokeUserSessions(settings, userId, at), t),
     listUserSessions: (userId, now) => run("listUserSessions", () => account.listUserSessions(db, userId, now), t),
     createVerification: (record) => run("createVerification", () => verifications.createVerification(db, record), t),
+    findVerification: (tokenHash, purpose) => run("findVerification", () => verifications.findVerification(db, tokenHash, purpose), t),
     consumeVerification: (tokenHash, purpose, now) => run("consumeVerification", () => verifications.consumeVerification(db, tokenHash, purpose, now), t),
     deleteExpired: (now, keepRevokedMs) => run("deleteExpired", () => sessions.deleteExpired(settings, now, keepRevokedMs), t),
   };

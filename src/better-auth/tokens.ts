@@ -3,7 +3,7 @@ import type { Duration } from "../duration.js";
 import { assertNotDisabled } from "../account/gates.js";
 import { AuthError, isAuthError } from "../errors.js";
 import type { StorageAdapter } from "../storage/adapter.js";
-import type { AuthResult, RequestContext } from "../types.js";
+import type { AuthResult, PendingVerification, RequestContext } from "../types.js";
 import { serializeSessionCookie } from "./cookie.js";
 import { banUntil } from "./plugin-columns.js";
 import { findById, type BetterAuthSessionCookie, type BetterAuthSessionResult, type SessionContext } from "./better-auth-sessions.js";
@@ -50,7 +50,7 @@ const gated = (user: BetterAuthSessionResult["user"]) => ({ emailVerified: user.
  */
 export async function issueTokens(
   s: IssueSettings,
-  auth: AuthSkill,
+  auth: AuthSkill<AuthResult | PendingVerification>,
   input: Request | Headers | BetterAuthSessionResult,
   options: IssueTokensOptions = {},
 ): Promise<AuthResult> {

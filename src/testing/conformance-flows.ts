@@ -30,7 +30,9 @@ function rig(auth: FlowsConformanceContext["auth"]) {
   return {
     auth: instance,
     messages,
-    advance: (ms: number) => void (clock += ms),
+    advance: (ms: number) => {
+      clock += ms;
+    },
     /** The token of the newest `kind` message to `to` (other than `not`), once it has arrived. */
     token: (kind: EmailKind, to: string, not?: string) =>
       vi.waitFor(

@@ -8,7 +8,10 @@ describe("changing the email address", () => {
   it("needs the password, and mails a confirmation to the new address only", async () => {
     const { auth, mail, ada } = await withAda();
     const sent = mail.messages.length;
-    const err = await rejectsWith(auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: "not my password" }), "INVALID_CREDENTIALS");
+    const err = await rejectsWith(
+      auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: "not my password" }),
+      "INVALID_CREDENTIALS",
+    );
     expect(err.field).toBe("password");
     await auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: PASSWORD });
     await flush();

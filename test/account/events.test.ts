@@ -85,7 +85,13 @@ describe("events", () => {
   it("a mail that cannot be sent becomes email.send_failed, and the flow resolves", async () => {
     const { auth, of, ada } = await withAda({ email: { send: () => Promise.reject(new Error("smtp down")) } });
     await expect(auth.requestEmailVerification(ada.user.id)).resolves.toBeUndefined();
-    const thrower = await withAda({ email: { send: () => { throw new Error("smtp down"); } } });
+    const thrower = await withAda({
+      email: {
+        send: () => {
+          throw new Error("smtp down");
+        },
+      },
+    });
     await expect(thrower.auth.requestPasswordReset({ email: "ada@example.com" })).resolves.toBeUndefined();
     await flush();
     expect(of("email.send_failed")).toEqual([{ type: "email.send_failed", kind: "email-verification", userId: ada.user.id, at: expect.any(Date) }]);
@@ -93,7 +99,12 @@ describe("events", () => {
   });
 
   it.each([
-    ["throws", () => { throw new Error("handler bug"); }],
+    [
+      "throws",
+      () => {
+        throw new Error("handler bug");
+      },
+    ],
     ["never settles", () => new Promise<never>(() => undefined)],
   ])("a handler that %s breaks and holds up no flow", async (_, handler) => {
     let calls = 0;

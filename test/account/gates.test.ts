@@ -2,9 +2,9 @@
 // declares `policy.requireEmailVerification`, is honoured by signin (once the password is right) and by refresh.
 // A real memoryStorage; the "shared user base" layer below stands for another system writing those fields.
 import { describe, expect, it } from "vitest";
-import { memoryStorage, type StorageAdapter, type UserRecord } from "../../src/index.js";
+import { AuthSkill, memoryStorage, type StorageAdapter, type UserRecord } from "../../src/index.js";
 import { isDisabled, signinGate } from "../../src/account/gates.js";
-import { makeAuth, manualClock, rejectsWith, throwsWith } from "../helpers.js";
+import { SECRET, makeAuth, manualClock, rejectsWith, throwsWith } from "../helpers.js";
 
 const PASSWORD = "quiet mountain lakes at dawn";
 const FOREVER = new Date(8.64e15);
@@ -30,9 +30,14 @@ async function setup(rules?: { requireEmailVerification: boolean }) {
   const clock = manualClock();
   const policy = { requireEmailVerification: false };
   const shared = sharedUserBase(rules ? policy : undefined);
-  const auth = makeAuth({ storage: shared.storage, now: clock.now, rateLimit: false });
-  const { user, refreshToken } = await auth.signup({ email: "ada@example.com", password: PASSWORD });
-  if (rules) policy.requireEmailVerification = rules.requireEmailVerification;
+  const { user, refreshToken } = await makeAuth({ storage: shared.storage, now: clock.now, rateLimit: false }).signup({
+    email: "ada@example.com",
+    password: PASSWORD,
+  });
+  // the storage declares the rule, and the instance says the same (else CONFIG_ERROR)
+  const required = rules?.requireEmailVerification === true;
+  policy.requireEmailVerification = required;
+  const auth = new AuthSkill({ secret: SECRET, storage: shared.storage, now: clock.now, rateLimit: false, requireEmailVerification: required });
   return { ...shared, auth, clock, userId: user.id, refreshToken };
 }
 
@@ -103,10 +108,12 @@ describe("account gates on signin", () => {
     await expect(lax.auth.signin({ email: "ada@example.com", password: PASSWORD })).resolves.toMatchObject({ user: { emailVerified: false } });
   });
 
-  it("signup under requireEmailVerification creates the user but no session (EMAIL_NOT_VERIFIED)", async () => {
+  it("signup under requireEmailVerification creates the user but no session: it resolves { user }", async () => {
     const shared = sharedUserBase({ requireEmailVerification: true });
-    const auth = makeAuth({ storage: shared.storage, rateLimit: false });
-    await rejectsWith(auth.signup({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");
+    const auth = new AuthSkill({ secret: SECRET, storage: shared.storage, rateLimit: false, requireEmailVerification: true });
+    const result = await auth.signup({ email: "grace@example.com", password: PASSWORD });
+    expect(Object.keys(result)).toEqual(["user"]);
+    expect(result.user).toMatchObject({ email: "grace@example.com", emailVerified: false });
     const grace = await shared.storage.findUserByEmail("grace@example.com");
     expect(grace).toMatchObject({ emailVerified: false });
     await rejectsWith(auth.signin({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");

@@ -14,7 +14,12 @@ describe("roles", () => {
     for (const roles of [["has space"], [""], ["a,b"], ["x".repeat(65)], ["-lead"], tooMany]) {
       expect((await rejectsWith(auth.setRoles(ada.user.id, roles), "INVALID_INPUT")).field).toBe("roles");
     }
-    await expect(auth.setRoles(ada.user.id, Array.from({ length: 32 }, (_, i) => `r${i}`))).resolves.toBeDefined();
+    await expect(
+      auth.setRoles(
+        ada.user.id,
+        Array.from({ length: 32 }, (_, i) => `r${i}`),
+      ),
+    ).resolves.toBeDefined();
     await expect(auth.setRoles(ada.user.id, "admin" as unknown as string[])).rejects.toBeInstanceOf(TypeError);
     await expect(auth.setRoles(ada.user.id, [1] as unknown as string[])).rejects.toBeInstanceOf(TypeError);
     expect((await rejectsWith(auth.setRoles("no-such-user", ["admin"]), "INVALID_INPUT")).field).toBe("userId");
@@ -26,17 +31,32 @@ describe("roles", () => {
     await auth.setRoles(ada.user.id, ["admin"]);
     const claims = await auth.verifyAccessToken((await auth.refresh(ada.refreshToken)).accessToken);
     expect(claims.roles).toEqual(["admin"]);
-    expect([hasRole(claims, "admin"), hasRole(claims, "support"), hasRole({}, "admin"), hasRole({ roles: "admin" }, "admin")]).toEqual([true, false, false, false]);
+    expect([hasRole(claims, "admin"), hasRole(claims, "support"), hasRole({}, "admin"), hasRole({ roles: "admin" }, "admin")]).toEqual([
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("the accessToken.claims hook adds claims but cannot override sub, iss, sid or roles", async () => {
     const { auth, ada } = await withAda({
-      accessToken: { claims: (user, session) => ({ plan: "pro", owner: user.id, session: session.id, sub: "mallory", iss: "evil", sid: "other", roles: ["root"] }) },
+      accessToken: {
+        claims: (user, session) => ({ plan: "pro", owner: user.id, session: session.id, sub: "mallory", iss: "evil", sid: "other", roles: ["root"] }),
+      },
     });
     expect(await auth.verifyAccessToken(ada.accessToken)).toMatchObject({ plan: "pro", sub: ada.user.id, sid: ada.sessionId });
     expect(await auth.verifyAccessToken(ada.accessToken)).not.toHaveProperty("roles"); // a user without roles
     await auth.setRoles(ada.user.id, ["support"]);
     const claims = await auth.verifyAccessToken((await auth.refresh(ada.refreshToken)).accessToken);
-    expect(claims).toMatchObject({ plan: "pro", owner: ada.user.id, session: ada.sessionId, sub: ada.user.id, iss: "auth-skill", sid: ada.sessionId, roles: ["support"] });
+    expect(claims).toMatchObject({
+      plan: "pro",
+      owner: ada.user.id,
+      session: ada.sessionId,
+      sub: ada.user.id,
+      iss: "auth-skill",
+      sid: ada.sessionId,
+      roles: ["support"],
+    });
   });
 });

@@ -2,8 +2,8 @@
 // twoFactor plugins, requireEmailVerification), every bridge path to a session or tokens — AuthSkill's signin,
 // signup and refresh on bridge.storage, issueTokens, createSession — refuses whom Better Auth refuses, once the
 // password is right, and answers INVALID_CREDENTIALS (nothing more) when it is wrong.
-import { afterEach, describe, expect, it } from "vitest";
-import { AuthSkill } from "auth-skill";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AuthSkill, type AuthResult, type EmailMessage, type PendingVerification } from "auth-skill";
 import { admin, twoFactor } from "better-auth/plugins";
 import { boolToDb, toDb, type Db } from "../../src/better-auth/db.js";
 import { rejectsWith } from "../helpers.js";
@@ -22,8 +22,16 @@ interface PluginApi {
 }
 const api = (s: Stack) => s.auth.api as unknown as PluginApi & Stack["auth"]["api"];
 
-function authSkill(s: Stack, now?: () => Date): AuthSkill {
-  return new AuthSkill({ secret: s.secret, storage: s.bridge.storage, rateLimit: false, ...(now ? { now } : {}) });
+/** AuthSkill on the bridge's storage, with Better Auth's requireEmailVerification as the bridge declares it. */
+function authSkill(s: Stack, now?: () => Date, outbox?: EmailMessage[]): AuthSkill<AuthResult | PendingVerification> {
+  return new AuthSkill({
+    secret: s.secret,
+    storage: s.bridge.storage,
+    rateLimit: false,
+    requireEmailVerification: s.bridge.storage.policy?.requireEmailVerification === true,
+    ...(now ? { now } : {}),
+    ...(outbox ? { email: { send: (m: EmailMessage) => void outbox.push(m) } } : {}),
+  });
 }
 
 const db = (s: Stack): Db => ({ kysely: s.db, dialect: s.dialect, refresh: "authSkillRefresh" });
@@ -138,7 +146,10 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     await rejectsWith(a.signin({ email: ADA, password: WRONG }), "INVALID_CREDENTIALS");
     await rejectsWith(s.bridge.createSession(user.id), "EMAIL_NOT_VERIFIED");
     await rejectsWith(a.startSession(user.id), "EMAIL_NOT_VERIFIED");
-    await rejectsWith(a.signup({ email: "grace@example.com", password: PASSWORD }), "EMAIL_NOT_VERIFIED");
+    // signup leaves Grace signed out until she verifies (no email option here: nothing is sent)
+    await expect(a.signup({ email: "grace@example.com", password: PASSWORD })).resolves.toEqual({
+      user: expect.objectContaining({ email: "grace@example.com", emailVerified: false }),
+    });
     const grace = await s.db.selectFrom("user").select("id").where("email", "=", "grace@example.com").executeTakeFirstOrThrow();
     expect(await sessionCount(s, grace.id)).toBe(0);
     expect(await sessionCount(s, user.id)).toBe(0);
@@ -146,6 +157,33 @@ describe.each(DIALECTS)("the bridge keeps Better Auth's guards (%s)", (dialect) 
     await setUser(s, user.id, { emailVerified: boolToDb(db(s), true) });
     await expect(a.signin({ email: ADA, password: PASSWORD })).resolves.toMatchObject({ user: { id: user.id, emailVerified: true } });
     await expect(s.auth.api.signInEmail({ body: { email: ADA, password: PASSWORD } })).resolves.toMatchObject({ user: { id: user.id } });
+  });
+
+  it("the storage's rule must be the instance's: CONFIG_ERROR without requireEmailVerification: true", async () => {
+    await open({ bridge: { requireEmailVerification: true } });
+    expect(() => new AuthSkill({ secret: s.secret, storage: s.bridge.storage })).toThrow(expect.objectContaining({ code: "CONFIG_ERROR" }));
+    expect(() => new AuthSkill({ secret: s.secret, storage: s.bridge.storage, requireEmailVerification: false })).toThrow(
+      expect.objectContaining({ code: "CONFIG_ERROR" }),
+    );
+  });
+
+  it("a password reset through AuthSkill ends the user's Better Auth sessions; verifyEmail is Better Auth's emailVerified", async () => {
+    await open();
+    const ada = await betterAuthSignup(s, ADA, PASSWORD);
+    const outbox: EmailMessage[] = [];
+    const a = authSkill(s, undefined, outbox);
+    await a.requestEmailVerification(ada.userId);
+    await vi.waitFor(() => expect(outbox).toHaveLength(1));
+    await a.verifyEmail({ token: outbox[0]!.token! });
+    const verified = await s.auth.api.getSession({ headers: new Headers({ cookie: ada.cookie }) });
+    expect(verified?.user.emailVerified).toBe(true);
+    await a.requestPasswordReset({ email: ADA });
+    await vi.waitFor(() => expect(outbox).toHaveLength(2));
+    await a.resetPassword({ token: outbox[1]!.token!, password: "a new long passphrase 43" });
+    expect(await s.auth.api.getSession({ headers: new Headers({ cookie: ada.cookie }) })).toBeNull();
+    expect(await sessionCount(s, ada.userId)).toBe(0);
+    await expect(s.auth.api.signInEmail({ body: { email: ADA, password: "a new long passphrase 43" } })).resolves.toMatchObject({ user: { id: ada.userId } });
+    await rejectsWith(a.signin({ email: ADA, password: PASSWORD }), "INVALID_CREDENTIALS");
   });
 
   it("requireEmailVerification: issueTokens, a new session, refuses an unverified user's Better Auth session", async () => {

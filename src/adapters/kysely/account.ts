@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { SessionSummary, UpdateUserResult, UserPatch, VerificationRecord } from "../../storage/adapter.js";
 import type { KyselyDialect } from "./dialect.js";
-import { millis, toUser, userPatchRow, verificationRow, type FlagWriter } from "./rows.js";
+import { millis, toUser, toVerification, userPatchRow, verificationRow, type FlagWriter } from "./rows.js";
 import type { Tables, UsersTable } from "./schema.js";
 
 /**
@@ -106,4 +106,13 @@ export async function createVerification(c: AccountContext, record: Verification
     await trx.deleteFrom(c.verifications).where("user_id", "=", userId).where("purpose", "=", record.purpose).execute();
     await trx.insertInto(c.verifications).values(row).execute();
   });
+}
+
+/**
+ * One indexed SELECT (token_hash), blind to expiry. A voided token is never read: {@link createVerification}
+ * deletes it in the transaction that inserts its successor.
+ */
+export async function findVerification(c: AccountContext, tokenHash: string, purpose: string): Promise<VerificationRecord | null> {
+  const row = await c.db.selectFrom(c.verifications).selectAll().where("token_hash", "=", tokenHash).where("purpose", "=", purpose).executeTakeFirst();
+  return row ? toVerification(row) : null;
 }

@@ -187,6 +187,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
     listUserSessions: (userId, now) => run("listUserSessions", () => account.listUserSessions(ctx, userId, now)),
     createVerification: (record: VerificationRecord) => run("createVerification", () => account.createVerification(ctx, record)),
+    findVerification: (tokenHash, purpose) => run("findVerification", () => account.findVerification(ctx, tokenHash, purpose)),
 
     /**
      * `DELETE ... RETURNING` where the dialect has it. On MySQL: read the row, then delete it by id and

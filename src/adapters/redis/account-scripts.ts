@@ -17,6 +17,18 @@ end
 `;
 
 /**
+ * voided(index, purpose, hash): whether a newer token of the user and purpose has voided this one — the index's
+ * `p:<purpose>` names another token. Absent (a token stored before the index existed, the index gone with the
+ * user): not voided.
+ */
+const VOIDED = `
+local function voided(index, purpose, hash)
+  local latest = redis.call('HGET', index, 'p:' .. purpose)
+  return latest ~= false and latest ~= hash
+end
+`;
+
+/**
  * The account scripts.
  *
  * @example
@@ -76,7 +88,8 @@ return 1`),
    * KEYS: verification hash, [the user's token index, the verification hash of the user's latest token of this
    * purpose as read just before]. ARGV: expire-at (ms), purpose, that token's hash ('' for none), this token's
    * hash, then field/value pairs. The index holds `p:<purpose>` -> the latest token's hash (every older one of
-   * the purpose is void: consumeVerification refuses it) and `t:<hash>` for each of the user's tokens (what
+   * the purpose is void: consumeVerification and findVerification refuse it; it stays once that token is
+   * consumed, so the older ones never come back) and `t:<hash>` for each of the user's tokens (what
    * deleteUser deletes). The older token read is deleted when the index still names it (otherwise it is void
    * all the same and expires); the index lives as long as the user's longest token. A duplicate hash is an error.
    */
@@ -101,22 +114,29 @@ return 1`),
    * purpose, now (ms), that user id ('' for none). Get + check + delete in one step: of concurrent callers
    * exactly one receives the record. Another purpose leaves it in place (nil); an expired one, or one a newer
    * token of its user and purpose voided, is deleted and yields nil. A record whose user differs from the one
-   * declared (only possible if the key was replaced meanwhile) yields 'retry'.
+   * declared (only possible if the key was replaced meanwhile) yields 'retry'. The index keeps naming the token
+   * taken, so tokens it voided stay void.
    */
-  consumeVerification: new LuaScript(`
+  consumeVerification: new LuaScript(`${VOIDED}
 if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
 if (redis.call('HGET', KEYS[1], 'userId') or '') ~= ARGV[3] then return 'retry' end
 local expires = tonumber(redis.call('HGET', KEYS[1], 'expiresAt'))
 local hash = redis.call('HGET', KEYS[1], 'tokenHash')
 local record = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
-local void = false
-if KEYS[2] then
-  local latest = redis.call('HGET', KEYS[2], 'p:' .. ARGV[1])
-  void = latest ~= false and latest ~= hash
-  redis.call('HDEL', KEYS[2], 't:' .. hash)
-  if latest == hash then redis.call('HDEL', KEYS[2], 'p:' .. ARGV[1]) end
-end
+local void = KEYS[2] and voided(KEYS[2], ARGV[1], hash)
+if KEYS[2] then redis.call('HDEL', KEYS[2], 't:' .. hash) end
 if expires > tonumber(ARGV[2]) and not void then return record end
 return nil`),
+
+  /**
+   * KEYS and checks as consumeVerification (ARGV: purpose, the declared user id), but read-only and blind to
+   * expiry: the record's fields, or nil when it is missing, of another purpose or voided. One script, so the
+   * record and the index are read at one instant and judged exactly as consumeVerification would judge them.
+   */
+  findVerification: new LuaScript(`${VOIDED}
+if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
+if (redis.call('HGET', KEYS[1], 'userId') or '') ~= ARGV[2] then return 'retry' end
+if KEYS[2] and voided(KEYS[2], ARGV[1], redis.call('HGET', KEYS[1], 'tokenHash')) then return nil end
+return redis.call('HGETALL', KEYS[1])`),
 };

@@ -83,6 +83,17 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
   /** A record's expiry as a PEXPIREAT time on the real clock. */
   const expireAt = (expiresAt: Date) => ms(expiresAt) + (now ? Date.now() - ms(now()) : 0);
   const findUser = async (id: string | null) => (id === null ? null : decodeUser(await client.hgetall(keys.user(id))));
+  /** Runs a token script over the token's key and its user's token index, the user id appended to `args`. */
+  const tokenScript = async (name: "findVerification" | "consumeVerification", tokenHash: string, args: (string | number)[]) => {
+    const key = keys.verification(tokenHash);
+    for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+      const userId = await client.hget(key, "userId"); // never changes for one hash: declared, then checked
+      const scriptKeys = [key, ...(userId === null ? [] : [keys.userVerifications(userId)])];
+      const reply = await account[name].run(client, scriptKeys, [...args, userId ?? ""]);
+      if (reply !== "retry") return decodeVerification(fieldsOf(reply));
+    }
+    throw tooBusy(name);
+  };
 
   return scrubbed<StorageAdapter>({
     async createUser(user): Promise<CreateUserResult> {
@@ -171,16 +182,8 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
       const args = [expireAt(record.expiresAt), record.purpose, older ?? "", record.tokenHash, ...fields];
       await account.createVerification.run(client, scriptKeys, args);
     },
-    async consumeVerification(tokenHash, purpose, at) {
-      const key = keys.verification(tokenHash);
-      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
-        const userId = await client.hget(key, "userId"); // never changes for one hash: declared, then checked
-        const scriptKeys = [key, ...(userId === null ? [] : [keys.userVerifications(userId)])];
-        const reply = await account.consumeVerification.run(client, scriptKeys, [purpose, ms(at), userId ?? ""]);
-        if (reply !== "retry") return decodeVerification(fieldsOf(reply));
-      }
-      throw tooBusy("consumeVerification");
-    },
+    findVerification: (tokenHash, purpose) => tokenScript("findVerification", tokenHash, [purpose]),
+    consumeVerification: (tokenHash, purpose, at) => tokenScript("consumeVerification", tokenHash, [purpose, ms(at)]),
 
     async deleteExpired(at, keepRevokedMs = 0): Promise<DeletedCounts> {
       if (!Number.isFinite(keepRevokedMs) || keepRevokedMs < 0) throw new TypeError("deleteExpired: keepRevokedMs must be >= 0");

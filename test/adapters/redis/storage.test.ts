@@ -106,6 +106,27 @@ describe.skipIf(!url)("redisStorage on a real server", () => {
     expect(await storage.consumeVerification(v.tokenHash, "p", T)).toEqual(v);
   });
 
+  it("tokens voided under concurrent creates stay void once the one that remains is consumed", async () => {
+    fresh();
+    await addUsers(storage, "u1");
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const tokens = Array.from({ length: 20 }, () => ({
+      id: randomId(),
+      purpose: "p",
+      userId: "u1",
+      tokenHash: randomId(43),
+      createdAt: T,
+      expiresAt,
+      payload: null,
+    }));
+    await Promise.all(tokens.map((v) => storage.createVerification(v)));
+    // Every create read the index before any wrote it, so none could delete its predecessor: the index alone voids them.
+    expect((await scanAll(client, key("verification:*"))).length).toBeGreaterThan(1);
+    const latest = await client.hget(key("user-verifications:u1"), "p:p");
+    expect(await storage.consumeVerification(latest!, "p", T)).toEqual(tokens.find((v) => v.tokenHash === latest));
+    for (const v of tokens) expect(await storage.consumeVerification(v.tokenHash, "p", T)).toBeNull();
+  });
+
   it("revokeUserSessions revokes every session that existed when it ran, while new ones keep arriving", async () => {
     fresh();
     await addUsers(storage, "u1");
