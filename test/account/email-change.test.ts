@@ -2,7 +2,7 @@
 // same answer), the switch on confirmation with a notice to the old address, USER_EXISTS only then.
 import { describe, expect, it } from "vitest";
 import { rejectsWith } from "../helpers.js";
-import { PASSWORD, flush, withAda } from "./support.js";
+import { PASSWORD, countingStorage, flush, withAda } from "./support.js";
 
 describe("changing the email address", () => {
   it("needs the password, and mails a confirmation to the new address only", async () => {
@@ -19,11 +19,13 @@ describe("changing the email address", () => {
     expect((await auth.getUser(ada.user.id))?.email).toBe("ada@example.com"); // not before confirmation
   });
 
-  it("sends nothing when the new address is taken, and answers the same", async () => {
-    const { auth, mail, ada } = await withAda();
+  it("sends nothing when the new address is taken, and answers the same without looking it up first", async () => {
+    const { storage, calls } = countingStorage();
+    const { auth, mail, ada } = await withAda({ storage });
     await auth.signup({ email: "bob@example.com", password: PASSWORD });
-    const sent = mail.messages.length;
+    const [sent, lookups] = [mail.messages.length, calls.findUserByEmail];
     await expect(auth.requestEmailChange({ userId: ada.user.id, newEmail: "bob@example.com", password: PASSWORD })).resolves.toBeUndefined();
+    expect(calls.findUserByEmail).toBe(lookups); // the address is looked up after the answer
     await flush();
     expect(mail.messages).toHaveLength(sent);
   });

@@ -82,7 +82,7 @@ describe("events", () => {
     ]);
   });
 
-  it("a mail that cannot be sent becomes email.send_failed, and the flow resolves", async () => {
+  it("a mail that cannot be sent becomes email.send_failed, and a flow never waits for the mailer", async () => {
     const { auth, of, ada } = await withAda({ email: { send: () => Promise.reject(new Error("smtp down")) } });
     await expect(auth.requestEmailVerification(ada.user.id)).resolves.toBeUndefined();
     const thrower = await withAda({
@@ -93,6 +93,8 @@ describe("events", () => {
       },
     });
     await expect(thrower.auth.requestPasswordReset({ email: "ada@example.com" })).resolves.toBeUndefined();
+    const stuck = await withAda({ email: { send: () => new Promise<never>(() => undefined) } }); // a mailer that never answers
+    await expect(stuck.auth.requestEmailVerification(stuck.ada.user.id)).resolves.toBeUndefined();
     await flush();
     expect(of("email.send_failed")).toEqual([{ type: "email.send_failed", kind: "email-verification", userId: ada.user.id, at: expect.any(Date) }]);
     expect(thrower.of("email.send_failed")).toMatchObject([{ kind: "password-reset", userId: thrower.ada.user.id }]);

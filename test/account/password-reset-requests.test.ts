@@ -1,17 +1,8 @@
 // requestPasswordReset: one answer whether or not the address has an account (the lookup and the send happen
 // after the caller is answered), limits per address and per client, and no flow without the email option.
 import { describe, expect, it } from "vitest";
-import { memoryStorage, type StorageAdapter } from "../../src/index.js";
 import { rejectsWith } from "../helpers.js";
-import { flush, withAda } from "./support.js";
-
-/** memoryStorage counting the email lookups made. */
-function countingStorage() {
-  const base = memoryStorage();
-  const calls = { findUserByEmail: 0 };
-  const storage: StorageAdapter = { ...base, findUserByEmail: (email) => (calls.findUserByEmail++, base.findUserByEmail(email)) };
-  return { storage, calls };
-}
+import { countingStorage, flush, withAda } from "./support.js";
 
 describe("requesting a password reset", () => {
   it("resolves undefined for a known and an unknown address alike, before looking either up; only the known one gets mail", async () => {

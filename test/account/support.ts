@@ -1,6 +1,6 @@
 // Shared set-up of the account-flow tests: a real AuthSkill (argon2, memoryStorage) with a manual clock, an
 // in-memory outbox as `email.send`, and the events `onEvent` received.
-import { AuthSkill, memoryStorage, type AuthEvent, type AuthSkillOptions, type EmailKind, type EmailMessage } from "../../src/index.js";
+import { AuthSkill, memoryStorage, type AuthEvent, type AuthSkillOptions, type EmailKind, type EmailMessage, type StorageAdapter } from "../../src/index.js";
 import { SECRET, manualClock } from "../helpers.js";
 
 export const PASSWORD = "quiet mountain lakes at dawn";
@@ -51,4 +51,12 @@ export async function withAda(options: Options = {}) {
   const ada = await s.auth.signup({ email: "ada@example.com", password: PASSWORD }, { ip: "203.0.113.7", userAgent: "Firefox" });
   await flush();
   return { ...s, ada };
+}
+
+/** memoryStorage counting the email lookups made: what ran in a caller's time, by count rather than by clock. */
+export function countingStorage() {
+  const base = memoryStorage();
+  const calls = { findUserByEmail: 0 };
+  const storage: StorageAdapter = { ...base, findUserByEmail: (email) => (calls.findUserByEmail++, base.findUserByEmail(email)) };
+  return { storage, calls };
 }
