@@ -38,9 +38,9 @@ export abstract class AccountMethods {
 
   /**
    * Sets a new password with the token of a reset message. Checks everything before spending the token
-   * (`WEAK_PASSWORD` leaves it usable), then ends every session of the user and lifts a signin lock. Does not
-   * sign the user in. `TOKEN_INVALID` for an unknown, used or voided token, `TOKEN_EXPIRED` after
-   * `tokens.passwordReset` (default 1 hour).
+   * (`WEAK_PASSWORD` leaves it usable), then ends every session of the user, voids a pending email change and
+   * lifts a signin lock. Does not sign the user in. `TOKEN_INVALID` for an unknown, used or voided token,
+   * `TOKEN_EXPIRED` after `tokens.passwordReset` (default 1 hour).
    *
    * @example
    * ```ts
@@ -81,7 +81,8 @@ export abstract class AccountMethods {
   /**
    * Changes the password of a signed-in user: the current password is required (`INVALID_CREDENTIALS`, on the
    * account's signin budget), the new one must pass the policy (`WEAK_PASSWORD`, field `newPassword`). Ends
-   * every other session: all of them, or all but `keepSessionId` (the session making the request).
+   * every other session: all of them, or all but `keepSessionId` (the session making the request), and voids a
+   * pending email change (whoever knew the old password may have started it).
    *
    * @example
    * ```ts
@@ -95,7 +96,8 @@ export abstract class AccountMethods {
   /**
    * Starts an email change: checks the password, then sends a confirmation to the new address. The address
    * switches only when that is confirmed. Whether the new address is taken is not told here (no message is
-   * sent to a taken one); `confirmEmailChange` answers `USER_EXISTS`. `CONFIG_ERROR` without `email`.
+   * sent to a taken one); `confirmEmailChange` answers `USER_EXISTS`. Each request voids the confirmation sent
+   * before, whether or not a new one is sent. `CONFIG_ERROR` without `email`.
    *
    * @example
    * ```ts

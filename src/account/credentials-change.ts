@@ -48,6 +48,7 @@ export async function changePassword(
     const live = await storageCall(() => p.storage.listUserSessions(user.id, p.now()));
     for (const s of live) if (s.id !== v.keepSessionId) await p.sessions.revokeSession(s.id, "password");
   }
+  await p.tokens.voidPending("email-change", user.id, p.account.ttl.emailChange); // one started with the old password
   p.account.emit({ type: "password.changed", userId: user.id, at: p.now() });
 }
 
@@ -68,8 +69,10 @@ export async function requestEmailChange(p: FlowParts, input: { userId: string; 
   inBackground(
     "email-change",
     async () => {
-      if (await storageCall(() => p.storage.findUserByEmail(v.newEmail))) return; // taken: nothing is sent
+      const taken = await storageCall(() => p.storage.findUserByEmail(v.newEmail));
+      // issued even for a taken address, never sent: it voids the confirmation sent before (a typo's)
       const { token, expiresAt } = await p.tokens.issue("email-change", user.id, p.account.ttl.emailChange, v.newEmail);
+      if (taken) return; // nothing is sent
       dispatch(mail, { kind: "email-change", to: v.newEmail, token, expiresAt, user: toUser(user), newEmail: v.newEmail }, emit, p.now);
     },
     emit,

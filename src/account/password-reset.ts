@@ -36,7 +36,8 @@ export async function requestPasswordReset(p: FlowParts, input: { email: string 
 
 /**
  * See `AuthSkill.resetPassword`. Every check comes before the token is spent: a weak password answers
- * `WEAK_PASSWORD` and leaves the link usable. Then the new hash, every session ended, the signin lock lifted.
+ * `WEAK_PASSWORD` and leaves the link usable. Then the new hash, every session ended, a pending email change
+ * voided, the signin lock lifted.
  */
 export async function resetPassword(p: FlowParts, input: { token: string; password: string }, context: RequestContext): Promise<{ user: User }> {
   const v = parseReset(input);
@@ -49,6 +50,8 @@ export async function resetPassword(p: FlowParts, input: { token: string; passwo
   const updated = await storageCall(() => p.storage.updateUser(user.id, { passwordHash, updatedAt: p.now() }));
   if (!updated.ok) throw invalid(); // deleted meanwhile
   await p.sessions.revokeAll(user.id, "password");
+  // an email change started by whoever knew the old password must not survive the recovery
+  await p.tokens.voidPending("email-change", user.id, p.account.ttl.emailChange);
   await p.limiter?.unlock(`user:${user.id}`);
   p.account.emit({ type: "password.reset", userId: user.id, at: p.now(), ...where(context) });
   return { user: toUser(updated.user) };

@@ -49,6 +49,14 @@ export class SingleUseTokens {
   }
 
   /**
+   * Voids the user's pending token of `purpose`: the storage keeps one per user and purpose, so a token nobody
+   * holds (never returned, only its hash stored) takes its place.
+   */
+  async voidPending(purpose: TokenPurpose, userId: string, ttlMs: number): Promise<void> {
+    await this.issue(purpose, userId, ttlMs);
+  }
+
+  /**
    * The live record of a token, without spending it: `TOKEN_INVALID` for anything malformed, unknown, used,
    * voided or of another purpose, `TOKEN_EXPIRED` for an expired one. A record without a user is invalid here:
    * every purpose of this file names one.

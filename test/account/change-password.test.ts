@@ -1,0 +1,52 @@
+// changePassword: the current password on the account's signin budget, the policy on the new one, and every
+// other session ended (all of them, or all but keepSessionId).
+import { describe, expect, it } from "vitest";
+import { rejectsWith } from "../helpers.js";
+import { NEW_PASSWORD, PASSWORD, flush, withAda } from "./support.js";
+
+describe("changing the password", () => {
+  it("a wrong current password is INVALID_CREDENTIALS and spends the account's budget: RATE_LIMITED after rateLimit.account.max", async () => {
+    const { auth, ada } = await withAda({ rateLimit: { account: { max: 3, window: "15m" } } });
+    const change = (currentPassword: string) => auth.changePassword({ userId: ada.user.id, currentPassword, newPassword: NEW_PASSWORD });
+    for (let i = 0; i < 3; i++) expect((await rejectsWith(change("not my password"), "INVALID_CREDENTIALS")).field).toBe("currentPassword");
+    expect((await rejectsWith(change(PASSWORD), "RATE_LIMITED")).retryAfter).toBeGreaterThan(0);
+    await rejectsWith(auth.signin({ email: "ada@example.com", password: PASSWORD }), "RATE_LIMITED"); // the same budget
+  });
+
+  it("a weak new password is WEAK_PASSWORD (field newPassword) and changes nothing", async () => {
+    const { auth, ada } = await withAda();
+    for (const newPassword of ["password", "ada2024!"]) {
+      const err = await rejectsWith(auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword }), "WEAK_PASSWORD");
+      expect(err.field).toBe("newPassword");
+    }
+    await expect(auth.signin({ email: "ada@example.com", password: PASSWORD })).resolves.toBeDefined();
+    await expect(auth.refresh(ada.refreshToken)).resolves.toBeDefined();
+  });
+
+  it("with keepSessionId, keeps exactly that session and ends the others", async () => {
+    const { auth, ada } = await withAda();
+    const [b, c] = [await auth.signin({ email: "ada@example.com", password: PASSWORD }), await auth.signin({ email: "ada@example.com", password: PASSWORD })];
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD, keepSessionId: b.sessionId });
+    expect((await auth.listSessions(ada.user.id)).map((s) => s.id)).toEqual([b.sessionId]);
+    await expect(auth.refresh(b.refreshToken)).resolves.toBeDefined();
+    for (const s of [ada, c]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
+    await rejectsWith(auth.signin({ email: "ada@example.com", password: PASSWORD }), "INVALID_CREDENTIALS");
+    await expect(auth.signin({ email: "ada@example.com", password: NEW_PASSWORD })).resolves.toBeDefined();
+  });
+
+  it("voids a pending email change", async () => {
+    const { auth, mail, ada } = await withAda();
+    await auth.requestEmailChange({ userId: ada.user.id, newEmail: "intruder@example.com", password: PASSWORD });
+    await flush();
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    await rejectsWith(auth.confirmEmailChange({ token: mail.token("email-change", "intruder@example.com") }), "TOKEN_INVALID");
+  });
+
+  it("without keepSessionId, ends every session", async () => {
+    const { auth, ada } = await withAda();
+    const b = await auth.signin({ email: "ada@example.com", password: PASSWORD });
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    expect(await auth.listSessions(ada.user.id)).toEqual([]);
+    for (const s of [ada, b]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
+  });
+});
