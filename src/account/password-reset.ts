@@ -36,8 +36,8 @@ export async function requestPasswordReset(p: FlowParts, input: { email: string 
 
 /**
  * See `AuthSkill.resetPassword`. Every check comes before the token is spent: a weak password answers
- * `WEAK_PASSWORD` and leaves the link usable. Then the new hash, every session ended, a pending email change
- * voided, the signin lock lifted.
+ * `WEAK_PASSWORD` and leaves the link usable. Then the new hash (and the address marked verified: the link
+ * reached it), every session ended, a pending email change voided, the signin lock lifted.
  */
 export async function resetPassword(p: FlowParts, input: { token: string; password: string }, context: RequestContext): Promise<{ user: User }> {
   const v = parseReset(input);
@@ -47,7 +47,8 @@ export async function resetPassword(p: FlowParts, input: { token: string; passwo
   assertStrong(p, v.password, user);
   const passwordHash = await p.passwords.hash(v.password);
   await p.tokens.spend(record);
-  const updated = await storageCall(() => p.storage.updateUser(user.id, { passwordHash, updatedAt: p.now() }));
+  // the link reached the account's current address (its payload says which): that proves the address, too
+  const updated = await storageCall(() => p.storage.updateUser(user.id, { passwordHash, emailVerified: true, updatedAt: p.now() }));
   if (!updated.ok) throw invalid(); // deleted meanwhile
   await p.sessions.revokeAll(user.id, "password");
   // an email change started by whoever knew the old password must not survive the recovery
