@@ -196,6 +196,12 @@ describe("createTestAuth: signIn", () => {
     await expect(signIn({ email: "mfa@example.com" })).resolves.toMatchObject({ user: { email: "mfa@example.com" }, password: null });
   });
 
+  it("keeps the account gates: a disabled account gets ACCOUNT_DISABLED", async () => {
+    const { storage, signIn } = createTestAuth();
+    await storage.createUser(userRecord({ email: "banned@example.com", disabledUntil: new Date(8.64e15) }));
+    await rejectsWith(signIn({ email: "banned@example.com" }), "ACCOUNT_DISABLED");
+  });
+
   it("rejects bad roles and bad addresses as the library does", async () => {
     const { signIn } = createTestAuth();
     await rejectsWith(signIn({ roles: ["not a role"] }), "INVALID_INPUT");
