@@ -14,7 +14,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["test/**/*.test.ts"],
+    // examples/**: the examples' own tests (examples/testing/app.test.ts), kept next to the code users copy.
+    include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

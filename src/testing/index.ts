@@ -1,3 +1,10 @@
 export { runStorageConformance } from "./conformance.js";
 export { session as sessionRecord, user as userRecord } from "./fixtures.js";
 export type { ConformanceOptions, StorageCapability } from "./conformance.js";
+export { createTestAuth } from "./test-auth.js";
+export type { TestAuth, TestAuthOptions, TestSignIn, TestSignInInput } from "./test-auth.js";
+export { testClock } from "./test-clock.js";
+export type { TestClock } from "./test-clock.js";
+export { createOutbox } from "./outbox.js";
+export type { Outbox } from "./outbox.js";
+export { insecureTestHasher, INSECURE_TEST_ARGON2_PARAMS } from "./test-hasher.js";
