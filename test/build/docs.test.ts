@@ -84,7 +84,7 @@ describe("docs code blocks: type-check against the source", () => {
       excerpt: false,
       file: undefined,
       module: "fixture/line-10.ts",
-      code: 'import { AuthSkill } from "auth-skill";\n\nnew AuthSkill({ password: { maxBcryptCost: "12" } });',
+      code: 'import type { AuthSkillOptions } from "auth-skill";\n\nexport const options: AuthSkillOptions = { password: { maxBcryptCost: "12" } };',
     };
     const { failures, stray } = typecheckBlocks(ts, join(root, ".tmp", "docs-test"), [...checked, broken], { paths: SOURCE_PATHS });
     expect(stray).toEqual([]);
