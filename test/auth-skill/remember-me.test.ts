@@ -70,9 +70,12 @@ describe("remember me", () => {
     custom.clock.advance(2 * HOUR);
     await rejectsWith(custom.auth.refresh(s.refreshToken), "TOKEN_EXPIRED");
 
-    const shortTtl = setup({ refreshToken: { ttl: "12h" } });
+    const shortTtl = setup({ refreshToken: { ttl: "12h", idleTtl: "30d" } });
     const r = await shortTtl.auth.signup({ email: EMAIL, password: PASSWORD }, { rememberMe: false });
     expect(r.refreshTokenExpiresAt).toEqual(new Date(shortTtl.t0 + 12 * HOUR));
+    // the default short lifetime is that ttl too, so a longer startSession ttl is still cut to it
+    const started = await shortTtl.auth.startSession(r.user.id, {}, { rememberMe: false, ttl: "3d" });
+    expect(started.refreshTokenExpiresAt).toEqual(new Date(shortTtl.t0 + 12 * HOUR));
   });
 
   it("refuses a shortTtl longer than ttl, or of 0, naming the option", () => {
