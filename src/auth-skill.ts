@@ -12,7 +12,16 @@ import { Sessions } from "./sessions.js";
 import { signin, signup, startSession } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-token-service.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
-import type { AccessTokenClaims, AuthResult, PendingVerification, RequestContext, SigninInput, SignupInput, StartSessionOptions } from "./types.js";
+import type {
+  AccessTokenClaims,
+  AuthResult,
+  PendingVerification,
+  RequestContext,
+  SigninContext,
+  SigninInput,
+  SignupInput,
+  StartSessionOptions,
+} from "./types.js";
 
 /**
  * Authentication for one service: password hashing, signup and signin, JWT access tokens and rotating
@@ -109,27 +118,30 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
   /**
    * Creates a user and signs them in. Throws `INVALID_INPUT`, `WEAK_PASSWORD` or `USER_EXISTS`. Under
    * `requireEmailVerification` it signs nobody in: it sends the verification message and resolves `{ user }`
-   * (the type says so: see {@link AuthSkillConstructor}).
+   * (the type says so: see {@link AuthSkillConstructor}). `context.rememberMe: false` starts a session that
+   * ends with the browser (see {@link SigninContext}).
    *
    * @example
    * ```ts
    * const { user, accessToken, refreshToken } = await auth.signup({ email, password, name: "Ada" });
    * ```
    */
-  signup(input: SignupInput, context: RequestContext = {}): Promise<S> {
+  signup(input: SignupInput, context: SigninContext = {}): Promise<S> {
     return signup(this.#flows, input, context) as Promise<S>;
   }
 
   /**
    * Signs a user in by email or username. An unknown user and a wrong password give the same
    * `INVALID_CREDENTIALS` in the same time. Hashes in an outdated format are upgraded transparently.
+   * `context.rememberMe: false` ("remember me" unticked) caps the session at `refreshToken.shortTtl` (one day by
+   * default) and resolves `rememberMe: false`, for a cookie that ends with the browser (see {@link SigninContext}).
    *
    * @example
    * ```ts
-   * const { accessToken, refreshToken } = await auth.signin({ email, password }, { ip, userAgent });
+   * const { accessToken, refreshToken, rememberMe } = await auth.signin({ email, password }, { ip, userAgent, rememberMe: false });
    * ```
    */
-  signin(input: SigninInput, context: RequestContext = {}): Promise<AuthResult> {
+  signin(input: SigninInput, context: SigninContext = {}): Promise<AuthResult> {
     return signin(this.#flows, input, context);
   }
 
@@ -139,6 +151,7 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
    * signin does after a password. The same gates apply: `ACCOUNT_DISABLED` for a disabled account,
    * `EMAIL_NOT_VERIFIED` where the storage's policy requires verification, and `MFA_REQUIRED` for a user with
    * `twoFactorEnabled` unless you pass `{ secondFactorVerified: true }` after checking that factor yourself.
+   * `{ rememberMe: false }` starts a session that ends with the browser, as signin's does.
    * An unknown user is `INVALID_INPUT`; a `userId` that is not a non-empty string is a `TypeError`. Never
    * call it with an id the client chose: it signs that user in.
    *
@@ -231,7 +244,8 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
   /**
    * Exchanges a refresh token for a new refresh token and access token of the same session (rotation).
    * A rotated token presented again after `reuseInterval` revokes the session: `REFRESH_TOKEN_REUSED`.
-   * Within the interval the duplicate receives the same successor refresh token the first caller got.
+   * Within the interval the duplicate receives the same successor refresh token the first caller got. The
+   * session keeps its "remember me" choice (`rememberMe`) and its absolute expiry: a refresh never extends it.
    *
    * @example
    * ```ts

@@ -11,7 +11,17 @@ export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
 export type { AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
 export type { Duration } from "./duration.js";
-export type { AccessTokenClaims, AuthResult, PendingVerification, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
+export type {
+  AccessTokenClaims,
+  AuthResult,
+  PendingVerification,
+  RequestContext,
+  SigninContext,
+  SigninInput,
+  SignupInput,
+  StartSessionOptions,
+  User,
+} from "./types.js";
 export { memoryStorage } from "./storage/memory.js";
 export type {
   CreateUserResult,

@@ -120,6 +120,11 @@ export interface AuthSkillOptions {
     | {
         /** Absolute lifetime of a session from sign-in (default "30d"; at most 400 days). */
         ttl?: Duration | undefined;
+        /**
+         * Absolute lifetime of a session signed in with `rememberMe: false` ("remember me" unticked), from sign-in;
+         * refreshes do not extend it (default "1d", or `ttl` when shorter; longer than 0 and at most `ttl`).
+         */
+        shortTtl?: Duration | undefined;
         /** Lifetime since the last use (default: same as `ttl`; at most 400 days). */
         idleTtl?: Duration | undefined;
         /** How long a just-rotated token may be presented again without counting as reuse (default 0). */

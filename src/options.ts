@@ -151,8 +151,19 @@ const lifetime = (fallback: string) =>
     .prefault(fallback);
 const tokens = z.strictObject({ passwordReset: lifetime("1h"), emailVerification: lifetime("24h"), emailChange: lifetime("1h") }).prefault({});
 
+/** Default `refreshToken.shortTtl` (sessions without "remember me"), as Better Auth's: one day, or `ttl` when shorter. */
+const SHORT_TTL_MS = 86_400_000;
+
 const refreshToken = z
-  .strictObject({ ttl: durationMs().prefault("30d"), idleTtl: durationMs().optional(), reuseInterval: durationMs().prefault(0) })
+  .strictObject({
+    ttl: durationMs().prefault("30d"),
+    shortTtl: durationMs()
+      .refine((ms) => ms > 0, "must be longer than 0")
+      .optional(),
+    idleTtl: durationMs().optional(),
+    reuseInterval: durationMs().prefault(0),
+  })
+  .refine((r) => r.shortTtl === undefined || r.shortTtl <= r.ttl, { message: "must not exceed refreshToken.ttl", path: ["shortTtl"] })
   .prefault({});
 
 const optionsSchema = z
@@ -210,6 +221,7 @@ const optionsSchema = z
       },
       sessions: {
         refreshTtlMs: o.refreshToken.ttl,
+        shortTtlMs: o.refreshToken.shortTtl ?? Math.min(SHORT_TTL_MS, o.refreshToken.ttl),
         idleTtlMs: o.refreshToken.idleTtl ?? o.refreshToken.ttl,
         reuseIntervalMs: o.refreshToken.reuseInterval,
         requireEmailVerification: o.requireEmailVerification,

@@ -14,6 +14,8 @@ export type AccessTokenSigner = (user: UserRecord, sessionId: string) => Promise
 export interface SessionSettings {
   /** Absolute lifetime of a session from its start. */
   refreshTtlMs: number;
+  /** Absolute lifetime of a session started without "remember me" (at most `refreshTtlMs`). */
+  shortTtlMs: number;
   /** Lifetime since the last use. */
   idleTtlMs: number;
   /** How long a just-rotated token may be presented again without counting as reuse (0: never). */
@@ -30,6 +32,11 @@ export interface StartOptions {
   secondFactorVerified?: boolean;
   /** Absolute lifetime of this session, in milliseconds (default: the `refreshToken.ttl` option). */
   ttlMs?: number;
+  /**
+   * "Remember me" (default true). `false` caps the absolute lifetime at `shortTtlMs` (a shorter `ttlMs` still
+   * wins) and is stored with the session (`persistent: false`), so every refresh reports it.
+   */
+  persistent?: boolean;
 }
 
 const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
@@ -77,6 +84,8 @@ export class Sessions {
     signinGate(gated, now, this.times.requireEmailVerification);
     const id = randomId();
     const token = this.codec.mint(id, 0);
+    const persistent = options.persistent !== false;
+    const ttlMs = options.ttlMs ?? this.times.refreshTtlMs;
     const session: SessionRecord = {
       id,
       userId: user.id,
@@ -85,11 +94,12 @@ export class Sessions {
       rotatedAt: null,
       successor: null,
       createdAt: now,
-      expiresAt: new Date(now.getTime() + (options.ttlMs ?? this.times.refreshTtlMs)),
+      expiresAt: new Date(now.getTime() + (persistent ? ttlMs : Math.min(ttlMs, this.times.shortTtlMs))),
       lastUsedAt: now,
       revokedAt: null,
       ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
       userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
+      persistent,
     };
     await storageCall(() => this.storage.createSession(session));
     return this.result(user, session, token);
@@ -224,6 +234,8 @@ export class Sessions {
       refreshToken,
       refreshTokenExpiresAt: this.expiry(session),
       tokenType: "Bearer",
+      // the choice made at sign-in, as stored: a record without it (an older adapter or release) is remember-me
+      rememberMe: session.persistent !== false,
     };
   }
 }

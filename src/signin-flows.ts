@@ -12,7 +12,7 @@ import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
 import { toUser, where } from "./sessions.js";
 import type { UserRecord } from "./storage/adapter.js";
-import type { AuthResult, RequestContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
+import type { AuthResult, RequestContext, SigninContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
 
 /** No user id is longer: a longer one names nobody, and is answered without asking the storage. */
 const MAX_USER_ID = 255;
@@ -20,10 +20,20 @@ const MAX_USER_ID = 255;
 const invalidCredentials = () => new AuthError("INVALID_CREDENTIALS", "Invalid email, username or password.");
 
 /**
+ * The "remember me" choice of a signin, signup or startSession as `Sessions.start` takes it (true unless `false`).
+ * A value that is neither a boolean nor `undefined` is the caller's mistake: a `TypeError`, before any work.
+ */
+function rememberMe(value: unknown, caller: string): boolean {
+  if (value !== undefined && typeof value !== "boolean") throw new TypeError(`${caller}: rememberMe must be a boolean`);
+  return value !== false;
+}
+
+/**
  * Creates a user and starts their first session (see `AuthSkill.signup`). Under `requireEmailVerification`
  * it starts no session: it sends the verification message (when `email` is set) and resolves `{ user }`.
  */
-export async function signup(p: FlowParts, input: SignupInput, context: RequestContext): Promise<AuthResult | { user: User }> {
+export async function signup(p: FlowParts, input: SignupInput, context: SigninContext): Promise<AuthResult | { user: User }> {
+  const persistent = rememberMe(context.rememberMe, "signup");
   const v = parseSignup(input);
   assertStrong(p, v.password, v);
   const now = p.now();
@@ -55,16 +65,17 @@ export async function signup(p: FlowParts, input: SignupInput, context: RequestC
     }
     return { user: toUser(created.user) };
   }
-  const result = await p.sessions.start(created.user, context);
+  const result = await p.sessions.start(created.user, context, { persistent });
   p.account.emit({ type: "signin.succeeded", userId: created.user.id, sessionId: result.sessionId, at: now, ...where(context) });
   return result;
 }
 
 /** Signs a user in by email or username and password (see `AuthSkill.signin`). */
-export async function signin(p: FlowParts, input: SigninInput, context: RequestContext): Promise<AuthResult> {
+export async function signin(p: FlowParts, input: SigninInput, context: SigninContext): Promise<AuthResult> {
+  const persistent = rememberMe(context.rememberMe, "signin");
   let userId: string | undefined;
   try {
-    const result = await signinOnce(p, input, context, (id) => (userId = id));
+    const result = await signinOnce(p, input, context, persistent, (id) => (userId = id));
     p.account.emit({ type: "signin.succeeded", userId: result.user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
     return result;
   } catch (err) {
@@ -108,7 +119,13 @@ function failureReason(err: AuthError): SigninFailureReason | null {
   }
 }
 
-async function signinOnce(p: FlowParts, input: SigninInput, context: RequestContext, found: (userId: string) => void): Promise<AuthResult> {
+async function signinOnce(
+  p: FlowParts,
+  input: SigninInput,
+  context: RequestContext,
+  persistent: boolean,
+  found: (userId: string) => void,
+): Promise<AuthResult> {
   const v = parseSignin(input);
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
@@ -125,7 +142,7 @@ async function signinOnce(p: FlowParts, input: SigninInput, context: RequestCont
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
   // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
-  const session = await p.sessions.start(user, context).catch(async (err: unknown) => {
+  const session = await p.sessions.start(user, context, { persistent }).catch(async (err: unknown) => {
     if (err instanceof AuthError && err.code === "EMAIL_NOT_VERIFIED") await resendVerification(p, user, context);
     throw err;
   });
@@ -137,7 +154,7 @@ async function signinOnce(p: FlowParts, input: SigninInput, context: RequestCont
 
 /**
  * A new session for a user the caller has already authenticated (see `AuthSkill.startSession`). Misuse —
- * a user id that is not a non-empty string, a context or options that are not objects, a bad `ttl` — is a
+ * a user id that is not a non-empty string, a context or options that are not objects, a bad `ttl` or `rememberMe` — is a
  * `TypeError`; an unknown user is `INVALID_INPUT`; the gates are `Sessions.start`'s.
  */
 export async function startSession(p: FlowParts, userId: string, context: RequestContext, options: StartSessionOptions): Promise<AuthResult> {
@@ -145,6 +162,7 @@ export async function startSession(p: FlowParts, userId: string, context: Reques
   if (typeof context !== "object" || context === null) throw new TypeError("startSession: context must be an object");
   if (typeof options !== "object" || options === null) throw new TypeError("startSession: options must be an object");
   const { secondFactorVerified, ttl } = options;
+  const persistent = rememberMe(options.rememberMe, "startSession");
   if (secondFactorVerified !== undefined && typeof secondFactorVerified !== "boolean") {
     throw new TypeError("startSession: secondFactorVerified must be a boolean");
   }
@@ -152,5 +170,5 @@ export async function startSession(p: FlowParts, userId: string, context: Reques
   if (ttlMs === 0) throw new TypeError("startSession: ttl must be longer than 0");
   const user = userId.length > MAX_USER_ID ? null : await storageCall(() => p.storage.findUserById(userId));
   if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
-  return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, ...(ttlMs !== undefined ? { ttlMs } : {}) });
+  return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, persistent, ...(ttlMs !== undefined ? { ttlMs } : {}) });
 }

@@ -9,6 +9,25 @@ export interface RequestContext {
   userAgent?: string | undefined;
 }
 
+/**
+ * The second argument of `signin` and `signup`: where the request came from (see {@link RequestContext}) and
+ * whether the user ticked "remember me".
+ *
+ * @example
+ * ```ts
+ * const result = await auth.signin({ email, password }, { ip, userAgent, rememberMe: form.rememberMe === "on" });
+ * ```
+ */
+export interface SigninContext extends RequestContext {
+  /**
+   * `false`: a session that ends with the browser — its refresh tokens live at most `refreshToken.shortTtl`
+   * (default one day) from sign-in, refreshes do not extend that, and `AuthResult.rememberMe` is `false` so a
+   * cookie can be set without `Max-Age`/`Expires`. `true` or left out (default): the usual lifetimes. Anything
+   * else is a `TypeError`.
+   */
+  rememberMe?: boolean | undefined;
+}
+
 /** The public view of a user: never includes the password hash. */
 export interface User {
   id: string;
@@ -30,6 +49,12 @@ export interface AuthResult {
   refreshToken: string;
   refreshTokenExpiresAt: Date;
   tokenType: "Bearer";
+  /**
+   * The session's "remember me" choice, kept through every refresh: `false` for a session started with
+   * `rememberMe: false` (keep its refresh token in a cookie without `Max-Age`/`Expires`, which ends with the
+   * browser), `true` otherwise.
+   */
+  rememberMe: boolean;
 }
 
 /**
@@ -83,7 +108,7 @@ export interface SigninInput {
  *
  * @example
  * ```ts
- * const options: StartSessionOptions = { secondFactorVerified: true, ttl: "7d" };
+ * const options: StartSessionOptions = { secondFactorVerified: true, ttl: "7d", rememberMe: true };
  * ```
  */
 export interface StartSessionOptions {
@@ -95,4 +120,9 @@ export interface StartSessionOptions {
   secondFactorVerified?: boolean | undefined;
   /** Absolute lifetime of this session's refresh tokens (default: the `refreshToken.ttl` option; at most 400 days). */
   ttl?: Duration | undefined;
+  /**
+   * As `signin`'s `rememberMe`: `false` caps the session's absolute lifetime at `refreshToken.shortTtl` (a shorter
+   * `ttl` still wins) and makes `AuthResult.rememberMe` `false`; `true` or left out (default): the usual lifetime.
+   */
+  rememberMe?: boolean | undefined;
 }

@@ -74,7 +74,27 @@ export function earlier(a: Date, b: Date): Date {
 }
 
 /**
- * Creates auth-skill's refresh-token table (and its indexes) if missing. Never touches Better Auth's tables:
+ * Adds the `persistent` column ("remember me", NULL = remember-me) to a refresh table made before it existed.
+ * Idempotent, and safe when two processes migrate at once: PostgreSQL's `ADD COLUMN IF NOT EXISTS`; on SQLite
+ * (which has no such clause) a failed ALTER is fine when the column is there afterwards.
+ */
+async function addPersistentColumn(db: Db): Promise<void> {
+  if (db.dialect === "postgres") {
+    await sql`alter table ${sql.table(db.refresh)} add column if not exists ${sql.ref("persistent")} boolean`.execute(db.kysely);
+    return;
+  }
+  const has = async () => (await sql`select 1 as one from pragma_table_info(${db.refresh}) where name = 'persistent'`.execute(db.kysely)).rows.length > 0;
+  if (await has()) return;
+  try {
+    await db.kysely.schema.alterTable(db.refresh).addColumn("persistent", "integer").execute();
+  } catch (err) {
+    if (!(await has())) throw err;
+  }
+}
+
+/**
+ * Creates auth-skill's refresh-token table (and its indexes) if missing, and adds the columns a table made by an
+ * older release lacks (`persistent`). Never touches Better Auth's tables:
  * the only link is a foreign key from our `userId` to `user.id` (so deleting a user deletes their families).
  * The session id is deliberately not a foreign key: our row must outlive a Better Auth sign-out, so that
  * a refresh token of an ended session is told apart from a forged one.
@@ -96,7 +116,9 @@ export async function migrate(db: Db): Promise<void> {
     .addColumn("revokedAt", date)
     .addColumn("ipAddress", "text")
     .addColumn("userAgent", "text")
+    .addColumn("persistent", db.dialect === "sqlite" ? "integer" : "boolean")
     .execute();
+  await addPersistentColumn(db);
   await db.kysely.schema.createIndex(`${db.refresh}_userId_idx`).ifNotExists().on(db.refresh).column("userId").execute();
   await db.kysely.schema.createIndex(`${db.refresh}_expiresAt_idx`).ifNotExists().on(db.refresh).column("expiresAt").execute();
 }

@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { DeletedCounts, RotateSessionInput, SessionRecord } from "../storage/adapter.js";
-import { dateParam, earlier, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
+import { boolFromDb, boolToDb, dateParam, earlier, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
 import { newSessionRow } from "./better-auth-sessions.js";
 import { VERIFICATION_PREFIX } from "./storage-verifications.js";
 import type { AnyExpressionBuilder } from "../adapters/sql/any-kysely.js";
@@ -47,6 +47,8 @@ function toRecord(row: Record<string, unknown>, betterAuthExpiresAt: unknown, be
     revokedAt: revokedAt ?? (betterAuthPresent ? null : lastUsedAt),
     ipAddress: typeof row.ipAddress === "string" ? row.ipAddress : null,
     userAgent: typeof row.userAgent === "string" ? row.userAgent : null,
+    // NULL (a row from before the column, or a record stored without the field): left out, remember-me
+    ...(row.persistent === null || row.persistent === undefined ? {} : { persistent: boolFromDb(row.persistent) }),
   };
 }
 
@@ -69,6 +71,7 @@ export async function createSession(s: SessionStoreSettings, r: SessionRecord): 
         revokedAt: r.revokedAt && toDb(db, r.revokedAt),
         ipAddress: r.ipAddress,
         userAgent: r.userAgent,
+        persistent: typeof r.persistent === "boolean" ? boolToDb(db, r.persistent) : null,
       })
       .execute();
     if (r.revokedAt !== null) return;

@@ -77,6 +77,14 @@ export interface SessionRecord {
   revokedAt: Date | null;
   ipAddress: string | null;
   userAgent: string | null;
+  /**
+   * Optional. The session's "remember me" choice, made at sign-in and never changed: `false` for a session
+   * started with `rememberMe: false` (its `expiresAt` is already the short one), `true` otherwise. Adapters store
+   * it as given and read back what they stored — `false` as `false`, `true` as `true` — through every rotation. A
+   * record stored without it (by an adapter or a release from before it existed) reads without it, or as `true`:
+   * absent means remember-me.
+   */
+  persistent?: boolean;
 }
 
 /** What {@link StorageAdapter.listUserSessions} tells about a live session (no token hash, no sealed successor). */

@@ -21,7 +21,7 @@ describe("signup", () => {
     expect(result.tokenType).toBe("Bearer");
     expect(result.sessionId).toMatch(/^[A-Za-z0-9]{32}$/);
     expect(Object.keys(result).sort()).toEqual(
-      ["accessToken", "accessTokenExpiresAt", "refreshToken", "refreshTokenExpiresAt", "sessionId", "tokenType", "user"].sort(),
+      ["accessToken", "accessTokenExpiresAt", "refreshToken", "refreshTokenExpiresAt", "rememberMe", "sessionId", "tokenType", "user"].sort(),
     );
     expect(JSON.stringify(result)).not.toMatch(/argon2|passwordHash/);
   });

@@ -13,10 +13,11 @@ import { schemaStatements, tableNames, TYPES, type Type } from "./schema.js";
  * | ------- | ----------------------------------------------------------------------------- |
  * | 1       | the tables and indexes (today's `kyselySchemaSql`; a no-op where they exist)   |
  * | 2       | `users.roles` (JSON array, NULL = none) and `verifications.payload`, nullable  |
+ * | 3       | `sessions.persistent` ("remember me"; a flag, NULL = remember-me), nullable    |
  */
 
 /** The schema version `migrate()` brings a database to. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // Untyped: the tables are named at runtime (the prefix); every statement here is raw SQL.
 type Conn = Kysely<object>;
@@ -61,6 +62,7 @@ const STEPS: readonly Step[] = [
       ["verifications", "payload", "text"],
     ]),
   },
+  { version: 3, run: addColumns([["sessions", "persistent", "flag"]]) },
 ];
 
 /** The version a database is at: the highest recorded step, 0 for none (a new database, or one from before versions). */

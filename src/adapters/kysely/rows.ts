@@ -133,10 +133,10 @@ export function userPatchRow(patch: UserPatch, writeFlag: FlagWriter): Partial<U
  *
  * @example
  * ```ts
- * await db.insertInto("auth_sessions").values(sessionRow(session)).execute();
+ * await db.insertInto("auth_sessions").values(sessionRow(session, flagWriter("postgres"))).execute();
  * ```
  */
-export function sessionRow(s: SessionRecord): SessionsTable {
+export function sessionRow(s: SessionRecord, writeFlag: FlagWriter): SessionsTable {
   return {
     id: s.id,
     user_id: s.userId,
@@ -150,6 +150,7 @@ export function sessionRow(s: SessionRecord): SessionsTable {
     revoked_at: msOrNull(s.revokedAt),
     ip_address: s.ipAddress,
     user_agent: s.userAgent,
+    persistent: typeof s.persistent === "boolean" ? writeFlag(s.persistent) : null,
   };
 }
 
@@ -175,6 +176,8 @@ export function toSession(row: SessionsTable): SessionRecord {
     revokedAt: dateOrNull(row.revoked_at),
     ipAddress: row.ip_address,
     userAgent: row.user_agent,
+    // NULL (a row from before version 3, or a record stored without the field) is left out: remember-me
+    ...(row.persistent === null || row.persistent === undefined ? {} : { persistent: flag(row.persistent) }),
   };
 }
 

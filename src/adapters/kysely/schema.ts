@@ -41,6 +41,8 @@ export interface SessionsTable {
   revoked_at: Millis | null;
   ip_address: string | null;
   user_agent: string | null;
+  /** "Remember me" (`SessionRecord.persistent`); NULL (rows from before schema version 3) reads as remember-me. */
+  persistent: Flag | null;
 }
 
 /** A row of the verifications table. */
@@ -129,6 +131,7 @@ const SPECS: readonly TableSpec[] = [
       ["revoked_at", "time", "null"],
       ["ip_address", "text", "null"],
       ["user_agent", "text", "null"],
+      ["persistent", "flag", "null"],
     ],
     unique: [],
     indexed: ["user_id", "expires_at", "revoked_at"],

@@ -134,7 +134,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
     createSession: (session: SessionRecord) =>
       run("createSession", async () => {
-        await db.insertInto(sessions).values(sessionRow(session)).execute();
+        await db.insertInto(sessions).values(sessionRow(session, writeFlag)).execute();
       }),
 
     findSession: (id) =>

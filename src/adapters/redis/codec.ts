@@ -65,6 +65,7 @@ const SESSION_FIELDS = [
   "revokedAt",
   "ipAddress",
   "userAgent",
+  "persistent",
 ] as const; // prettier-ignore
 const VERIFICATION_FIELDS = ["id", "purpose", "userId", "tokenHash", "createdAt", "expiresAt", "payload"] as const;
 
@@ -175,6 +176,17 @@ function int(value: string, name: string): number {
 const date = (f: Fields, name: string) => new Date(int(req(f, name), name));
 const optDate = (f: Fields, name: string) => (f[name] === undefined ? null : new Date(int(f[name], name)));
 
+/**
+ * A session's "remember me" as stored ("1"/"0"); a record written before it existed has none and is left
+ * without it (remember-me). Anything else is an error, never read as either choice.
+ */
+function persistent(f: Fields): { persistent?: boolean } {
+  const value = f.persistent;
+  if (value === undefined) return {};
+  if (value !== "1" && value !== "0") throw new Error('auth-skill/redis: stored field "persistent" is not "1" or "0"');
+  return { persistent: value === "1" };
+}
+
 /** Roles as stored (a JSON array); a record written before roles existed has none. Anything else is an error. */
 function roles(f: Fields): string[] {
   if (f.roles === undefined) return [];
@@ -235,6 +247,7 @@ export function decodeSession(f: Fields | null): SessionRecord | null {
     revokedAt: optDate(f, "revokedAt"),
     ipAddress: opt(f, "ipAddress"),
     userAgent: opt(f, "userAgent"),
+    ...persistent(f),
   };
 }
 

@@ -1,6 +1,8 @@
 // Versioned migrations: a database made by the schema of the release before versions (schema version 1, copied
-// as rendered into fixtures/schema-v1.<dialect>.sql) and filled with a user, a session and a single-use token is
-// upgraded in place by migrate(): no row lost, the user signs in, the old session refreshes, the token is taken.
+// as rendered into fixtures/schema-v1.<dialect>.sql), or by the release at version 2 (fixtures/schema-v2.<dialect>.sql:
+// its kyselySchemaSql and its migrations table), filled with a user, a session and a single-use token, is upgraded
+// in place by migrate(): no row lost, the user signs in, the old session refreshes (as a remember-me session), the
+// token is taken.
 import { readFileSync } from "node:fs";
 import { sql, type Kysely } from "kysely";
 import { describe, expect, it } from "vitest";
@@ -14,9 +16,9 @@ import { snapshot } from "./introspect.js";
 const SECRET = "upgrade-test-secret-0123456789-abcdefghijklmnop";
 const PASSWORD = "an old account's passphrase 42";
 
-/** Today's schema before versions, as `kyselySchemaSql` rendered it, under `prefix`. */
-async function createV1Schema(db: Kysely<any>, dialect: KyselyDialect, prefix: string): Promise<void> {
-  const text = readFileSync(new URL(`./fixtures/schema-v1.${dialect}.sql`, import.meta.url), "utf8").replaceAll("v1prefix_", prefix);
+/** The schema of an older release (1: before versions; 2: with its migrations table at version 2) under `prefix`. */
+async function createOldSchema(db: Kysely<any>, dialect: KyselyDialect, prefix: string, version: 1 | 2): Promise<void> {
+  const text = readFileSync(new URL(`./fixtures/schema-v${version}.${dialect}.sql`, import.meta.url), "utf8").replaceAll(`v${version}prefix_`, prefix);
   for (const statement of text.split(/;\n/)) if (statement.trim() !== "") await sql.raw(statement).execute(db);
 }
 
@@ -31,8 +33,15 @@ async function madeByAuthSkill(): Promise<{ user: UserRecord; session: SessionRe
   return { user: (await storage.findUserById(result.user.id))!, session: (await storage.findSession(result.sessionId))!, refreshToken: result.refreshToken };
 }
 
-/** Inserts the records with version 1's columns only, as the adapter of that release wrote them. */
-async function insertV1Rows(db: Kysely<any>, dialect: KyselyDialect, storage: KyselyStorage, u: UserRecord, s: SessionRecord, tokenHash: string) {
+/** Inserts the records with the columns of `version` only (2 adds roles and payload), as that release wrote them. */
+async function insertOldRows(
+  db: Kysely<any>,
+  dialect: KyselyDialect,
+  storage: KyselyStorage,
+  records: { u: UserRecord; s: SessionRecord; tokenHash: string },
+  version: 1 | 2,
+) {
+  const { u, s, tokenHash } = records;
   const flag = (v: boolean) => (dialect === "sqlite" ? (v ? 1 : 0) : v);
   const t = (d: Date | null) => (d === null ? null : d.getTime());
   await db
@@ -46,6 +55,7 @@ async function insertV1Rows(db: Kysely<any>, dialect: KyselyDialect, storage: Ky
       password_hash: u.passwordHash,
       created_at: t(u.createdAt),
       updated_at: t(u.updatedAt),
+      ...(version >= 2 ? { roles: JSON.stringify(u.roles) } : {}),
     })
     .execute(); // prettier-ignore
   await db
@@ -74,6 +84,7 @@ async function insertV1Rows(db: Kysely<any>, dialect: KyselyDialect, storage: Ky
       token_hash: tokenHash,
       created_at: Date.now(),
       expires_at: Date.now() + 3_600_000,
+      ...(version >= 2 ? { payload: null } : {}),
     })
     .execute(); // prettier-ignore
 }
@@ -95,18 +106,18 @@ for (const target of allTargets()) {
       const storage = kyselyStorage({ db, tablePrefix: randomPrefix() });
       const fresh = await freshStorage(db);
       try {
-        await createV1Schema(db, target.dialect, storage.tables.users.slice(0, -"users".length));
+        await createOldSchema(db, target.dialect, storage.tables.users.slice(0, -"users".length), 1);
         const { user, session, refreshToken } = await madeByAuthSkill();
         const tokenHash = randomId(43);
-        await insertV1Rows(db, target.dialect, storage, user, session, tokenHash);
+        await insertOldRows(db, target.dialect, storage, { u: user, s: session, tokenHash }, 1);
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
         expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: [] });
-        expect(await storage.findSession(session.id)).toEqual(session);
+        expect(await storage.findSession(session.id)).toEqual({ ...session, persistent: undefined }); // NULL: remember-me
 
         const auth = new AuthSkill({ secret: SECRET, storage, rateLimit: false });
         const signedIn = await auth.signin({ email: user.email, password: PASSWORD });
@@ -117,8 +128,45 @@ for (const target of allTargets()) {
         expect(await storage.updateUser(user.id, { roles: ["admin"] })).toMatchObject({ ok: true, user: { roles: ["admin"] } });
 
         await Promise.all([storage.migrate(), storage.migrate()]); // at the latest version: nothing to do
-        expect(await count(db, storage.tables.migrations)).toBe(2);
+        expect(await count(db, storage.tables.migrations)).toBe(3);
         expect(await count(db, storage.tables.sessions)).toBe(2);
+      } finally {
+        await dropTables(db, storage);
+        await dropTables(db, fresh);
+      }
+    });
+
+    it("migrate() upgrades a version 2 database to 3 (sessions.persistent): rows kept, old sessions remember-me", async () => {
+      const db = target.db();
+      const storage = kyselyStorage({ db, tablePrefix: randomPrefix() });
+      const fresh = await freshStorage(db);
+      try {
+        await createOldSchema(db, target.dialect, storage.tables.users.slice(0, -"users".length), 2);
+        const { user, session, refreshToken } = await madeByAuthSkill();
+        const tokenHash = randomId(43);
+        await insertOldRows(db, target.dialect, storage, { u: { ...user, roles: ["editor"] }, s: session, tokenHash }, 2);
+
+        await storage.migrate();
+        const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+        expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
+        for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
+        expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: ["editor"] });
+        const old = await storage.findSession(session.id);
+        expect(old).toEqual({ ...session, persistent: undefined });
+        expect(old).not.toHaveProperty("persistent"); // NULL reads as remember-me
+
+        const auth = new AuthSkill({ secret: SECRET, storage, rateLimit: false });
+        const refreshed = await auth.refresh(refreshToken);
+        expect(refreshed).toMatchObject({ sessionId: session.id, rememberMe: true, refreshTokenExpiresAt: session.expiresAt });
+        const short = await auth.signin({ email: user.email, password: PASSWORD }, { rememberMe: false });
+        expect(short.rememberMe).toBe(false);
+        expect((await storage.findSession(short.sessionId))?.persistent).toBe(false);
+        await expect(auth.refresh(short.refreshToken)).resolves.toMatchObject({ sessionId: short.sessionId, rememberMe: false });
+        expect(await storage.consumeVerification(tokenHash, "password-reset", new Date())).toMatchObject({ userId: user.id, payload: null });
+
+        await storage.migrate(); // at the latest version: nothing to do
+        expect(await count(db, storage.tables.migrations)).toBe(3);
       } finally {
         await dropTables(db, storage);
         await dropTables(db, fresh);
@@ -130,7 +178,7 @@ for (const target of allTargets()) {
       const storage = await freshStorage(db);
       try {
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
         const id = randomId();
         const now = new Date();
         await storage.createUser({

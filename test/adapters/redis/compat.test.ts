@@ -1,6 +1,7 @@
 // Records written by the codec of the release before roles and payloads (the hashes below list exactly the
-// fields it wrote) still decode: a user without `roles` reads as [], a token without `payload` as null, and
-// AuthSkill signs that user in and refreshes their old session. A token from then has no index entry: it stays
+// fields it wrote) still decode: a user without `roles` reads as [], a token without `payload` as null, a session
+// without `persistent` as remember-me (the field left out), and AuthSkill signs that user in and refreshes their
+// old session. A token from then has no index entry: it stays
 // usable until a newer token of its user and purpose voids it.
 import { afterEach, describe, expect, it } from "vitest";
 import { AuthSkill, memoryStorage } from "auth-skill";
@@ -86,15 +87,28 @@ describe.skipIf(!url)("redisStorage reads records written before roles and paylo
 
     const storage = redisStorage({ client, prefix });
     expect(await storage.findUserById(u.id)).toEqual({ ...u, roles: [] });
-    expect(await storage.findSession(s.id)).toEqual(s);
+    const old = await storage.findSession(s.id);
+    expect(old).toEqual({ ...s, persistent: undefined });
+    expect(old).not.toHaveProperty("persistent");
     const auth = new AuthSkill({ secret: SECRET, storage, rateLimit: false });
     await expect(auth.signin({ email: u.email, password: PASSWORD })).resolves.toMatchObject({ user: { id: u.id, roles: [] } });
-    await expect(auth.refresh(made.refreshToken)).resolves.toMatchObject({ sessionId: s.id });
+    await expect(auth.refresh(made.refreshToken)).resolves.toMatchObject({ sessionId: s.id, rememberMe: true, refreshTokenExpiresAt: s.expiresAt });
+    expect(await storage.findSession(s.id)).not.toHaveProperty("persistent"); // a rotation adds nothing
 
     expect(await storage.consumeVerification(taken.tokenHash, taken.purpose, new Date())).toMatchObject({ userId: u.id, payload: null });
     const newer = { ...token("email-verification"), id: randomId(), userId: u.id, payload: null };
     await storage.createVerification(newer);
     expect(await storage.consumeVerification(voided.tokenHash, voided.purpose, new Date())).toBeNull();
     expect(await storage.consumeVerification(newer.tokenHash, newer.purpose, new Date())).toEqual(newer);
+  });
+
+  it('refuses a stored persistent field that is neither "1" nor "0" (never read as either choice)', async () => {
+    const id = randomId();
+    const now = String(Date.now());
+    const fields = ["id", id, "userId", "u", "tokenHash", "h", "generation", "0", "createdAt", now, "expiresAt", now, "lastUsedAt", now];
+    await client.hset(key(`session:${id}`), ...fields, "persistent", "true");
+    await expect(redisStorage({ client, prefix }).findSession(id)).rejects.toThrow(/persistent/);
+    await client.hset(key(`session:${id}`), "persistent", "0");
+    expect((await redisStorage({ client, prefix }).findSession(id))?.persistent).toBe(false);
   });
 });
