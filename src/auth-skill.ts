@@ -40,7 +40,6 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
   readonly #checkRevocation: boolean;
   readonly #passwords: Passwords;
   readonly #sessions: Sessions;
-  readonly #limiter: SigninLimiter | null;
   readonly #tokens: AccessTokens;
   readonly #flows: FlowParts;
 
@@ -64,7 +63,6 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
     super(flows);
     this.#checkRevocation = o.checkRevocation;
     this.#passwords = passwords;
-    this.#limiter = limiter;
     this.#tokens = tokens;
     this.#sessions = sessions;
     this.#flows = flows;
@@ -165,19 +163,6 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
     return startSession(this.#flows, userId, context, options);
   }
 
-  /**
-   * Lifts the lock that `rateLimit.lockAfter` consecutive failed signins put on an account. Call it when
-   * the user proves control another way (a password reset).
-   *
-   * @example
-   * ```ts
-   * await auth.unlock(user.id);
-   * ```
-   */
-  async unlock(userId: string): Promise<void> {
-    await this.#limiter?.unlock(`user:${userId}`);
-  }
-
   // ---- access tokens -----------------------------------------------------------------------------
 
   /**
@@ -269,36 +254,6 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
    */
   async revoke(refreshToken: string): Promise<void> {
     await this.#sessions.revoke(refreshToken);
-  }
-
-  /**
-   * Ends a session by its id, for the server's own use (an admin panel, "sign out that device" from a list
-   * of the user's sessions after checking they own it). Never expose it to callers who only hold an access
-   * token: its `sid` claim names the session. Idempotent; an unknown id resolves without error.
-   *
-   * @example
-   * ```ts
-   * const claims = await auth.verifyAccessToken(bearer);
-   * await auth.revokeSession(claims.sid!); // sign out the session this request was made with
-   * ```
-   */
-  async revokeSession(sessionId: string): Promise<void> {
-    if (typeof sessionId !== "string" || sessionId === "") throw new TypeError("revokeSession: sessionId must be a non-empty string");
-    if (sessionId.length > 200) return; // no session has such an id
-    await this.#sessions.revokeSession(sessionId);
-  }
-
-  /**
-   * Ends every session of a user (sign out everywhere).
-   *
-   * @example
-   * ```ts
-   * await auth.revokeAll(user.id);
-   * ```
-   */
-  async revokeAll(userId: string): Promise<void> {
-    if (typeof userId !== "string" || userId === "") throw new TypeError("revokeAll: userId must be a non-empty string");
-    await this.#sessions.revokeAll(userId);
   }
 }
 

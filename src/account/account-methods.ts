@@ -123,6 +123,49 @@ export abstract class AccountMethods {
   }
 
   /**
+   * Lifts the lock that `rateLimit.lockAfter` consecutive failed signins put on an account. Call it when
+   * the user proves control another way (a password reset).
+   *
+   * @example
+   * ```ts
+   * await auth.unlock(user.id);
+   * ```
+   */
+  async unlock(userId: string): Promise<void> {
+    await this.#flows.limiter?.unlock(`user:${userId}`);
+  }
+
+  /**
+   * Ends a session by its id, for the server's own use (an admin panel, "sign out that device" from a list
+   * of the user's sessions after checking they own it). Never expose it to callers who only hold an access
+   * token: its `sid` claim names the session. Idempotent; an unknown id resolves without error.
+   *
+   * @example
+   * ```ts
+   * const claims = await auth.verifyAccessToken(bearer);
+   * await auth.revokeSession(claims.sid!); // sign out the session this request was made with
+   * ```
+   */
+  async revokeSession(sessionId: string): Promise<void> {
+    if (typeof sessionId !== "string" || sessionId === "") throw new TypeError("revokeSession: sessionId must be a non-empty string");
+    if (sessionId.length > 200) return; // no session has such an id
+    await this.#flows.sessions.revokeSession(sessionId);
+  }
+
+  /**
+   * Ends every session of a user (sign out everywhere).
+   *
+   * @example
+   * ```ts
+   * await auth.revokeAll(user.id);
+   * ```
+   */
+  async revokeAll(userId: string): Promise<void> {
+    if (typeof userId !== "string" || userId === "") throw new TypeError("revokeAll: userId must be a non-empty string");
+    await this.#flows.sessions.revokeAll(userId);
+  }
+
+  /**
    * The user with this id, without the password hash, or `null`.
    *
    * @example
