@@ -1,5 +1,6 @@
 import { syncBuiltinESMExports } from "node:module";
 import { AuthError, AuthSkill, argon2idHasher, type AuthSkillOptions, type AuthErrorCode, type PasswordHasher } from "../src/index.js";
+import { UNIT_RUN } from "./support/test-run.js";
 
 /** A test secret: 32+ characters with enough variety. */
 export const SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
@@ -74,9 +75,19 @@ export async function captureWarnings<T>(fn: () => T | Promise<T>): Promise<{ re
   }
 }
 
-/** A real argon2id hasher that counts what reaches it: proves by counts, not by time, what was computed. */
+/**
+ * Argon2id at far below the library's minimum (1 MiB, one pass): still the real addon and a real PHC hash, for
+ * the quick unit run's tests that count hasher calls rather than measure their cost. Only a test can ask for
+ * it (`argon2idHasher` takes any costs; the `password.argon2` option refuses less than m=19456, t=2, p=1).
+ */
+const QUICK_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+
+/**
+ * A real argon2id hasher that counts what reaches it: proves by counts, not by time, what was computed. The
+ * library's default costs, except in the quick unit run (`npm run test:unit`), which uses {@link QUICK_ARGON2}.
+ */
 export function countingHasher(): { hasher: PasswordHasher; calls: { hash: number; verify: number } } {
-  const inner = argon2idHasher();
+  const inner = argon2idHasher(UNIT_RUN ? QUICK_ARGON2 : undefined);
   const calls = { hash: 0, verify: 0 };
   const hasher: PasswordHasher = {
     hash: (p) => (calls.hash++, inner.hash(p)),

@@ -291,6 +291,12 @@ describe("exp, nbf, iat, jti (RFC 9068 §2.2, §4)", () => {
     await rejectsWith(hs.verifyAccessToken(hmacToken(HS_HEADER, claims({ jti: undefined }), SECRET)), "TOKEN_INVALID");
   });
 
+  it("rejects a jti that is not a string", async () => {
+    for (const jti of [7, null, ["j"], { id: "j" }]) {
+      await rejectsWith(hs.verifyAccessToken(hmacToken(HS_HEADER, claims({ jti }), SECRET)), "TOKEN_INVALID");
+    }
+  });
+
   it("rejects a payload that is not a JSON object", async () => {
     await rejectsWith(hs.verifyAccessToken(hmacToken(HS_HEADER, [claims()], SECRET)), "TOKEN_INVALID");
     await rejectsWith(hs.verifyAccessToken(hmacToken(HS_HEADER, "not json", SECRET)), "TOKEN_INVALID");

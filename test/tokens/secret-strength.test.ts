@@ -9,7 +9,7 @@ import { createKeyRing } from "../../src/tokens/key-ring.js";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
 import { MIN_SECRET_BITS, estimateSecretBits, secretProblem } from "../../src/tokens/secret-strength.js";
 import { SECRET, makeAuth, rejectsWith, throwsWith } from "./helpers.js";
-import { scaled } from "../support/mutation.js";
+import { scaled } from "../support/test-run.js";
 
 /** Secrets that plainly hold less than 128 bits though they are 32+ characters with 8+ different characters. */
 const WEAK: Array<[string, string]> = [
