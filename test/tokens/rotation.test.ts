@@ -4,9 +4,10 @@
  * on under [B, A] and is on B after one refresh; once A is dropped ([B]), whatever is still under A is
  * TOKEN_INVALID. Tokens made before key ids (legacy.ts) verify and refresh under the transition rule.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { AuthSkill, memoryStorage, type AuthSkillOptions, type EmailMessage, type StorageAdapter } from "../../src/index.js";
+import { createKeyRing } from "../../src/tokens/key-ring.js";
 import { decodeSegment, frozenClock, hmacToken, rejectsWith, validClaims, type TestClock } from "./helpers.js";
 import { hkdf, kidOf, legacyAccessToken, legacyRefreshHash, legacyRefreshToken } from "./legacy.js";
 
@@ -115,6 +116,25 @@ describe("access tokens: one key, by the header's kid", () => {
     // A's kid with B's key: the kid picks A's key, which refuses it
     await rejectsWith(auth.verifyAccessToken(signed({ alg: "HS256", typ: "at+jwt", kid: kidOf(A) }, keyB)), "TOKEN_INVALID");
     await rejectsWith(auth.verifyAccessToken(signed({ kid: kidOf(A), typ: "at+jwt", alg: "HS256" }, keyB)), "TOKEN_INVALID");
+  });
+});
+
+describe("the synchronous fast path", () => {
+  it("holds one check per secret, by its exact header, plus the header without kid (the first secret's raw bytes)", async () => {
+    const ring = await createKeyRing("HS256", [B, A]);
+    const segment = (header: object) => Buffer.from(JSON.stringify(header)).toString("base64url");
+    const ours = (kid?: string) => segment(kid === undefined ? { alg: "HS256", typ: "at+jwt" } : { alg: "HS256", typ: "at+jwt", kid });
+    expect([...ring.syncChecks.keys()].sort()).toEqual([ours(kidOf(B)), ours(kidOf(A)), ours()].sort());
+    const claims = segment(validClaims(0));
+    const verifies = (kid: string | undefined, key: Uint8Array | string) => {
+      const input = `${ours(kid)}.${claims}`;
+      return ring.syncChecks.get(ours(kid))!(input, createHmac("sha256", key).update(input).digest());
+    };
+    expect(verifies(kidOf(A), hkdf(A, "auth-skill/access-token/hs256/v1"))).toBe(true);
+    expect(verifies(kidOf(A), hkdf(B, "auth-skill/access-token/hs256/v1"))).toBe(false);
+    expect(verifies(kidOf(B), hkdf(B, "auth-skill/access-token/hs256/v1"))).toBe(true);
+    expect(verifies(undefined, B)).toBe(true); // B is first
+    expect(verifies(undefined, A)).toBe(false);
   });
 });
 
