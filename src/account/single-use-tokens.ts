@@ -54,8 +54,9 @@ export class SingleUseTokens {
    * every purpose of this file names one.
    */
   async check(token: unknown, purpose: TokenPurpose): Promise<VerificationRecord & { userId: string }> {
-    const key = typeof token === "string" ? this.keys.byKid(SHAPE.exec(token)?.[1] ?? "")?.singleUseHash : undefined;
-    if (key === undefined) throw invalid(); // malformed, or issued under a secret no longer configured
+    const shaped = typeof token === "string" ? SHAPE.exec(token) : null;
+    const key = shaped && this.keys.byKid(shaped[1]!)?.singleUseHash;
+    if (!key) throw invalid(); // malformed, or issued under a secret no longer configured
     const record = await storageCall(() => this.storage.findVerification(this.hash(token as string, key), purpose));
     if (record === null || record.purpose !== purpose || typeof record.userId !== "string") throw invalid();
     // "not after now": a stored expiry that is not a number counts as expired

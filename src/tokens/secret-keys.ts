@@ -92,7 +92,7 @@ function keysOf(secret: string): SecretKeys {
     refresh: { tag: keyOf(secret, KEY_INFO.refreshTag), hash: keyOf(secret, KEY_INFO.refreshHash), seal: keyOf(secret, KEY_INFO.refreshSeal) },
     singleUseHash: keyOf(secret, KEY_INFO.singleUseHash),
     legacy: {
-      accessToken: createSecretKey(Buffer.from(secret, "utf8")),
+      accessToken: createSecretKey(Buffer.from(secret)), // UTF-8
       refresh: { tag: legacyKeyOf(secret, "tag"), hash: legacyKeyOf(secret, "hash"), seal: legacyKeyOf(secret, "seal") },
     },
   };

@@ -7,8 +7,10 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
 import { AuthSkill, memoryStorage, type AuthSkillOptions, type EmailMessage, type StorageAdapter } from "../../src/index.js";
+import { SingleUseTokens } from "../../src/account/single-use-tokens.js";
 import { createKeyRing } from "../../src/tokens/key-ring.js";
-import { decodeSegment, frozenClock, hmacToken, rejectsWith, validClaims, type TestClock } from "./helpers.js";
+import { deriveSecretKeys } from "../../src/tokens/secret-keys.js";
+import { T0, decodeSegment, frozenClock, hmacToken, rejectsWith, validClaims, type TestClock } from "./helpers.js";
 import { hkdf, kidOf, legacyAccessToken, legacyRefreshHash, legacyRefreshToken } from "./legacy.js";
 
 const A = randomBytes(32).toString("base64url");
@@ -97,6 +99,14 @@ describe("single-use tokens", () => {
     await rejectsWith(make([B, A]).resetPassword({ token: `${kidOf(A)}${token.slice(8)}`, password: `${PASSWORD} again` }), "TOKEN_INVALID");
     await expect(make([B]).resetPassword({ token, password: `${PASSWORD} again` })).resolves.toHaveProperty("user");
   });
+});
+
+it("SingleUseTokens.check: TOKEN_INVALID for anything but a string, even what converts to an issued token", async () => {
+  const storage = memoryStorage();
+  const tokens = new SingleUseTokens(deriveSecretKeys([B, A]), storage, () => new Date(T0 * 1000));
+  const { token } = await tokens.issue("password-reset", "user-1", 3_600_000, null);
+  await expect(tokens.check(token, "password-reset")).resolves.toMatchObject({ userId: "user-1" });
+  for (const value of [{ toString: () => token }, [token], 12345, null, undefined]) await rejectsWith(tokens.check(value, "password-reset"), "TOKEN_INVALID");
 });
 
 describe("access tokens: one key, by the header's kid", () => {
