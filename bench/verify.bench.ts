@@ -1,5 +1,6 @@
 // Access-token verification, sequential: AuthSkill#verifyAccessToken vs bare jose.jwtVerify with a
 // pre-imported key and the same checks. Cold = each of N distinct tokens once; hot = one token again and again.
+import { hkdfSync } from "node:crypto";
 import { importJWK, jwtVerify, type CryptoKey, type JWTVerifyOptions } from "jose";
 import { AuthSkill, generateSigningKey, type AuthSkillOptions } from "../src/index.js";
 import { SECRET, alternating, each, num, ratio, repeatFor, table, verdict } from "./lib.js";
@@ -18,7 +19,9 @@ interface Setup {
 }
 
 async function setups(): Promise<Setup[]> {
-  const hmac = await crypto.subtle.importKey("raw", new TextEncoder().encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  // the HS256 key the library derives from the secret (docs/tokens.md): HKDF-SHA256, empty salt
+  const hs256Key = hkdfSync("sha256", SECRET, Buffer.alloc(0), "auth-skill/access-token/hs256/v1", 32);
+  const hmac = await crypto.subtle.importKey("raw", hs256Key, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   const ed = await generateSigningKey("EdDSA");
   const edOptions: AuthSkillOptions & { requireEmailVerification?: false | undefined } = { secret: SECRET, accessToken: { algorithm: "EdDSA", keys: [ed] } };
   const edPublic = (await new AuthSkill(edOptions).jwks()).keys[0]!;

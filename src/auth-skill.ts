@@ -12,6 +12,7 @@ import { Sessions } from "./sessions.js";
 import { signin, signup, startSession } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-token-service.js";
 import { RefreshTokenCodec } from "./tokens/refresh-token.js";
+import { deriveSecretKeys } from "./tokens/secret-keys.js";
 import type {
   AccessTokenClaims,
   AuthResult,
@@ -48,8 +49,9 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
     const o = resolveOptions(options ?? {});
     const passwords = new Passwords(o.passwords);
     const limiter = o.rateLimit === false ? null : new SigninLimiter(o.rateLimit);
-    const tokens = new AccessTokens(o.accessTokens);
-    const sessions = new Sessions(o.storage, new RefreshTokenCodec(o.secret), o.sessions, sessionSigner(tokens, o.customClaims, o.permissions), o.account.emit);
+    const keys = deriveSecretKeys(o.secrets); // every key of every secret, derived once
+    const tokens = new AccessTokens(o.accessTokens, keys);
+    const sessions = new Sessions(o.storage, new RefreshTokenCodec(keys), o.sessions, sessionSigner(tokens, o.customClaims, o.permissions), o.account.emit);
     const flows: FlowParts = {
       policy: o.policy,
       now: o.now,
@@ -57,7 +59,7 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
       passwords,
       limiter,
       sessions,
-      tokens: new SingleUseTokens(o.secret, o.storage, o.now),
+      tokens: new SingleUseTokens(keys, o.storage, o.now),
       account: o.account,
     };
     super(flows);

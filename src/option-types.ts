@@ -53,11 +53,20 @@ export interface TokenLifetimes {
 export interface AuthSkillOptions {
   /**
    * At least 32 characters holding at least 128 bits: repeated pieces and tiny alphabets are refused.
-   * Make one with `openssl rand -base64 32`. Default: `AUTH_SECRET`, then `BETTER_AUTH_SECRET` from the
-   * environment; without any, a random per-process secret when `NODE_ENV` is unset, `development` or
-   * `test` (with a warning), and `CONFIG_ERROR` otherwise.
+   * Make one with `openssl rand -base64 32`. Every key is derived from it (HKDF, one per use: see
+   * docs/tokens.md). Set this or `secrets`, not both. Default (neither set): from the environment, the first
+   * of `AUTH_SECRETS` (comma-separated, current first), `AUTH_SECRET`, `BETTER_AUTH_SECRETS` (Better Auth's
+   * "2:new,1:old", in that order) and `BETTER_AUTH_SECRET`; without any, a random per-process secret when
+   * `NODE_ENV` is unset, `development` or `test` (with a warning), and `CONFIG_ERROR` otherwise.
    */
   secret?: string | undefined;
+  /**
+   * Secret rotation: the current secret first, then previous ones still accepted (1 to 8, each as strong as
+   * `secret`, none repeated). New tokens use the first; tokens made under a previous one keep verifying and
+   * refreshing until they expire or its secret is dropped, and a refresh re-issues them under the first.
+   * Set this or `secret`, not both. See "Rotating the secret" in docs/tokens.md.
+   */
+  secrets?: string[] | undefined;
   /** Where users and sessions live. Default: `memoryStorage()` (this process's memory, for tests and demos). */
   storage?: StorageAdapter | undefined;
   /** Password hashing and the policy for new passwords. */
@@ -92,7 +101,7 @@ export interface AuthSkillOptions {
   /** Access tokens (RFC 9068 JWTs). */
   accessToken?:
     | {
-        /** Default "HS256" (keyed with `secret`); "EdDSA", "ES256" and "RS256" sign with `keys`. */
+        /** Default "HS256" (keyed from `secret`/`secrets`); "EdDSA", "ES256" and "RS256" sign with `keys`. */
         algorithm?: SigningAlgorithm | undefined;
         /** Private JWKs with `kid` for asymmetric algorithms: keys[0] signs, every key verifies. Not for HS256. */
         keys?: JWK[] | undefined;

@@ -23,7 +23,7 @@ import type { PasswordSettings } from "./password/passwords.js";
 import type { PolicySettings } from "./password/policy.js";
 import type { LimiterSettings, LimitRule } from "./rate-limit/limiter.js";
 import { memoryRateLimitStore, type RateLimitStore } from "./rate-limit/store.js";
-import { configError, resolveSecret } from "./secret.js";
+import { configError, resolveSecrets } from "./secret.js";
 import type { SessionSettings } from "./sessions.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { memoryStorage } from "./storage/memory.js";
@@ -169,6 +169,7 @@ const refreshToken = z
 const optionsSchema = z
   .strictObject({
     secret: z.string().optional(),
+    secrets: z.array(z.string()).optional(), // the rules (1 to 8, strong, unique, not with secret) live in resolveSecrets
     storage: z.custom<StorageAdapter>(isObject, "must be a storage adapter").default(() => memoryStorage()),
     password,
     rateLimit,
@@ -194,18 +195,18 @@ const optionsSchema = z
     if (o.storage.policy?.requireEmailVerification === true && !o.requireEmailVerification) {
       throw configError("requireEmailVerification must be true: the storage's policy requires verified emails (Better Auth's requireEmailVerification)");
     }
-    const secret = resolveSecret(o.secret);
+    const secrets = resolveSecrets(o.secret, o.secrets);
     const now = checkedClock(o.now);
     const { ttl, clockTolerance, checkRevocation, keys, claims: customClaims, ...claims } = o.accessToken;
     return {
       storage: o.storage,
       now,
-      /** The refresh-token codec's key. */
-      secret,
+      /** The secrets, current first: every key of the refresh-token codec, single-use tokens and HS256 comes from them. */
+      secrets,
       passwords: o.password.hashing,
       policy: o.password.policy,
       rateLimit: o.rateLimit satisfies LimiterSettings | false,
-      accessTokens: { ...claims, keys, secret, ttlMs: ttl, clockToleranceMs: clockTolerance, now } satisfies AccessTokensSettings,
+      accessTokens: { ...claims, keys, ttlMs: ttl, clockToleranceMs: clockTolerance, now } satisfies AccessTokensSettings,
       /** Whether `verifyAccessToken` checks the session by default. */
       checkRevocation,
       /** The `accessToken.claims` hook, if any. */

@@ -117,7 +117,7 @@ export class Sessions {
     const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
     let session = await this.live(parsed.sessionId, now, parsed.generation);
     if (session.generation === parsed.generation) {
-      if (!this.codec.matches(token, session.tokenHash)) throw invalidRefresh();
+      if (!this.codec.matches(token, parsed, session.tokenHash)) throw invalidRefresh();
       const user = await this.userOf(session, now); // before rotating: a refused refresh leaves the token as it was
       const generation = session.generation + 1;
       const next = this.codec.mint(session.id, generation);

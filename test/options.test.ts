@@ -169,7 +169,7 @@ describe("options", () => {
     // functions (clocks, the fresh memory stores' methods) compared by kind; every other value strictly
     expect(comparable(resolved)).toStrictEqual(comparable(defaults));
     expect(resolved.passwords.argon2).toStrictEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
-    expect(resolved.secret).toBe(SECRET);
+    expect(resolved.secrets).toEqual([SECRET]);
     expect(resolved.now()).toBeInstanceOf(Date);
     expect(defaults.now()).toBeInstanceOf(Date);
     expect(comparable(resolveOptions({ rateLimit: undefined }).rateLimit)).toStrictEqual(comparable(defaults.rateLimit));

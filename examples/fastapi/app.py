@@ -1,6 +1,6 @@
 """A FastAPI app whose routes accept auth-skill access tokens, verified with PyJWT (see verify.py).
 
-    AUTH_SECRET=... python3 -m uvicorn app:app
+    AUTH_SECRET=... python3 -m uvicorn app:app          # or AUTH_SECRETS=new,old while rotating
 """
 from functools import lru_cache
 from typing import Any, Optional

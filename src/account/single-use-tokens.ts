@@ -1,38 +1,38 @@
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { createHmac, type KeyObject } from "node:crypto";
 import { AuthError, storageCall } from "../errors.js";
 import { randomId, randomToken } from "../ids.js";
 import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
+import type { SecretKeySet } from "../tokens/secret-keys.js";
 
 /** What a single-use token is for: each purpose has its own TTL, and a token of one never serves another. */
 export type TokenPurpose = "password-reset" | "email-verification" | "email-change";
 
-/** 256 random bits as unpadded base64url: 43 characters. Nothing else is looked up. */
-const SHAPE = /^[A-Za-z0-9_-]{43}$/;
+/** The key id of the secret that hashes it, then 256 random bits as unpadded base64url (43 characters). Nothing else is looked up. */
+const SHAPE = /^([A-Za-z0-9_-]{8})\.[A-Za-z0-9_-]{43}$/;
 
 const invalid = () => new AuthError("TOKEN_INVALID", "This link is invalid or has already been used.");
 const expired = () => new AuthError("TOKEN_EXPIRED", "This link has expired. Please request a new one.");
 
 /**
  * Single-use tokens for mail (reset, verification, email change): 256 random bits handed to the user, only
- * their keyed hash (HMAC-SHA256 under a key derived from the secret) stored. Taking one is two steps so a
+ * their keyed hash (HMAC-SHA256 under a key derived from the secret) stored. A token starts with the key id
+ * of the secret it was issued under (`<kid>.<43 chars>`): that secret's key, and only it, hashes it, so a link
+ * outlives a rotation for as long as its secret stays configured. Taking one is two steps so a
  * flow can check everything else in between: {@link SingleUseTokens.check} reads it, {@link SingleUseTokens.spend}
  * consumes it atomically (of concurrent spends, one wins).
  */
 export class SingleUseTokens {
-  readonly #key: KeyObject;
-
   constructor(
-    secret: string,
+    /** The configured secrets' keys: new tokens use the current one's. */
+    private readonly keys: SecretKeySet,
     private readonly storage: StorageAdapter,
     /** The checked clock. */
     private readonly now: () => Date,
-  ) {
-    this.#key = createSecretKey(createHmac("sha256", secret).update("auth-skill/single-use-token/hash/v1").digest());
-  }
+  ) {}
 
-  /** The keyed hash stored in place of a token. */
-  hash(token: string): string {
-    return createHmac("sha256", this.#key).update(token).digest("base64url");
+  /** The keyed hash stored in place of a token, under the current secret or the given key. */
+  hash(token: string, key: KeyObject = this.keys.current.singleUseHash): string {
+    return createHmac("sha256", key).update(token).digest("base64url");
   }
 
   /**
@@ -41,7 +41,7 @@ export class SingleUseTokens {
    */
   async issue(purpose: TokenPurpose, userId: string, ttlMs: number, payload: string | null = null): Promise<{ token: string; expiresAt: Date }> {
     const now = this.now();
-    const token = randomToken(32);
+    const token = `${this.keys.current.kid}.${randomToken(32)}`;
     const expiresAt = new Date(now.getTime() + ttlMs);
     const record: VerificationRecord = { id: randomId(), purpose, userId, tokenHash: this.hash(token), createdAt: now, expiresAt, payload };
     await storageCall(() => this.storage.createVerification(record));
@@ -62,8 +62,10 @@ export class SingleUseTokens {
    * every purpose of this file names one.
    */
   async check(token: unknown, purpose: TokenPurpose): Promise<VerificationRecord & { userId: string }> {
-    if (typeof token !== "string" || !SHAPE.test(token)) throw invalid();
-    const record = await storageCall(() => this.storage.findVerification(this.hash(token), purpose));
+    const shaped = typeof token === "string" ? SHAPE.exec(token) : null;
+    const key = shaped && this.keys.byKid(shaped[1]!)?.singleUseHash;
+    if (!key) throw invalid(); // malformed, or issued under a secret no longer configured
+    const record = await storageCall(() => this.storage.findVerification(this.hash(token as string, key), purpose));
     if (record === null || record.purpose !== purpose || typeof record.userId !== "string") throw invalid();
     // "not after now": a stored expiry that is not a number counts as expired
     if (!(record.expiresAt.getTime() > this.now().getTime())) throw expired();

@@ -181,7 +181,7 @@ export function verifyAccessTokenJws(ring: KeyRing, settings: AccessTokenSetting
   const verified = jwtVerify(
     token,
     (header) => {
-      if (ring.algorithm === "HS256") return ring.signing.key;
+      if (header.kid === undefined && ring.legacy) return ring.legacy; // HS256 made before key ids: the first secret's raw bytes
       const found = ring.verifying.get(header.kid as string); // a kid that is no string matches no key
       if (!found) throw invalid(); // unknown kid: a removed key, or not ours
       return found;

@@ -5,12 +5,11 @@ import { signAccessToken, type AccessTokenInput, type AccessTokenSettings } from
 import { VerifiedTokenCache } from "./verified-token-cache.js";
 import type { SigningAlgorithm } from "./algorithms.js";
 import { createKeyRing, type KeyRing } from "./key-ring.js";
+import type { SecretKeySet } from "./secret-keys.js";
 
-/** The access-token slice of the configuration: the claims' settings plus what the key ring is made from. */
+/** The access-token slice of the configuration: the claims' settings plus the asymmetric keys (HS256 takes the secrets' keys). */
 export interface AccessTokensSettings extends AccessTokenSettings {
   algorithm: SigningAlgorithm;
-  /** The HS256 key (its UTF-8 bytes); unused by the asymmetric algorithms. */
-  secret: string;
   /** Private JWKs for the asymmetric algorithms (keys[0] signs); `undefined` for HS256. */
   keys: readonly JWK[] | undefined;
 }
@@ -23,9 +22,10 @@ export class AccessTokens {
   #keys: Promise<KeyRing> | undefined;
   #loaded: KeyRing | undefined; // once imported, used without awaiting a promise on the hot path
 
-  constructor(o: AccessTokensSettings) {
+  /** `secrets`: the derived keys of the configured secrets (HS256 signs and verifies with them; unused otherwise). */
+  constructor(o: AccessTokensSettings, secrets: SecretKeySet) {
     this.#settings = { issuer: o.issuer, audience: o.audience, ttlMs: o.ttlMs, clockToleranceMs: o.clockToleranceMs, now: o.now };
-    this.#loadKeys = () => createKeyRing(o.algorithm, o.secret, o.keys);
+    this.#loadKeys = () => createKeyRing(o.algorithm, secrets, o.keys);
   }
 
   /** Signs a token; resolves it with its expiry. */

@@ -1,7 +1,6 @@
-import { createSecretKey, type KeyObject } from "node:crypto";
-import { AuthError } from "../errors.js";
-import { secretProblem } from "./secret-strength.js";
+import type { KeyObject } from "node:crypto";
 import type { SigningAlgorithm } from "./algorithms.js";
+import { deriveSecretKeys, type SecretKeySet } from "./secret-keys.js";
 import { signatureCheck, type SignatureCheck } from "./sync-jws.js";
 import { base64url, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 
@@ -35,8 +34,13 @@ export interface KeyRing {
   readonly algorithm: SigningAlgorithm;
   readonly signing: { key: CryptoKey | Uint8Array; kid?: string };
   readonly verifying: ReadonlyMap<string, CryptoKey | Uint8Array>;
+  /**
+   * HS256 only, transition: the key of tokens without `kid` (made before key ids) — the raw UTF-8 bytes of the
+   * FIRST secret, never of another one.
+   */
+  readonly legacy?: CryptoKey;
   readonly publicJwks: JWK[];
-  /** HS256 only: the secret as a node:crypto key and our header segment, for synchronous signing. */
+  /** HS256 only: the current secret's derived key as a node:crypto key and our header segment, for synchronous signing. */
   readonly hmac?: { readonly key: KeyObject; readonly header: string };
   /** Synchronous signature checks (node:crypto) by the exact header segment we write for each key. */
   readonly syncChecks: ReadonlyMap<string, SignatureCheck>;
@@ -87,21 +91,33 @@ export function publicJwk(jwk: JWK, algorithm: SigningAlgorithm): JWK {
   return pub;
 }
 
-/** Imports the keys once. HS256 uses the UTF-8 bytes of the secret as the key (refused when plainly weak: `CONFIG_ERROR`). */
-export async function createKeyRing(algorithm: SigningAlgorithm, secret: string, keys?: readonly JWK[]): Promise<KeyRing> {
+const importHmac = (key: KeyObject) => crypto.subtle.importKey("raw", key.export(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+
+/**
+ * Imports the keys once. HS256 signs with the current (first) secret's derived key under its `kid`, and
+ * verifies by the header's `kid` among the configured secrets (one key, never all); a token without `kid`
+ * (made before key ids) verifies with the raw bytes of the first secret only. A plainly weak secret, an empty,
+ * too long or repeating list: `CONFIG_ERROR`.
+ */
+export async function createKeyRing(algorithm: SigningAlgorithm, secrets: SecretKeySet | string | readonly string[], keys?: readonly JWK[]): Promise<KeyRing> {
   if (algorithm === "HS256") {
-    const problem = secretProblem(secret);
-    if (problem) throw new AuthError("CONFIG_ERROR", `auth-skill configuration: the HS256 secret ${problem}`);
-    // Imported once as a CryptoKey: given raw bytes, jose would import them again on every sign and verify.
-    const bytes = new TextEncoder().encode(secret);
-    const key = await crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    const set = typeof secrets === "object" && "current" in secrets ? secrets : deriveSecretKeys(secrets);
+    const { current } = set;
+    // Imported once as CryptoKeys for jose's path: given raw bytes, jose would import them again on every verify.
+    const verifying = new Map<string, CryptoKey | Uint8Array>();
+    for (const k of set.all) verifying.set(k.kid, await importHmac(k.accessToken));
+    const header = segment(headerFor(algorithm, current.kid));
     return {
       algorithm,
-      signing: { key },
-      verifying: new Map(), // HS256 verifies with the signing key; no kid lookup
+      signing: { key: verifying.get(current.kid)!, kid: current.kid },
+      verifying,
+      legacy: await importHmac(current.legacy.accessToken),
       publicJwks: [],
-      hmac: { key: createSecretKey(bytes), header: segment(headerFor(algorithm)) },
-      syncChecks: new Map([[segment(headerFor(algorithm)), signatureCheck(algorithm, createSecretKey(bytes))]]),
+      hmac: { key: current.accessToken, header },
+      syncChecks: new Map([
+        ...set.all.map((k): [string, SignatureCheck] => [segment(headerFor(algorithm, k.kid)), signatureCheck(algorithm, k.accessToken)]),
+        [segment(headerFor(algorithm)), signatureCheck(algorithm, current.legacy.accessToken)],
+      ]),
     };
   }
 

@@ -14,7 +14,8 @@ async function signedUp(options: Parameters<typeof makeAuth>[0] = {}) {
 describe("refresh tokens", () => {
   it("are opaque, carry 256 random bits, and are stored only as a keyed hash", async () => {
     const { storage, first } = await signedUp();
-    const [sid, generation, random, tag] = first.refreshToken.split(".");
+    const [kid, sid, generation, random, tag] = first.refreshToken.split(".");
+    expect(kid).toMatch(/^[A-Za-z0-9_-]{8}$/); // the key id of the secret it was minted under
     expect(sid).toBe(first.sessionId);
     expect(generation).toBe("0");
     expect(Buffer.from(random!, "base64url")).toHaveLength(32);
@@ -34,7 +35,7 @@ describe("refresh tokens", () => {
     const claims = await auth.verifyAccessToken(next.accessToken, { checkRevocation: true });
     expect(claims.sid).toBe(first.sessionId);
     const third = await auth.refresh(next.refreshToken);
-    expect(third.refreshToken.split(".")[1]).toBe("2");
+    expect(third.refreshToken.split(".")[2]).toBe("2");
   });
 
   it("reuse of a rotated token revokes the whole session", async () => {

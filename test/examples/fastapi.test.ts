@@ -7,9 +7,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { SignJWT, base64url, decodeJwt, type JWK, type JWTHeaderParameters } from "jose";
+import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, type JWK, type JWTHeaderParameters } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuthSkill, generateSigningKey } from "../../src/index.js";
+import { kidOf } from "../tokens/legacy.js";
 
 const PYTHON = "/usr/bin/python3"; // Debian's, with Debian's packages; not a pyenv/venv python from PATH
 const EXAMPLE = fileURLToPath(new URL("../../examples/fastapi/", import.meta.url));
@@ -109,9 +110,11 @@ describe.skipIf(missing !== null && !IN_CI)("examples/fastapi: PyJWT verifies au
       expect(await pyVerify(token, { ...HS256, AUTH_AUDIENCE: "api" })).toEqual({ ok: false, reason: "InvalidIssuerError" });
     });
 
-    test("refuses a token signed with another secret", async () => {
+    test("refuses a token of another secret (unknown kid), and our kid with another key", async () => {
       const other = new AuthSkill({ secret: randomBytes(32).toString("base64url") });
-      expect(await pyVerify(await other.createAccessToken({ userId: "user-1" }), HS256)).toEqual({ ok: false, reason: "InvalidSignatureError" });
+      expect(await pyVerify(await other.createAccessToken({ userId: "user-1" }), HS256)).toEqual({ ok: false, reason: "unknown kid" });
+      const forged = await resign(valid, { alg: "HS256", typ: "at+jwt", kid: kidOf(SECRET) }, randomBytes(32));
+      expect(await pyVerify(forged, HS256)).toEqual({ ok: false, reason: "InvalidSignatureError" });
     });
 
     test("refuses an expired token", async () => {
@@ -150,6 +153,32 @@ describe.skipIf(missing !== null && !IN_CI)("examples/fastapi: PyJWT verifies au
 
     test("refuses a malformed token", async () => {
       expect(await pyVerify("not-a-jwt", HS256)).toEqual({ ok: false, reason: "DecodeError" });
+    });
+  });
+
+  describe("HS256 secret rotation (AUTH_SECRETS, current first)", () => {
+    const NEXT = randomBytes(32).toString("base64url");
+    const ROTATED = { AUTH_SECRETS: `${NEXT}, ${SECRET}` };
+
+    test("derives the key by HKDF and picks it by kid: tokens of the current and the previous secret verify", async () => {
+      expect(decodeProtectedHeader(valid).kid).toBe(kidOf(SECRET));
+      const rotated = new AuthSkill({ secrets: [NEXT, SECRET] });
+      const fresh = await rotated.createAccessToken({ userId: "user-6" });
+      expect(decodeProtectedHeader(fresh).kid).toBe(kidOf(NEXT));
+      expect(await pyVerify(fresh, ROTATED)).toMatchObject({ ok: true, claims: { sub: "user-6" } });
+      expect(await pyVerify(valid, ROTATED)).toMatchObject({ ok: true, claims: { sub: "user-1" } });
+    });
+
+    test("once the previous secret is dropped, its tokens are refused (unknown kid)", async () => {
+      expect(await pyVerify(valid, { AUTH_SECRETS: NEXT })).toEqual({ ok: false, reason: "unknown kid" });
+    });
+
+    test("a token from before key ids (no kid, the raw secret as key) verifies with the FIRST secret only, as the library", async () => {
+      const legacy = await resign(valid, { alg: "HS256", typ: "at+jwt" }); // signed with the raw bytes of SECRET
+      expect(await pyVerify(legacy, HS256)).toMatchObject({ ok: true, claims: { sub: "user-1" } });
+      expect(await auth.verifyAccessToken(legacy)).toMatchObject({ sub: "user-1" });
+      expect(await pyVerify(legacy, ROTATED)).toEqual({ ok: false, reason: "InvalidSignatureError" });
+      await expect(new AuthSkill({ secrets: [NEXT, SECRET] }).verifyAccessToken(legacy)).rejects.toMatchObject({ code: "TOKEN_INVALID" });
     });
   });
 
@@ -221,8 +250,10 @@ describe.skipIf(missing !== null && !IN_CI)("examples/fastapi: PyJWT verifies au
       expect(await pyVerify(none, { AUTH_JWKS_FILE: jwksFile })).toEqual({ ok: false, reason: "InvalidAlgorithmError" });
     });
 
-    test("refuses an HS256 library token (no kid)", async () => {
-      expect(await pyVerify(valid, { AUTH_JWKS_FILE: jwksFile })).toEqual({ ok: false, reason: "missing kid" });
+    test("refuses an HS256 library token (its secret's kid is no JWKS key), and a token without kid", async () => {
+      expect(await pyVerify(valid, { AUTH_JWKS_FILE: jwksFile })).toEqual({ ok: false, reason: "unknown kid" });
+      const noKid = await resign(valid, { alg: "HS256", typ: "at+jwt" });
+      expect(await pyVerify(noKid, { AUTH_JWKS_FILE: jwksFile })).toEqual({ ok: false, reason: "missing kid" });
     });
   });
 

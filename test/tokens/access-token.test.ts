@@ -2,6 +2,9 @@ import type { JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/index.js";
 import { SECRET, T0, decodeSegment, frozenClock, makeAuth, rejectsWith } from "./helpers.js";
+import { kidOf } from "./legacy.js";
+
+const OTHER_SECRET = "another-test-secret-9876543210-zyxwvutsrqp";
 
 type Asymmetric = "EdDSA" | "ES256" | "RS256";
 const ASYMMETRIC: Asymmetric[] = ["EdDSA", "ES256", "RS256"];
@@ -12,9 +15,9 @@ beforeAll(async () => {
 });
 
 describe("access token shape (RFC 9068 §2)", () => {
-  it('HS256 tokens have header { alg: "HS256", typ: "at+jwt" } and no kid', async () => {
-    const token = await makeAuth().createAccessToken({ userId: "user-1" });
-    expect(decodeSegment(token, 0)).toEqual({ alg: "HS256", typ: "at+jwt" });
+  it('HS256 tokens have header { alg: "HS256", typ: "at+jwt", kid } with the key id of the current secret', async () => {
+    const token = await makeAuth({ secret: undefined, secrets: [OTHER_SECRET, SECRET] }).createAccessToken({ userId: "user-1" });
+    expect(decodeSegment(token, 0)).toEqual({ alg: "HS256", typ: "at+jwt", kid: kidOf(OTHER_SECRET) });
   });
 
   it.each(ASYMMETRIC)("%s tokens have typ at+jwt and the kid of keys[0]", async (alg) => {

@@ -22,6 +22,7 @@ import { VerifiedTokenCache } from "../../src/tokens/verified-token-cache.js";
 import { createKeyRing, type KeyRing } from "../../src/tokens/key-ring.js";
 import { SECRET, T0 } from "./helpers.js";
 import { FULL_RUN, scaled } from "../support/test-run.js";
+import { hkdf, kidOf } from "./legacy.js";
 
 const TOLERANCE = 5;
 const TTL = 900;
@@ -52,14 +53,32 @@ const settings: AccessTokenSettings = {
 const setups = new Map<SigningAlgorithm, Setup>();
 
 beforeAll(async () => {
-  const hmacKey = new TextEncoder().encode(SECRET);
+  // HS256: the header's kid picks the key — our kid the derived key, no kid the raw secret (tokens from before
+  // key ids), any other kid none; minted tokens carry our kid, and the mutations drop or change it.
+  const derived = new Uint8Array(hkdf(SECRET, "auth-skill/access-token/hs256/v1"));
+  const raw = new TextEncoder().encode(SECRET);
+  const kid = kidOf(SECRET);
+  const hsKeyOf = (headerKid: unknown) => (headerKid === undefined ? raw : derived);
+  const headerKid = (input: string): unknown => {
+    try {
+      return (JSON.parse(Buffer.from(input.split(".")[0]!, "base64url").toString("utf8")) as { kid?: unknown }).kid;
+    } catch {
+      return kid;
+    }
+  };
   const hsRing = await createKeyRing("HS256", SECRET);
   setups.set("HS256", {
     alg: "HS256",
     ring: hsRing,
     joseRing: { ...hsRing, syncChecks: new Map() },
-    sign: (input) => createHmac("sha256", SECRET).update(input).digest(),
-    referenceKey: () => hmacKey,
+    sign: (input) =>
+      createHmac("sha256", hsKeyOf(headerKid(input)))
+        .update(input)
+        .digest(),
+    referenceKey: (header) => {
+      if (header.kid !== undefined && header.kid !== kid) throw new Error("unknown kid");
+      return hsKeyOf(header.kid);
+    },
     cache: new VerifiedTokenCache(1000),
   });
   for (const alg of ["EdDSA", "ES256", "RS256"] as const) {

@@ -3,6 +3,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, ty
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateSigningKey, type SigningAlgorithm } from "../../src/index.js";
 import { SECRET, T0, frozenClock, makeAuth, throwsWith } from "./helpers.js";
+import { hkdf, kidOf } from "./legacy.js";
 
 type Asymmetric = Exclude<SigningAlgorithm, "HS256">;
 const ASYMMETRIC: Asymmetric[] = ["EdDSA", "ES256", "RS256"];
@@ -239,11 +240,13 @@ describe("cross-library: bare jose verifies what we mint", () => {
     expect(payload.sub).toBe("user-1");
   });
 
-  it("HS256: jwtVerify with the UTF-8 bytes of the secret", async () => {
+  it('HS256: jwtVerify with the documented key, HKDF-SHA256(secret, info "auth-skill/access-token/hs256/v1")', async () => {
     const clock = frozenClock();
     const token = await makeAuth({}, clock).createAccessToken({ userId: "user-1" });
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(SECRET), { algorithms: ["HS256"], typ: "at+jwt", currentDate: clock.now() });
+    const key = new Uint8Array(hkdf(SECRET, "auth-skill/access-token/hs256/v1"));
+    const { payload, protectedHeader } = await jwtVerify(token, key, { algorithms: ["HS256"], typ: "at+jwt", currentDate: clock.now() });
     expect(payload.sub).toBe("user-1");
+    expect(protectedHeader.kid).toBe(kidOf(SECRET));
   });
 
   it("a rotated ring [new, old]: jose verifies old and new tokens with one JWKS", async () => {

@@ -1,16 +1,19 @@
 /**
- * The refresh-token codec's keys and sealed successors (src/tokens/refresh-token.ts), against the
- * derivation it documents: one key per purpose, HMAC-SHA256(secret, "auth-skill/refresh-token/<purpose>/v1").
- * Stored hashes and tags must stay what they were (a change would end every live session), and no two
- * purposes may share a key. rules.test.ts checks that a forged tag is refused before storage is touched.
+ * The refresh-token codec's keys and sealed successors (src/tokens/refresh-token.ts), against the derivation
+ * docs/tokens.md documents: `<kid>.<sessionId>.<generation>.<random>.<tag>`, one HKDF-SHA256 key per purpose
+ * and secret ("auth-skill/refresh-token/<purpose>/v2"), the token's own kid choosing the secret. Tokens minted
+ * before key ids (the old format and keys, see legacy.ts) still parse under any configured secret.
+ * rules.test.ts checks that a forged tag is refused before storage is touched.
  */
-import { createDecipheriv, createHmac } from "node:crypto";
+import { randomBytes, createDecipheriv, createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { RefreshTokenCodec } from "../../src/tokens/refresh-token.js";
 import { SECRET, throwsWith } from "./helpers.js";
+import { hkdf, kidOf, legacyRefreshHash, legacyRefreshToken, legacySeal } from "./legacy.js";
 
-const key = (purpose: string) => createHmac("sha256", SECRET).update(`auth-skill/refresh-token/${purpose}/v1`).digest();
+const key = (purpose: string, secret = SECRET) => hkdf(secret, `auth-skill/refresh-token/${purpose}/v2`);
 const SESSION = "s".repeat(16);
+const OTHER = randomBytes(32).toString("base64url");
 
 describe("keys derived per purpose", () => {
   // made in each test, not at collection: the mutation run credits a test only with the code it runs itself
@@ -19,6 +22,12 @@ describe("keys derived per purpose", () => {
     const token = codec.mint(SESSION, 3);
     return { codec, token, body: token.slice(0, token.lastIndexOf(".")) };
   };
+
+  it("a token starts with the key id of the current secret, then the session id and generation", () => {
+    const token = new RefreshTokenCodec([OTHER, SECRET]).mint(SESSION, 3);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{8}\.s{16}\.3\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{22}$/);
+    expect(token.slice(0, 9)).toBe(`${kidOf(OTHER)}.`);
+  });
 
   it("the stored hash is HMAC-SHA256 under the hash key", () => {
     const { codec, token } = minted();
@@ -30,9 +39,11 @@ describe("keys derived per purpose", () => {
     expect(token.slice(body.length + 1)).toBe(createHmac("sha256", key("tag")).update(body).digest().subarray(0, 16).toString("base64url"));
   });
 
-  it("a sealed successor is AES-256-GCM under the seal key, bound to its session generation", () => {
+  it("a sealed successor is the kid, then AES-256-GCM under the seal key, bound to its session generation", () => {
     const { codec, token } = minted();
-    const raw = Buffer.from(codec.seal(token, SESSION, 3), "base64url");
+    const sealed = codec.seal(token, SESSION, 3);
+    expect(sealed.slice(0, 9)).toBe(`${kidOf(SECRET)}.`);
+    const raw = Buffer.from(sealed.slice(9), "base64url");
     const decipher = createDecipheriv("aes-256-gcm", key("seal"), raw.subarray(0, 12))
       .setAAD(Buffer.from(`${SESSION}.3`))
       .setAuthTag(raw.subarray(12, 28));
@@ -48,23 +59,73 @@ describe("keys derived per purpose", () => {
 it("parse: null for anything but a string, even what converts to a minted token", () => {
   const codec = new RefreshTokenCodec(SECRET);
   const token = codec.mint(SESSION, 0);
-  expect(codec.parse(token)).toEqual({ sessionId: SESSION, generation: 0 });
+  expect(codec.parse(token)).toMatchObject({ sessionId: SESSION, generation: 0 });
   for (const value of [[token], { toString: () => token }, 12345, null, undefined]) expect(codec.parse(value)).toBeNull();
+});
+
+describe("rotation: the token's kid picks the one secret that checks it", () => {
+  it("a token of a previous secret parses and matches under its own keys; the hash of a new token uses the current", () => {
+    const old = new RefreshTokenCodec(SECRET);
+    const token = old.mint(SESSION, 2);
+    const rotated = new RefreshTokenCodec([OTHER, SECRET]);
+    const parsed = rotated.parse(token)!;
+    expect(parsed).toMatchObject({ sessionId: SESSION, generation: 2 });
+    expect(rotated.matches(token, parsed, old.hash(token))).toBe(true);
+    expect(rotated.hash(token)).toBe(createHmac("sha256", key("hash", OTHER)).update(token).digest("base64url"));
+    expect(rotated.matches(token, parsed, rotated.hash(token))).toBe(false); // the current secret's hash is not this token's
+  });
+
+  it("a kid no configured secret has: null (the secret was dropped)", () => {
+    const token = new RefreshTokenCodec(SECRET).mint(SESSION, 0);
+    expect(new RefreshTokenCodec(OTHER).parse(token)).toBeNull();
+  });
+
+  it("a kid swapped for another configured secret's: null (one key, the named one)", () => {
+    const token = new RefreshTokenCodec(SECRET).mint(SESSION, 0);
+    expect(new RefreshTokenCodec([OTHER, SECRET]).parse(`${kidOf(OTHER)}${token.slice(8)}`)).toBeNull();
+  });
+});
+
+describe("transition: tokens minted before key ids", () => {
+  it("parse under any configured secret's old keys, and match the hash the old codec stored", () => {
+    const token = legacyRefreshToken(SECRET, SESSION, 5);
+    for (const secrets of [[SECRET], [OTHER, SECRET]]) {
+      const codec = new RefreshTokenCodec(secrets);
+      const parsed = codec.parse(token)!;
+      expect(parsed).toMatchObject({ sessionId: SESSION, generation: 5 });
+      expect(codec.matches(token, parsed, legacyRefreshHash(SECRET, token))).toBe(true);
+      expect(codec.matches(token, parsed, legacyRefreshHash(OTHER, token))).toBe(false);
+    }
+  });
+
+  it("are refused once their secret is gone, or with a wrong tag", () => {
+    const token = legacyRefreshToken(SECRET, SESSION, 5);
+    expect(new RefreshTokenCodec(OTHER).parse(token)).toBeNull();
+    expect(new RefreshTokenCodec(SECRET).parse(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).toBeNull();
+  });
+
+  it("a successor sealed by the old codec opens under any configured secret's old seal key", () => {
+    const sealed = legacySeal(SECRET, "successor", SESSION, 3);
+    expect(new RefreshTokenCodec([OTHER, SECRET]).unseal(sealed, SESSION, 3)).toBe("successor");
+    expect(new RefreshTokenCodec(OTHER).unseal(sealed, SESSION, 3)).toBeNull();
+  });
 });
 
 describe("unseal: the successor opens only for its own session generation", () => {
   const codec = () => new RefreshTokenCodec(SECRET); // made in each test (see above)
-  const successor = "s".repeat(16) + ".4." + "x".repeat(43) + "." + "y".repeat(22);
+  const successor = `${kidOf(SECRET)}.${"s".repeat(16)}.4.${"x".repeat(43)}.${"y".repeat(22)}`;
   const sealed = () => codec().seal(successor, SESSION, 3);
 
-  it("opens for the generation it was sealed for", () => {
+  it("opens for the generation it was sealed for, also once its secret is a previous one", () => {
     expect(codec().unseal(sealed(), SESSION, 3)).toBe(successor);
+    expect(new RefreshTokenCodec([OTHER, SECRET]).unseal(sealed(), SESSION, 3)).toBe(successor);
   });
 
   it.each<[string, () => string | null]>([
     ["another generation", () => codec().unseal(sealed(), SESSION, 4)],
     ["another session", () => codec().unseal(sealed(), "t".repeat(16), 3)],
-    ["another secret", () => new RefreshTokenCodec(`${SECRET}-other`).unseal(sealed(), SESSION, 3)],
+    ["another secret", () => new RefreshTokenCodec(OTHER).unseal(sealed(), SESSION, 3)],
+    ["another secret's kid in front", () => new RefreshTokenCodec([OTHER, SECRET]).unseal(`${kidOf(OTHER)}${sealed().slice(8)}`, SESSION, 3)],
     [
       "one byte changed",
       () => {
@@ -79,8 +140,11 @@ describe("unseal: the successor opens only for its own session generation", () =
   });
 });
 
-it("a weak secret: CONFIG_ERROR naming the refresh-token secret and the problem", () => {
+it("a weak secret: CONFIG_ERROR naming the problem, never the secret", () => {
   expect(throwsWith(() => new RefreshTokenCodec("short"), "CONFIG_ERROR").message).toBe(
-    "auth-skill configuration: the refresh-token secret must be at least 32 characters (generate one with `openssl rand -base64 32`)",
+    "auth-skill configuration: the secret must be at least 32 characters (generate one with `openssl rand -base64 32`)",
+  );
+  expect(throwsWith(() => new RefreshTokenCodec([SECRET, "short-one"]), "CONFIG_ERROR").message).toBe(
+    "auth-skill configuration: secrets[1] must be at least 32 characters (generate one with `openssl rand -base64 32`)",
   );
 });
