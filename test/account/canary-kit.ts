@@ -37,9 +37,9 @@ export class Canaries {
       for (let i = 0; i + PIECE <= form.length; i++) if (!this.#pieces.has(form.slice(i, i + PIECE))) this.#pieces.set(form.slice(i, i + PIECE), label);
   }
 
-  /** A refresh token `<sid>.<gen>.<random>.<tag>`: the random part and the tag (the session id is not secret). */
+  /** A refresh token `<kid>.<sid>.<gen>.<random>.<tag>`: the random part and the tag (the key id and session id are not secret). */
   refreshToken(label: string, token: string): void {
-    const [, , random, tag] = token.split(".");
+    const [random, tag] = token.split(".").slice(-2);
     this.add(`${label} (random part)`, random!);
     this.add(`${label} (tag)`, tag!);
   }

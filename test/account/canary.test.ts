@@ -187,7 +187,9 @@ async function canaryRun(variant: Variant) {
       await fails("refresh, storage down", "STORAGE_ERROR", () => auth.refresh(refreshed.refreshToken, ctx));
       await fails("signup, storage down", "STORAGE_ERROR", () => auth.signup({ email: at("erin"), password: PW.extra }, ctx));
       await ok("requestPasswordReset, storage down", () => auth.requestPasswordReset({ email: at("ada.new") }, ctx));
-      await fails("resetPassword, storage down", "STORAGE_ERROR", () => auth.resetPassword({ token: UNKNOWN_TOKEN, password: PW.ada3 }, ctx));
+      // well formed, with the current secret's key id, so that it reaches the storage
+      const unknownLink = `${mail.tokenFor(at("dan"), "email-verification").split(".")[0]}.${UNKNOWN_TOKEN}`;
+      await fails("resetPassword, storage down", "STORAGE_ERROR", () => auth.resetPassword({ token: unknownLink, password: PW.ada3 }, ctx));
       await fails("verifyAccessToken, storage down", "STORAGE_ERROR", () => auth.verifyAccessToken(refreshed.accessToken, { checkRevocation: true }));
       await fails("changePassword, storage down", "STORAGE_ERROR", () =>
         auth.changePassword({ userId: ada.user.id, currentPassword: PW.ada3, newPassword: PW.extra }),
