@@ -19,7 +19,7 @@ export interface Call {
 }
 
 /** A handler over a fresh test instance; `call` sends a Request to it. */
-export function setup(handlerOptions: AuthHandlerOptions = {}, authOptions: TestAuthOptions & { requireEmailVerification?: false } = {}) {
+export function setup(handlerOptions: AuthHandlerOptions = {}, authOptions: TestAuthOptions = {}) {
   const test = createTestAuth(authOptions);
   const handler = createAuthHandler(test.auth, handlerOptions);
   const base = handlerOptions.basePath ?? "/auth";
