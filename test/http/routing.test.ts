@@ -33,7 +33,7 @@ describe("routing", () => {
     expect([404, 405]).not.toContain(response.status);
   });
 
-  it.each(["/", "/other", "/authx/signin", "/api/auth/signin"])("%s: outside basePath, 404", async (path) => {
+  it.each(["/", "/other", "/authx/signin", "/api/auth/signin", "/abcd/signin", "/AUTH/signin"])("%s: outside basePath, 404", async (path) => {
     const { handler } = setup();
     const response = await handler(new Request(`https://app.example.com${path}`, { method: "POST" }));
     expect(response.status).toBe(404);
