@@ -40,10 +40,10 @@ function parseIpv6(text: string): Uint8Array | null {
   }
   const halves = body.split("::");
   if (halves.length > 2) return null;
-  const groupsOf = (part: string): string[] | null => (part === "" ? [] : part.split(":"));
+  const groupsOf = (part: string): string[] => (part === "" ? [] : part.split(":"));
   const head = groupsOf(halves[0]!);
   const rest = halves.length === 2 ? groupsOf(halves[1]!) : [];
-  if (!head || !rest || ![...head, ...rest].every((g) => HEX_GROUP.test(g))) return null;
+  if (![...head, ...rest].every((g) => HEX_GROUP.test(g))) return null;
   const given = head.length + rest.length + tail.length;
   if (halves.length === 2 ? given > 7 : given !== 8) return null;
   const zeros = Array<number>(8 - given).fill(0);
