@@ -38,6 +38,9 @@ describe("clientIp: a hop count", () => {
     ["bracketed IPv6 with a port", { "x-forwarded-for": "[2001:db8::7]:443" }, 1, "2001:db8::7"],
     ["bare IPv6, canonicalised", { "x-forwarded-for": "6.6.6.6,2001:0DB8::0007" }, 1, "2001:db8::7"],
     ["an empty entry is not an address", { "x-forwarded-for": "1.1.1.1," }, 1, undefined],
+    ["an unclosed bracket is not an address", { "x-forwarded-for": "[2001:db8::7" }, 1, undefined],
+    ["text after a bracketed address is not an address", { "x-forwarded-for": "[2001:db8::7]:443x" }, 1, undefined],
+    ["text before a bracketed address is not an address", { "x-forwarded-for": "x[2001:db8::7]" }, 1, undefined],
   ] as const)("%s", (_, headers, hops, expected) => {
     expect(ip(headers, { trustedProxies: hops, socketAddress: "10.0.0.1" })).toBe(expected);
   });
@@ -96,6 +99,9 @@ describe("clientIp: Forwarded (RFC 7239)", () => {
     ["for=_hidden", undefined],
     ["proto=https", undefined],
     ["for=2001:db8::1", "2001:db8::1"], // unquoted IPv6 is not valid syntax, but plainly an address
+    ['for=203.0.113.7;host="a,b"', "203.0.113.7"], // the quoted comma is inside the last element
+    ['for=203.0.113.7;ext="a\\",b"', "203.0.113.7"], // an escaped quote does not end the quoted string
+    ['for="203.0.113.7', undefined], // an unbalanced quote
   ])("%s -> %s", (value, expected) => {
     expect(forwarded(value)).toBe(expected);
   });
@@ -119,6 +125,20 @@ describe("clientIp: bad options", () => {
     },
   );
 
+  it("100 hops is the most; CIDR prefixes up to the family's width", () => {
+    expect(ip({ "x-forwarded-for": "203.0.113.7" }, { trustedProxies: 100 })).toBeUndefined();
+    expect(ip({ "x-forwarded-for": "203.0.113.7" }, { trustedProxies: ["10.0.0.1/32", "::1/128", "::ffff:10.0.0.0/96"], socketAddress: "10.0.0.1" })).toBe(
+      "203.0.113.7",
+    );
+    for (const bad of ["::ffff:10.0.0.0/95", "10.0.0.0/x8", "10.0.0.0/-1", "/8", "10.0.0.0/"]) {
+      expect(() => clientIp(request({}), { trustedProxies: [bad] }), bad).toThrow(TypeError);
+    }
+  });
+
+  it("a socket address with surrounding spaces is still an address", () => {
+    expect(clientIp(request({}), { socketAddress: " 10.0.0.1 " })).toBe("10.0.0.1");
+  });
+
   it("an unknown header name is a TypeError", () => {
     expect(() => clientIp(request({}), { header: "x-real-ip" as "forwarded" })).toThrow(TypeError);
   });
@@ -138,6 +158,10 @@ describe("the address parser", () => {
     ["1:2:3:4:5:6:1.2.3.4", "1:2:3:4:5:6:102:304"],
     ["::1.2.3.4", "::102:304"],
     ["1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"],
+    ["::fffe:1.2.3.4", "::fffe:102:304"], // not IPv4-mapped: each byte of the ::ffff: prefix counts
+    ["::feff:1.2.3.4", "::feff:102:304"],
+    ["1::ffff:1.2.3.4", "1::ffff:102:304"],
+    ["0:0:0:0:1:ffff:1.2.3.4", "::1:ffff:102:304"],
   ])("%s -> %s", (text, canonical) => {
     const parsed = parseIp(text);
     expect(parsed).not.toBeNull();

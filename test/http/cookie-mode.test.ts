@@ -2,6 +2,7 @@
 // guard on every POST/DELETE, signout clearing the cookie, and two tabs refreshing at once.
 import { describe, expect, it } from "vitest";
 import { createAuthHandler } from "../../src/http/index.js";
+import { memoryStorage } from "../../src/index.js";
 import { createTestAuth } from "../../src/testing/test-auth.js";
 import { bearer, errorOf, ORIGIN, PASSWORD, setup } from "./support.js";
 
@@ -81,6 +82,35 @@ describe("cookie mode: the refresh cookie", () => {
     const bad = await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `${COOKIE}=not-ours` } });
     expect(bad.status).toBe(401);
     expect(bad.headers.get("set-cookie")).toMatch(/Max-Age=0/);
+  });
+
+  it("a refresh that fails for another reason (500: the store is down) keeps the cookie", async () => {
+    const store = memoryStorage();
+    let down = false;
+    const storage = new Proxy(store, {
+      get(target, name, receiver) {
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === "function"
+          ? (...args: unknown[]) => (down ? Promise.reject(new Error("connection refused")) : value.apply(target, args))
+          : value;
+      },
+    });
+    const { signup, call } = cookieMode({ storage, refreshToken: { reuseInterval: "10s" } });
+    const { response } = await signup(undefined, SAME_ORIGIN);
+    down = true;
+    const failed = await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `${COOKIE}=${cookieValue(response)}` } });
+    expect(failed.status).toBe(500);
+    expect(failed.headers.has("set-cookie")).toBe(false);
+  });
+
+  it("a missing cookie says so; a Cookie header over 16 KiB is not read", async () => {
+    const { call, signup } = cookieMode();
+    const missing = await call("POST", "/refresh", { headers: SAME_ORIGIN });
+    expect(await errorOf(missing)).toEqual({ code: "TOKEN_INVALID", message: "A refresh token is required." });
+    const { response } = await signup(undefined, SAME_ORIGIN);
+    const token = cookieValue(response);
+    expect((await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `pad=${"x".repeat(16_384)}; ${COOKIE}=${token}` } })).status).toBe(401);
+    expect((await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `pad=x; ${COOKIE}=${token}` } })).status).toBe(200);
   });
 
   it("signout revokes the cookie's session and clears the cookie", async () => {

@@ -14,6 +14,9 @@ describe("content types", () => {
     ["application/json; charset=iso-8859-1", 415],
     ["application/jsonx", 415],
     ["application/json; charset=UTF-8", 201],
+    ["application/json;charset=utf8", 201],
+    ['application/json; charset="utf-8"', 201],
+    ["application/json ; charset=utf-8", 201],
     ["Application/JSON", 201],
   ])("%s -> %i", async (type, status) => {
     const { call } = setup();
@@ -48,6 +51,28 @@ describe("malformed bodies", () => {
     const response = await call("POST", "/signin", { body, headers: JSON_TYPE });
     expect(response.status).toBe(400);
     expect(await errorOf(response)).toEqual({ code: "INVALID_INPUT", message });
+  });
+
+  it("no body at all: 400 INVALID_INPUT", async () => {
+    const { handler } = setup();
+    const response = await handler(new Request("https://app.example.com/auth/signin", { method: "POST", headers: JSON_TYPE }));
+    expect(response.status).toBe(400);
+    expect(await errorOf(response)).toEqual({ code: "INVALID_INPUT", message: "The request body is not valid JSON." });
+  });
+
+  it("a body that arrives in several chunks, or with a UTF-8 byte order mark, is read whole", async () => {
+    const { handler, call } = setup();
+    const text = JSON.stringify({ email: "ada@example.com", password: PASSWORD });
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 7) controller.enqueue(bytes.slice(i, i + 7));
+        controller.close();
+      },
+    });
+    const request = new Request("https://app.example.com/auth/signup", { method: "POST", headers: JSON_TYPE, body, duplex: "half" } as RequestInit);
+    expect((await handler(request)).status).toBe(201);
+    expect((await call("POST", "/signin", { body: `\uFEFF${text}`, headers: JSON_TYPE })).status).toBe(200);
   });
 
   it("invalid UTF-8: 400 INVALID_INPUT", async () => {

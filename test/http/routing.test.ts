@@ -100,6 +100,16 @@ describe("routing", () => {
     }
   });
 
+  it('forwardedHeader: "forwarded" reads RFC 7239 Forwarded for the flows\' client address', async () => {
+    const { call, auth } = setup({ trustedProxies: 1, forwardedHeader: "forwarded" });
+    const response = await call("POST", "/signup", {
+      json: { email: "ada@example.com", password: "quiet mountain lakes at dawn" },
+      headers: { forwarded: 'for=6.6.6.6, for="[2001:db8::7]:443"', "x-forwarded-for": "9.9.9.9" },
+    });
+    const body = await response.json();
+    expect((await auth.listSessions(body.user.id))[0]?.ip).toBe("2001:db8::7");
+  });
+
   it("never redirects: no 3xx and no Location on any route, whatever the request says", async () => {
     const { call } = setup();
     const headers = { host: "evil.example", "x-forwarded-host": "evil.example", referer: "https://evil.example/" };

@@ -91,6 +91,7 @@ describe("POST /refresh and /signout (bearer mode)", () => {
     expect(replay.status).toBe(401);
     expect(replay.headers.get("www-authenticate")).toBe("Bearer");
     expect((await errorOf(replay)).code).toBe("REFRESH_TOKEN_REUSED");
+    expect(replay.headers.has("set-cookie")).toBe(false); // bearer mode never touches cookies
   });
 
   it("refresh without a refresh token: 400 INVALID_INPUT naming refreshToken; a bad one: 401 TOKEN_INVALID", async () => {
@@ -108,7 +109,9 @@ describe("POST /refresh and /signout (bearer mode)", () => {
   it("signout: 204, the refresh token ends; an unknown one is 204 too", async () => {
     const { call, signup } = setup();
     const { body } = await signup();
-    expect((await call("POST", "/signout", { json: { refreshToken: body.refreshToken } })).status).toBe(204);
+    const signout = await call("POST", "/signout", { json: { refreshToken: body.refreshToken } });
+    expect(signout.status).toBe(204);
+    expect(signout.headers.has("set-cookie")).toBe(false);
     expect((await call("POST", "/refresh", { json: { refreshToken: body.refreshToken } })).status).toBe(401);
     expect((await call("POST", "/signout", { json: { refreshToken: "unknown" } })).status).toBe(204);
     expect((await call("POST", "/signout", { json: {} })).status).toBe(400);

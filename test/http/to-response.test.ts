@@ -26,6 +26,7 @@ describe("toResponse", () => {
     expect(toResponse(new AuthError("RATE_LIMITED", "Too many attempts.", { retryAfter: 0 })).headers.get("retry-after")).toBe("0");
     expect(toResponse(new AuthError("RATE_LIMITED", "Too many attempts.")).headers.has("retry-after")).toBe(false);
     expect(toResponse(new AuthError("RATE_LIMITED", "x", { retryAfter: Number.NaN })).headers.has("retry-after")).toBe(false);
+    expect(toResponse(new AuthError("RATE_LIMITED", "x", { retryAfter: -5 })).headers.has("retry-after")).toBe(false);
     expect(toResponse(new AuthError("INVALID_INPUT", "x", { retryAfter: 5 })).headers.has("retry-after")).toBe(false);
   });
 
