@@ -7,6 +7,7 @@ export default defineConfig({
     kysely: "src/adapters/kysely/index.ts",
     redis: "src/adapters/redis/index.ts",
     "better-auth": "src/better-auth/index.ts",
+    http: "src/http/index.ts",
   },
   external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth"],
   format: ["esm", "cjs"],

@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^auth-skill\/testing$/, replacement: src("testing/index.ts") },
       { find: /^auth-skill\/(kysely|redis)$/, replacement: src("adapters/$1/index.ts") },
       { find: /^auth-skill\/better-auth$/, replacement: src("better-auth/index.ts") },
+      { find: /^auth-skill\/http$/, replacement: src("http/index.ts") },
     ],
   },
   test: {

@@ -19,6 +19,7 @@ const SOURCE_PATHS = {
   "auth-skill/kysely": src("adapters/kysely/index.ts"),
   "auth-skill/redis": src("adapters/redis/index.ts"),
   "auth-skill/better-auth": src("better-auth/index.ts"),
+  "auth-skill/http": src("http/index.ts"),
 };
 
 describe("docs code blocks: extraction", () => {

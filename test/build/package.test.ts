@@ -208,3 +208,35 @@ describe("built package", () => {
     expect(loaded).toEqual(expect.arrayContaining([...ALLOWED_PACKAGES]));
   });
 });
+
+describe("built package: auth-skill/http", () => {
+  it.each(["http.js", "http.cjs"])("dist/%s (with the chunks it loads) imports nothing: no package, no Node built-in", async (entry) => {
+    const files = [entry];
+    const external: string[] = [];
+    for (const file of files) {
+      const { specifiers } = await importsOf(join(dist, file));
+      for (const s of specifiers) {
+        if (s.startsWith("./")) {
+          if (!files.includes(s.slice(2))) files.push(s.slice(2));
+        } else external.push(s);
+      }
+    }
+    expect(external).toEqual([]);
+  });
+
+  it("is import()-able and require()-able by its package name, sharing the core's AuthError", () => {
+    const esm = node([
+      "--input-type=module",
+      "-e",
+      `const http = await import("auth-skill/http"); const core = await import("auth-skill");
+       const r = http.toResponse(new core.AuthError("USER_EXISTS", "x"));
+       console.log(JSON.stringify({ kinds: ["createAuthHandler", "authenticate", "getBearerToken", "clientIp", "toResponse"].map((k) => typeof http[k]), status: r.status }));`,
+    ]);
+    expect(JSON.parse(esm)).toEqual({ kinds: Array(5).fill("function"), status: 409 });
+    const cjs = node([
+      "-e",
+      `const http = require("auth-skill/http"); const core = require("auth-skill"); console.log(http.toResponse(new core.AuthError("USER_EXISTS", "x")).status);`,
+    ]);
+    expect(cjs.trim()).toBe("409");
+  });
+});
