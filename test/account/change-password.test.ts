@@ -2,7 +2,7 @@
 // other session ended (all of them, or all but keepSessionId).
 import { describe, expect, it } from "vitest";
 import { rejectsWith } from "../helpers.js";
-import { NEW_PASSWORD, PASSWORD, flush, withAda } from "./support.js";
+import { MESSAGES, NEW_PASSWORD, PASSWORD, flush, interleavedStorage, withAda } from "./support.js";
 
 describe("changing the password", () => {
   it("a wrong current password is INVALID_CREDENTIALS and spends the account's budget: RATE_LIMITED after rateLimit.account.max", async () => {
@@ -48,5 +48,35 @@ describe("changing the password", () => {
     await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
     expect(await auth.listSessions(ada.user.id)).toEqual([]);
     for (const s of [ada, b]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
+  });
+
+  it("a right current password gives the account its budget back", async () => {
+    const { auth, ada } = await withAda({ rateLimit: { account: { max: 3, window: "15m" } } });
+    for (let i = 0; i < 2; i++)
+      await rejectsWith(auth.changePassword({ userId: ada.user.id, currentPassword: "not my password", newPassword: NEW_PASSWORD }), "INVALID_CREDENTIALS");
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    for (let i = 0; i < 2; i++) await rejectsWith(auth.signin({ email: "ada@example.com", password: "not my password" }), "INVALID_CREDENTIALS");
+    await expect(auth.signin({ email: "ada@example.com", password: NEW_PASSWORD })).resolves.toBeDefined();
+  });
+
+  it("spends no client budget: the check has no client address of its own", async () => {
+    const { auth, ada } = await withAda({ rateLimit: { client: { max: 2, window: "15m" }, account: { max: 10, window: "15m" } } });
+    for (let i = 0; i < 3; i++)
+      await rejectsWith(auth.changePassword({ userId: ada.user.id, currentPassword: "not my password", newPassword: NEW_PASSWORD }), "INVALID_CREDENTIALS");
+    await rejectsWith(auth.signin({ email: "ada@example.com", password: "not my password" }), "INVALID_CREDENTIALS");
+  });
+
+  it("a user deleted during the change is INVALID_INPUT (field userId)", async () => {
+    const { storage, base, beforeNext } = interleavedStorage();
+    const { auth, ada } = await withAda({ storage });
+    beforeNext("updateUser", () => base.deleteUser(ada.user.id));
+    const err = await rejectsWith(auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD }), "INVALID_INPUT");
+    expect([err.field, err.message]).toEqual(["userId", MESSAGES.noSuchUser]);
+  });
+
+  it("works without rate limits (rateLimit: false)", async () => {
+    const { auth, ada } = await withAda({ rateLimit: false });
+    await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    await expect(auth.signin({ email: "ada@example.com", password: NEW_PASSWORD })).resolves.toBeDefined();
   });
 });
