@@ -24,9 +24,13 @@ describe("changing the password", () => {
   });
 
   it("with keepSessionId, keeps exactly that session and ends the others", async () => {
-    const { auth, ada } = await withAda();
+    const { auth, of, ada } = await withAda();
     const [b, c] = [await auth.signin({ email: "ada@example.com", password: PASSWORD }), await auth.signin({ email: "ada@example.com", password: PASSWORD })];
     await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD, keepSessionId: b.sessionId });
+    await flush();
+    const revoked = of("session.revoked");
+    expect(revoked.map((e) => e.reason)).toEqual(["password", "password"]);
+    expect(revoked.map((e) => e.sessionId).sort()).toEqual([ada.sessionId, c.sessionId].sort());
     expect((await auth.listSessions(ada.user.id)).map((s) => s.id)).toEqual([b.sessionId]);
     await expect(auth.refresh(b.refreshToken)).resolves.toBeDefined();
     for (const s of [ada, c]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
@@ -42,10 +46,12 @@ describe("changing the password", () => {
     await rejectsWith(auth.confirmEmailChange({ token: mail.token("email-change", "intruder@example.com") }), "TOKEN_INVALID");
   });
 
-  it("without keepSessionId, ends every session", async () => {
-    const { auth, ada } = await withAda();
+  it("without keepSessionId, ends every session at once (one event with the count)", async () => {
+    const { auth, of, ada } = await withAda();
     const b = await auth.signin({ email: "ada@example.com", password: PASSWORD });
     await auth.changePassword({ userId: ada.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+    await flush();
+    expect(of("session.revoked")).toEqual([{ type: "session.revoked", reason: "password", userId: ada.user.id, count: 2, at: expect.any(Date) }]);
     expect(await auth.listSessions(ada.user.id)).toEqual([]);
     for (const s of [ada, b]) await rejectsWith(auth.refresh(s.refreshToken), "TOKEN_REVOKED");
   });

@@ -77,6 +77,7 @@ describe("email verification", () => {
     expect([err.field, err.message]).toEqual(["userId", MESSAGES.noSuchUser]);
     const bare = await withAda({ email: undefined });
     await rejectsWith(bare.auth.requestEmailVerification(bare.ada.user.id), "CONFIG_ERROR");
+    await rejectsWith(bare.auth.requestEmailVerification("no-such-user"), "CONFIG_ERROR"); // before anything else
   });
 
   it("a user deleted while their link is used is TOKEN_INVALID, before or after the link is spent", async () => {
