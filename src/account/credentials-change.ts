@@ -25,7 +25,7 @@ async function proveCurrent(p: FlowParts, user: UserRecord, password: string, fi
   const hash = user.passwordHash;
   const valid = await p.passwords.verify(password, hash ?? (await p.passwords.dummy()));
   if (!valid || hash === null) throw new AuthError("INVALID_CREDENTIALS", "The current password is not correct.", { field });
-  if (attempt) await p.limiter?.succeeded(attempt);
+  if (attempt) await p.limiter!.succeeded(attempt); // an attempt exists only when there is a limiter
 }
 
 /** See `AuthSkill.changePassword`. */

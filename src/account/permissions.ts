@@ -9,6 +9,7 @@
  * check is always a concrete permission.
  */
 import { AuthError } from "../errors.js";
+import { isRoleName } from "./roles.js";
 
 /** Roles to the permissions they grant, e.g. `{ admin: ["*"], editor: ["posts:*", "media:upload"] }`. */
 export type PermissionMap = Readonly<Record<string, readonly string[]>>;
@@ -22,7 +23,7 @@ const PERMISSION = new RegExp(`^(?:${SEGMENT}:){0,7}${SEGMENT}$`);
 /** A problem with the `permissions` option, or null. Role names follow `setRoles`' rule; at most 64 grants a role. */
 export function permissionMapProblem(map: Record<string, unknown>): string | null {
   for (const [role, grants] of Object.entries(map)) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/.test(role)) return `role names are 1-64 of letters, digits, '_', '.', ':' or '-'`;
+    if (!isRoleName(role)) return `role names are 1-64 of letters, digits, '_', '.', ':' or '-'`;
     if (!Array.isArray(grants) || grants.length > 64 || !grants.every((g) => typeof g === "string" && GRANT.test(g))) {
       return `${role} must list at most 64 permissions like "posts:write" or "posts:*"`;
     }

@@ -3,6 +3,9 @@ import { AuthError } from "../errors.js";
 
 /** A role name: 1-64 of letters, digits and `_ . : -`, starting with a letter or digit (no comma: Better Auth joins roles with one). */
 const ROLE = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+/** True when `name` is a role name `setRoles` accepts (the `permissions` option's role names follow the same rule). */
+export const isRoleName = (name: string): boolean => ROLE.test(name);
+
 /** The most roles one user may have: they travel in every access token. */
 export const MAX_ROLES = 32;
 
@@ -13,7 +16,7 @@ export const MAX_ROLES = 32;
 export function checkRoles(roles: unknown): string[] {
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string")) throw new TypeError("setRoles: roles must be an array of strings");
   const unique = [...new Set(roles as string[])];
-  if (unique.length > MAX_ROLES || !unique.every((r) => ROLE.test(r))) {
+  if (unique.length > MAX_ROLES || !unique.every(isRoleName)) {
     throw new AuthError("INVALID_INPUT", `Roles are at most ${MAX_ROLES} names of 1 to 64 letters, digits, '_', '.', ':' or '-'.`, { field: "roles" });
   }
   return unique;

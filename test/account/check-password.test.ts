@@ -19,6 +19,14 @@ describe("checkPassword", () => {
   });
 
   it("a password that is not a string is a TypeError", () => {
-    expect(() => auth.checkPassword(undefined as unknown as string)).toThrow(TypeError);
+    for (const password of [undefined, 12345678]) {
+      expect(() => auth.checkPassword(password as unknown as string)).toThrow(new TypeError("checkPassword: password must be a string"));
+    }
+  });
+
+  it("ignores an identity of null and identity fields that are not strings", () => {
+    expect(auth.checkPassword("quiet mountain lakes at dawn", null as never)).toBeNull();
+    expect(auth.checkPassword("quiet mountain lakes at dawn", { email: 42, username: 42 } as never)).toBeNull();
+    expect(auth.checkPassword("countess1815!!", { email: ["countess@example.com"], username: null } as never)).toBeNull();
   });
 });

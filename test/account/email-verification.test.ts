@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { AuthSkill, memoryStorage } from "../../src/index.js";
 import { SECRET, manualClock, rejectsWith } from "../helpers.js";
-import { PASSWORD, flush, outbox, withAda } from "./support.js";
+import { MESSAGES, PASSWORD, flush, interleavedStorage, outbox, withAda } from "./support.js";
 
 function requiring() {
   const mail = outbox();
@@ -40,7 +40,7 @@ describe("email verification", () => {
     await flush();
     const token = mail.token("email-verification");
     clock.advance(2 * 3_600_000);
-    await rejectsWith(auth.verifyEmail({ token }), "TOKEN_EXPIRED");
+    expect((await rejectsWith(auth.verifyEmail({ token }), "TOKEN_EXPIRED")).message).toBe(MESSAGES.linkExpired);
     await auth.requestEmailVerification(ada.user.id);
     await flush();
     const fresh = mail.token("email-verification");
@@ -68,13 +68,33 @@ describe("email verification", () => {
     await auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: PASSWORD });
     await flush();
     await auth.confirmEmailChange({ token: mail.token("email-change", "ada@new.example") });
-    await rejectsWith(auth.verifyEmail({ token: old }), "TOKEN_INVALID");
+    expect((await rejectsWith(auth.verifyEmail({ token: old }), "TOKEN_INVALID")).message).toBe(MESSAGES.linkInvalid);
   });
 
   it("requestEmailVerification is INVALID_INPUT for an unknown user and CONFIG_ERROR without email", async () => {
     const { auth } = await withAda();
-    expect((await rejectsWith(auth.requestEmailVerification("no-such-user"), "INVALID_INPUT")).field).toBe("userId");
+    const err = await rejectsWith(auth.requestEmailVerification("no-such-user"), "INVALID_INPUT");
+    expect([err.field, err.message]).toEqual(["userId", MESSAGES.noSuchUser]);
     const bare = await withAda({ email: undefined });
     await rejectsWith(bare.auth.requestEmailVerification(bare.ada.user.id), "CONFIG_ERROR");
+    await rejectsWith(bare.auth.requestEmailVerification("no-such-user"), "CONFIG_ERROR"); // before anything else
+  });
+
+  it("a user deleted while their link is used is TOKEN_INVALID, before or after the link is spent", async () => {
+    for (const step of ["findUserById", "updateUser"] as const) {
+      const { storage, base, beforeNext } = interleavedStorage();
+      const { auth, mail, ada } = await withAda({ storage });
+      await auth.requestEmailVerification(ada.user.id);
+      await flush();
+      beforeNext(step, () => base.deleteUser(ada.user.id));
+      await rejectsWith(auth.verifyEmail({ token: mail.token("email-verification") }), "TOKEN_INVALID");
+    }
+  });
+
+  it("works without rate limits (rateLimit: false)", async () => {
+    const { auth, mail, ada } = await withAda({ rateLimit: false });
+    await auth.requestEmailVerification(ada.user.id);
+    await flush();
+    await expect(auth.verifyEmail({ token: mail.token("email-verification") })).resolves.toMatchObject({ user: { emailVerified: true } });
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { AuthSkill, memoryStorage, type AuthEvent } from "../../src/index.js";
 import { SECRET, rejectsWith } from "../helpers.js";
-import { NEW_PASSWORD, PASSWORD, flush, setup, withAda } from "./support.js";
+import { NEW_PASSWORD, PASSWORD, flush, interleavedStorage, setup, withAda } from "./support.js";
 
 const ctx = { ip: "203.0.113.7", userAgent: "Firefox" };
 const where = { ip: ctx.ip, userAgent: ctx.userAgent };
@@ -100,6 +100,19 @@ describe("events", () => {
     expect(thrower.of("email.send_failed")).toMatchObject([{ kind: "password-reset", userId: thrower.ada.user.id }]);
   });
 
+  it("a storage failure after a reset request was answered becomes email.send_failed (kind password-reset); an unknown address is no failure", async () => {
+    const { storage, beforeNext } = interleavedStorage();
+    const { auth, mail, of } = await withAda({ storage });
+    await auth.requestPasswordReset({ email: "nobody@example.com" });
+    await flush();
+    expect(of("email.send_failed")).toEqual([]);
+    beforeNext("findUserByEmail", () => Promise.reject(new Error("database down")));
+    await expect(auth.requestPasswordReset({ email: "ada@example.com" })).resolves.toBeUndefined();
+    await flush();
+    expect(of("email.send_failed")).toEqual([{ type: "email.send_failed", kind: "password-reset", at: expect.any(Date) }]);
+    expect(mail.messages.filter((m) => m.kind === "password-reset")).toEqual([]);
+  });
+
   it.each([
     [
       "throws",
@@ -108,15 +121,24 @@ describe("events", () => {
       },
     ],
     ["never settles", () => new Promise<never>(() => undefined)],
-  ])("a handler that %s breaks and holds up no flow", async (_, handler) => {
+    ["rejects", () => Promise.reject(new Error("handler bug"))],
+  ])("a handler that %s breaks and holds up no flow, and leaves no unhandled rejection", async (_, handler) => {
     let calls = 0;
-    const auth = new AuthSkill({ secret: SECRET, storage: memoryStorage(), email: { send: () => undefined }, onEvent: () => (calls++, handler()) });
-    const a = await auth.signup({ email: "ada@example.com", password: PASSWORD });
-    await auth.refresh(a.refreshToken);
-    await auth.requestPasswordReset({ email: "ada@example.com" });
-    await auth.changePassword({ userId: a.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
-    await auth.deleteUser(a.user.id);
-    await flush();
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const auth = new AuthSkill({ secret: SECRET, storage: memoryStorage(), email: { send: () => undefined }, onEvent: () => (calls++, handler()) });
+      const a = await auth.signup({ email: "ada@example.com", password: PASSWORD });
+      await auth.refresh(a.refreshToken);
+      await auth.requestPasswordReset({ email: "ada@example.com" });
+      await auth.changePassword({ userId: a.user.id, currentPassword: PASSWORD, newPassword: NEW_PASSWORD });
+      await auth.deleteUser(a.user.id);
+      await flush();
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
     expect(calls).toBeGreaterThanOrEqual(6);
+    expect(unhandled).toEqual([]);
   });
 });

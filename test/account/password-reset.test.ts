@@ -2,7 +2,7 @@
 // nobody signed in; every kind of bad token refused.
 import { describe, expect, it } from "vitest";
 import { rejectsWith } from "../helpers.js";
-import { NEW_PASSWORD, PASSWORD, flush, withAda } from "./support.js";
+import { MESSAGES, NEW_PASSWORD, PASSWORD, flush, interleavedStorage, withAda } from "./support.js";
 
 async function requested(options: Parameters<typeof withAda>[0] = {}) {
   const s = await withAda(options);
@@ -65,7 +65,9 @@ describe("password reset", () => {
     await auth.resetPassword({ token, password: NEW_PASSWORD });
     await rejectsWith(auth.resetPassword({ token, password: "another fine passphrase" }), "TOKEN_INVALID");
     const unknown = token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
-    for (const bad of [unknown, "", "not a token", `${token}x`]) await rejectsWith(auth.resetPassword({ token: bad, password: NEW_PASSWORD }), "TOKEN_INVALID");
+    for (const bad of [unknown, "", "not a token", `${token}x`]) {
+      expect((await rejectsWith(auth.resetPassword({ token: bad, password: NEW_PASSWORD }), "TOKEN_INVALID")).message).toBe(MESSAGES.linkInvalid);
+    }
     await rejectsWith(auth.resetPassword({ token: 42 as unknown as string, password: NEW_PASSWORD }), "INVALID_INPUT");
   });
 
@@ -90,6 +92,30 @@ describe("password reset", () => {
     await auth.requestEmailChange({ userId: ada.user.id, newEmail: "ada@new.example", password: PASSWORD });
     await flush();
     await auth.confirmEmailChange({ token: mail.token("email-change", "ada@new.example") });
-    await rejectsWith(auth.resetPassword({ token, password: NEW_PASSWORD }), "TOKEN_INVALID");
+    expect((await rejectsWith(auth.resetPassword({ token, password: NEW_PASSWORD }), "TOKEN_INVALID")).message).toBe(MESSAGES.linkInvalid);
+  });
+
+  it("of concurrent resets with one link, exactly one sets its password; the others are TOKEN_INVALID", async () => {
+    const { auth, token } = await requested();
+    const passwords = ["first fine passphrase", "second fine passphrase", "third fine passphrase"];
+    const outcomes = await Promise.allSettled(passwords.map((password) => auth.resetPassword({ token, password })));
+    const won = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [passwords[i]!] : []));
+    expect(won).toHaveLength(1);
+    for (const o of outcomes) if (o.status === "rejected") expect(o.reason).toMatchObject({ code: "TOKEN_INVALID" });
+    await expect(auth.signin({ email: "ada@example.com", password: won[0]! })).resolves.toBeDefined();
+  });
+
+  it("a user deleted while their link is used is TOKEN_INVALID, before or after the link is spent", async () => {
+    for (const step of ["findUserById", "updateUser"] as const) {
+      const { storage, base, beforeNext } = interleavedStorage();
+      const { auth, token, ada } = await requested({ storage });
+      beforeNext(step, () => base.deleteUser(ada.user.id));
+      await rejectsWith(auth.resetPassword({ token, password: NEW_PASSWORD }), "TOKEN_INVALID");
+    }
+  });
+
+  it("works without rate limits (rateLimit: false)", async () => {
+    const { auth, token } = await requested({ rateLimit: false });
+    await expect(auth.resetPassword({ token, password: NEW_PASSWORD })).resolves.toBeDefined();
   });
 });

@@ -2,6 +2,7 @@
 // can / requirePermission check verified claims, with `*` granting a segment and everything after it.
 import { describe, expect, it } from "vitest";
 import { AuthSkill, can, requirePermission } from "../../src/index.js";
+import { permissionMapProblem } from "../../src/account/permissions.js";
 import { SECRET, throwsWith } from "../helpers.js";
 
 const PASSWORD = "correct horse battery staple";
@@ -23,7 +24,7 @@ describe("permissions", () => {
     expect(can(claims, "users:read")).toBe(false);
     requirePermission(claims, "posts:write", "media:upload");
     const err = throwsWith(() => requirePermission(claims, "posts:write", "users:write"), "FORBIDDEN");
-    expect(err.status).toBe(403);
+    expect([err.status, err.message]).toEqual([403, "You do not have permission to do this."]);
   });
 
   it("a claims hook cannot set permissions or roles", async () => {
@@ -54,6 +55,8 @@ describe("permissions", () => {
     expect(can({ permissions: "posts:read" }, "posts:read")).toBe(false); // not an array
     expect(can({ permissions: [7, null, "posts:read"] }, "posts:read")).toBe(true);
     expect(can(posts, "")).toBe(false);
+    expect(can(all, 42 as never)).toBe(false); // not a string: never granted, not even by "*"
+    expect(can(null as never, "posts:read")).toBe(false); // what a caller may hold before any token was verified
     throwsWith(() => requirePermission(all), "FORBIDDEN"); // nothing asked: never a silent pass
   });
 
@@ -61,6 +64,19 @@ describe("permissions", () => {
     const bad = [{ "bad role!": ["x"] }, { admin: ["posts:*:read"] }, { admin: ["posts write"] }, { admin: "posts:read" }, { admin: Array(65).fill("a") }];
     for (const map of bad)
       expect(() => new AuthSkill({ secret: SECRET, permissions: map as never })).toThrow(expect.objectContaining({ code: "CONFIG_ERROR" }));
+  });
+
+  it("the option's problems name the role and the rule; 64 grants a role are allowed", () => {
+    const roleRule = "role names are 1-64 of letters, digits, '_', '.', ':' or '-'";
+    const grantRule = 'admin must list at most 64 permissions like "posts:write" or "posts:*"';
+    expect(() => new AuthSkill({ secret: SECRET, permissions: { "bad role!": ["x"] } })).toThrow(roleRule);
+    expect(() => new AuthSkill({ secret: SECRET, permissions: { admin: ["posts write"] } })).toThrow(grantRule);
+    expect(() => new AuthSkill({ secret: SECRET, permissions: { admin: Array.from({ length: 64 }, (_, i) => `p${i}:read`) } })).not.toThrow();
+    // judged on its own, not only on what the option's schema let through
+    const bad = [{ admin: "posts:read" }, { admin: [42] }, { admin: ["posts:read", "posts write"] }, { admin: Array(65).fill("a") }];
+    for (const map of bad) expect(permissionMapProblem(map)).toBe(grantRule);
+    expect(permissionMapProblem({ "-admin": [] })).toBe(roleRule);
+    expect(permissionMapProblem({ admin: ["*"], "billing.read": ["invoices:*"] })).toBeNull();
   });
 
   it("a role the map does not name grants nothing; roles named like Object's members grant nothing", async () => {

@@ -6,6 +6,16 @@ import { SECRET, manualClock } from "../helpers.js";
 export const PASSWORD = "quiet mountain lakes at dawn";
 export const NEW_PASSWORD = "seven amber kites drifting";
 
+/** The fixed messages of the account flows' errors (they name no address, token or reason). */
+export const MESSAGES = {
+  linkInvalid: "This link is invalid or has already been used.",
+  linkExpired: "This link has expired. Please request a new one.",
+  noSuchUser: "There is no user with this id.",
+  wrongPassword: "The current password is not correct.",
+  emailTaken: "An account with this email address already exists.",
+  sameEmail: "This is already the account's email address.",
+};
+
 /** Lets the work the flows start without awaiting (mail, events: each a setTimeout 0 away) run to its end. */
 export async function flush(ticks = 5): Promise<void> {
   for (let i = 0; i < ticks; i++) await new Promise((resolve) => setTimeout(resolve, 0));
@@ -59,4 +69,28 @@ export function countingStorage() {
   const calls = { findUserByEmail: 0 };
   const storage: StorageAdapter = { ...base, findUserByEmail: (email) => (calls.findUserByEmail++, base.findUserByEmail(email)) };
   return { storage, calls };
+}
+
+/**
+ * memoryStorage where another request's work can land between two steps of a flow: `beforeNext(method, step)` runs
+ * `step` once, just before the next call of `method` (a user deleted while their link is being used, an address
+ * taken meanwhile, a database that fails). `base` is the storage itself, for the other request's work.
+ */
+export function interleavedStorage() {
+  const base = memoryStorage();
+  const steps = new Map<string, () => Promise<unknown>>();
+  const storage = { ...base };
+  for (const [name, method] of Object.entries(base) as [string, unknown][]) {
+    if (typeof method !== "function") continue;
+    Object.assign(storage, {
+      [name]: (...args: unknown[]) => {
+        const step = steps.get(name);
+        if (step === undefined) return method(...args);
+        steps.delete(name);
+        return step().then(() => method(...args));
+      },
+    });
+  }
+  const beforeNext = (method: keyof StorageAdapter, step: () => Promise<unknown>) => void steps.set(method, step);
+  return { storage: storage as StorageAdapter, base, beforeNext };
 }

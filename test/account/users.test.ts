@@ -1,7 +1,78 @@
 // The server's own operations on users: getUser, listSessions (newest first, live only), deleteUser.
 import { describe, expect, it } from "vitest";
+import { argon2idHasher, memoryStorage, type StorageAdapter } from "../../src/index.js";
 import { rejectsWith } from "../helpers.js";
 import { NEW_PASSWORD, PASSWORD, flush, withAda } from "./support.js";
+
+/** memoryStorage behind a VARCHAR(255) user id: a longer id is a driver error, as in a SQL database. */
+function varcharIdStorage(): StorageAdapter {
+  const base = memoryStorage();
+  const checked =
+    <A extends unknown[], R>(method: (id: string, ...rest: A) => Promise<R>) =>
+    (id: string, ...rest: A): Promise<R> =>
+      id.length > 255 ? Promise.reject(new Error("value too long for type character varying(255)")) : method(id, ...rest);
+  return {
+    ...base,
+    findUserById: checked(base.findUserById),
+    listUserSessions: checked(base.listUserSessions),
+    updateUser: checked(base.updateUser),
+    deleteUser: checked(base.deleteUser),
+  };
+}
+
+const LONG_ID = "u".repeat(255); // the longest id a user may have
+
+describe("user ids", () => {
+  it("an empty or non-string id is a TypeError naming the method", async () => {
+    const { auth } = await withAda();
+    const calls = {
+      getUser: (id: string) => auth.getUser(id),
+      listSessions: (id: string) => auth.listSessions(id),
+      setRoles: (id: string) => auth.setRoles(id, ["admin"]),
+      deleteUser: (id: string) => auth.deleteUser(id),
+      requestEmailVerification: (id: string) => auth.requestEmailVerification(id),
+    };
+    for (const [method, call] of Object.entries(calls)) {
+      for (const id of ["", 42 as unknown as string]) await expect(call(id)).rejects.toThrow(new TypeError(`${method}: userId must be a non-empty string`));
+    }
+  });
+
+  it("an id longer than 255 names nobody and never reaches the storage; one of 255 is a user like any other", async () => {
+    const storage = varcharIdStorage();
+    const { auth, mail, of } = await withAda({ storage });
+    const tooLong = "u".repeat(256);
+    expect(await auth.getUser(tooLong)).toBeNull();
+    expect(await auth.listSessions(tooLong)).toEqual([]);
+    expect((await rejectsWith(auth.setRoles(tooLong, ["admin"]), "INVALID_INPUT")).field).toBe("userId");
+    expect((await rejectsWith(auth.requestEmailVerification(tooLong), "INVALID_INPUT")).field).toBe("userId");
+    await expect(auth.deleteUser(tooLong)).resolves.toBeUndefined();
+
+    const at = new Date();
+    const passwordHash = await argon2idHasher().hash(PASSWORD);
+    const record = {
+      id: LONG_ID,
+      email: "long@example.com",
+      username: null,
+      name: null,
+      emailVerified: false,
+      passwordHash,
+      createdAt: at,
+      updatedAt: at,
+      roles: [],
+    };
+    await storage.createUser(record);
+    const { sessionId } = await auth.signin({ email: "long@example.com", password: PASSWORD });
+    expect(await auth.getUser(LONG_ID)).toMatchObject({ id: LONG_ID });
+    expect((await auth.listSessions(LONG_ID)).map((x) => x.id)).toEqual([sessionId]);
+    expect((await auth.setRoles(LONG_ID, ["admin"])).roles).toEqual(["admin"]);
+    await auth.requestEmailVerification(LONG_ID);
+    await flush();
+    expect(mail.messages.at(-1)).toMatchObject({ kind: "email-verification", to: "long@example.com" });
+    await auth.deleteUser(LONG_ID);
+    await flush();
+    expect(of("user.deleted").map((e) => e.userId)).toEqual([LONG_ID]);
+  });
+});
 
 describe("reading a user", () => {
   it("getUser resolves the user without its hash, or null for an unknown id", async () => {
@@ -45,7 +116,7 @@ describe("listing sessions", () => {
 
 describe("deleting a user", () => {
   it("ends their sessions, frees their email, and is idempotent", async () => {
-    const { auth, ada } = await withAda();
+    const { auth, of, ada } = await withAda();
     await auth.deleteUser(ada.user.id);
     expect(await auth.getUser(ada.user.id)).toBeNull();
     await rejectsWith(auth.refresh(ada.refreshToken), "TOKEN_INVALID");
@@ -53,6 +124,8 @@ describe("deleting a user", () => {
     await rejectsWith(auth.signin({ email: "ada@example.com", password: PASSWORD }), "INVALID_CREDENTIALS");
     await expect(auth.deleteUser(ada.user.id)).resolves.toBeUndefined();
     await expect(auth.deleteUser("no-such-user")).resolves.toBeUndefined();
+    await flush();
+    expect(of("user.deleted").map((e) => e.userId)).toEqual([ada.user.id]); // one deletion, one event
     const again = await auth.signup({ email: "ada@example.com", password: PASSWORD });
     expect(again.user.id).not.toBe(ada.user.id);
   });
