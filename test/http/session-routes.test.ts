@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../../src/index.js";
 import { bearer, errorOf, PASSWORD, setup } from "./support.js";
 
-const TOKEN_FIELDS = ["accessToken", "accessTokenExpiresAt", "refreshToken", "refreshTokenExpiresAt", "sessionId", "tokenType", "user"];
+const TOKEN_FIELDS = ["accessToken", "accessTokenExpiresAt", "refreshToken", "refreshTokenExpiresAt", "rememberMe", "sessionId", "tokenType", "user"];
 
 describe("POST /signup", () => {
   it("201 with the session's tokens in the body, no-store", async () => {
