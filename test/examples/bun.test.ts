@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAuthFlow } from "./auth-flow.js";
+import { expectAuthFlow, PASSWORD } from "./auth-flow.js";
 import { bin, ensureBuiltPackage, ROOT, type RunningServer, startServer, stopServer } from "./runtime-server.js";
 
 describe("examples/bun under Bun.serve", () => {
@@ -28,5 +28,6 @@ describe("examples/bun under Bun.serve", () => {
   test("signup, signin, GET /me, the session's address from server.requestIP, refresh, signout, and the 401s", async () => {
     await expectAuthFlow(server!.origin);
     expect(server!.output()).not.toMatch(/error|warn/i);
+    expect(server!.output()).not.toContain(PASSWORD); // nothing of the requests is logged
   });
 });

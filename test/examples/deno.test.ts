@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { expectAuthFlow } from "./auth-flow.js";
+import { expectAuthFlow, PASSWORD } from "./auth-flow.js";
 import { bin, ensureBuiltPackage, ROOT, type RunningServer, startServer, stopServer } from "./runtime-server.js";
 
 // scripts/smoke/run.mjs explains each flag; --allow-net is only for listening on loopback.
@@ -37,6 +37,7 @@ describe("examples/deno under Deno.serve", () => {
   test("signup, signin, GET /me, the session's address from info.remoteAddr, refresh, signout, and the 401s", async () => {
     await expectAuthFlow(server!.origin);
     expect(server!.output()).not.toMatch(/error|warn/i);
+    expect(server!.output()).not.toContain(PASSWORD); // nothing of the requests is logged
   });
 
   test("without --allow-net the server does not start: the example asks for no more than it needs", async () => {
