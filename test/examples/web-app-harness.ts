@@ -144,7 +144,7 @@ export function rawPost(url: string, headers: Record<string, string>): Promise<{
 
 /** Waits until the page's status line says exactly `text`. */
 export async function status(page: Page, text: string): Promise<void> {
-  await page.waitForFunction((want) => document.getElementById("status")?.textContent === want, text, { timeout: 10_000 });
+  await page.waitForFunction((want) => document.getElementById("status")?.textContent === want, text, { timeout: 20_000 });
 }
 
 export async function refreshCookie(context: BrowserContext, origin: string): Promise<string | undefined> {
@@ -176,5 +176,5 @@ export async function signUp(
 /** Clicks "Reload profile" and waits for the page to finish (reloaded, or signed out). */
 export async function reload(page: Page): Promise<void> {
   await page.click("#reload");
-  await page.waitForFunction(() => document.getElementById("status")?.textContent !== "Reloading…", null, { timeout: 10_000 });
+  await page.waitForFunction(() => document.getElementById("status")?.textContent !== "Reloading…", null, { timeout: 20_000 });
 }
