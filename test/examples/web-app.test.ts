@@ -31,7 +31,8 @@ const authCalls = (log: Logged[]) => log.filter((r) => r.path.startsWith("/auth/
 describe.skipIf(missing !== null && !IN_CI)("examples/web-app in headless Chromium", { timeout: 60_000 }, () => {
   beforeAll(async () => {
     if (missing) throw new Error(missing);
-    browser = await chromium.launch({ executablePath: CHROMIUM });
+    // Chromium resolves no host name (Debian's build looks up update.googleapis.com otherwise): loopback by IP only.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
     app = await startApp("10s");
   });
   afterAll(async () => {
