@@ -20,6 +20,7 @@ export interface RefreshCookie {
 
 const COOKIE_NAME = /^__Host-[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$/; // RFC 6265 token characters
 const COOKIE_VALUE = /^[A-Za-z0-9\-._~]{1,512}$/; // our refresh tokens are base64url-ish; anything else is not ours
+const OWS = /^[ \t]+|[ \t]+$/g; // not String#trim: a runtime decoding headers as UTF-8 must not read "\u00a0__Host-x" as ours
 
 /** Checks the cookie options; `TypeError` for a name without the `__Host-` prefix or another SameSite. */
 export function refreshCookie(options: RefreshCookieOptions = {}): RefreshCookie {
@@ -52,8 +53,8 @@ export function readRefreshCookie(cookie: RefreshCookie, request: Request): stri
   if (header === null || header.length > 16_384) return null;
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");
-    if (eq < 0 || pair.slice(0, eq).trim() !== cookie.name) continue;
-    const value = pair.slice(eq + 1).trim();
+    if (eq < 0 || pair.slice(0, eq).replace(OWS, "") !== cookie.name) continue; // only SP and HTAB (RFC 6265 §5.2)
+    const value = pair.slice(eq + 1).replace(OWS, "");
     return COOKIE_VALUE.test(value) ? value : null; // the first one: a __Host- cookie cannot be shadowed by path
   }
   return null;

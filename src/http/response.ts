@@ -13,6 +13,8 @@ export interface ErrorBody {
   error: { code: HttpErrorCode; message: string; field?: string };
 }
 
+const SERVER_FAULT = "Something went wrong. Please try again.";
+
 /** The codes whose 401 means "your access token is bad" (RFC 6750 `invalid_token`), not "wrong password". */
 const ACCESS_TOKEN_CODES: ReadonlySet<string> = new Set(["TOKEN_INVALID", "TOKEN_EXPIRED", "TOKEN_REVOKED"]);
 
@@ -46,7 +48,8 @@ export function httpError(status: number, code: HttpErrorCode, message: string, 
  *   §3.1: no error code when the request had no credentials);
  * - 403 from {@link authenticate}'s `permission`: `WWW-Authenticate: Bearer error="insufficient_scope"`.
  *
- * Anything else becomes a 500 `INTERNAL_ERROR` with a fixed message: no detail, no stack (log `err` yourself).
+ * An `AuthError` of a 5xx status (`CONFIG_ERROR`, `STORAGE_ERROR`) keeps its code but not its message, and anything
+ * else becomes a 500 `INTERNAL_ERROR`: a fixed message, no detail, no stack (log `err` yourself).
  *
  * @example
  * ```ts
@@ -64,7 +67,7 @@ export function httpError(status: number, code: HttpErrorCode, message: string, 
  * ```
  */
 export function toResponse(err: unknown, request?: Request): Response {
-  if (!isAuthError(err)) return httpError(500, "INTERNAL_ERROR", "Something went wrong. Please try again.");
+  if (!isAuthError(err)) return httpError(500, "INTERNAL_ERROR", SERVER_FAULT);
   const headers = new Headers();
   if (err.status === 429 && typeof err.retryAfter === "number" && Number.isFinite(err.retryAfter) && err.retryAfter >= 0) {
     headers.set("retry-after", String(Math.ceil(err.retryAfter)));
@@ -74,5 +77,7 @@ export function toResponse(err: unknown, request?: Request): Response {
     headers.set("www-authenticate", carriedToken && ACCESS_TOKEN_CODES.has(err.code) ? 'Bearer error="invalid_token"' : "Bearer");
   }
   if (insufficientScope.has(err)) headers.set("www-authenticate", 'Bearer error="insufficient_scope"');
-  return jsonResponse(err.toJSON() satisfies ErrorBody, err.status, headers);
+  // a 5xx (CONFIG_ERROR, STORAGE_ERROR) is the server's business: its code, never its detail, reaches the client
+  const body: ErrorBody = err.status >= 500 ? { error: { code: err.code, message: SERVER_FAULT } } : err.toJSON();
+  return jsonResponse(body, err.status, headers);
 }

@@ -240,3 +240,15 @@ describe("cookie mode: two tabs refreshing at once", () => {
     expect(statuses).toEqual([200, 401]);
   });
 });
+
+describe("cookie mode: reading the cookie", () => {
+  it("strips only spaces and tabs around a cookie's name: a name led by another space character (NBSP) is not ours", async () => {
+    const { call, signup } = cookieMode();
+    const { response } = await signup(undefined, SAME_ORIGIN);
+    const token = cookieValue(response);
+    const planted = await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `\u00a0${COOKIE}=${token}` } });
+    expect(planted.status).toBe(401);
+    const spaced = await call("POST", "/refresh", { headers: { ...SAME_ORIGIN, cookie: `a=1;\t ${COOKIE} = ${token}` } });
+    expect(spaced.status).toBe(200);
+  });
+});

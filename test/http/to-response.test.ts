@@ -13,7 +13,8 @@ describe("toResponse", () => {
     expect(response.status).toBe(AUTH_ERROR_STATUS[code]);
     expect(response.headers.get("content-type")).toMatch(/^application\/json/);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ error: { code, message: "A safe message." } });
+    const message = AUTH_ERROR_STATUS[code] >= 500 ? "Something went wrong. Please try again." : "A safe message.";
+    expect(await response.json()).toEqual({ error: { code, message } });
   });
 
   it("puts the field in the body when the error has one", async () => {
@@ -61,6 +62,18 @@ describe("toResponse", () => {
       expect(text).not.toContain("hunter2");
       expect(JSON.parse(text)).toEqual({ error: { code: "INTERNAL_ERROR", message: "Something went wrong. Please try again." } });
     }
+  });
+
+  it("a 5xx AuthError keeps its code but not its message (a configuration or storage detail stays on the server)", async () => {
+    const detail = "the native addon @node-rs/argon2 could not be loaded: run Deno with --allow-ffi";
+    for (const code of ["CONFIG_ERROR", "STORAGE_ERROR"] as const) {
+      const response = toResponse(new AuthError(code, detail));
+      expect(response.status).toBe(500);
+      expect(await response.json()).toEqual({ error: { code, message: "Something went wrong. Please try again." } });
+    }
+    expect(await toResponse(new AuthError("USER_EXISTS", "An account with this email address already exists.", { field: "email" })).json()).toEqual({
+      error: { code: "USER_EXISTS", message: "An account with this email address already exists.", field: "email" },
+    });
   });
 
   it("recognises an AuthError from another copy of the class (the cross-build brand)", () => {
