@@ -1,0 +1,23 @@
+// A protected route: 200 with the caller's ids for a valid access token of a live session; otherwise the same
+// error responses as the auth routes (401 with WWW-Authenticate: Bearer when no token was sent).
+import { authenticate, toResponse } from "auth-skill/http";
+import { getAuth } from "@/lib/auth";
+
+/**
+ * GET /api/me with `Authorization: Bearer <access token>`.
+ *
+ * @example
+ * ```ts
+ * const response = await GET(new Request("http://localhost:3000/api/me", { headers: { authorization: `Bearer ${accessToken}` } }));
+ * await response.json(); // { userId, sessionId }
+ * ```
+ */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    // checkRevocation: a signed-out session's access token is refused at once, not when it expires.
+    const claims = await authenticate(getAuth(), request, { checkRevocation: true });
+    return Response.json({ userId: claims.sub, sessionId: claims.sid ?? null }, { headers: { "cache-control": "no-store" } });
+  } catch (err) {
+    return toResponse(err, request);
+  }
+}

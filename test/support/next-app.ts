@@ -1,0 +1,150 @@
+/**
+ * Building and serving examples/nextjs for test/examples/nextjs.test.ts: the packed package installed into the
+ * example, `next build`, then `next start` on 127.0.0.1 as a child process in its own process group.
+ */
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const EXAMPLE = join(ROOT, "examples/nextjs");
+const NEXT_BIN = createRequire(join(ROOT, "package.json")).resolve("next/dist/bin/next");
+const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false";
+/** What Next.js and the test write into the example (all git-ignored), removed before and after the run. */
+const WRITTEN = [".next", "next-env.d.ts", "node_modules/auth-skill"];
+
+/** Only what Next.js needs: no AUTH_* or NODE_ENV from the test runner's environment, telemetry off. */
+export function nextEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8", NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  for (const name of ["HOME", "TMPDIR"]) if (process.env[name]) env[name] = process.env[name];
+  return env;
+}
+
+/** Runs a command to completion; rejects with the end of its output on a non-zero exit. */
+export function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout: number }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...options, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${file} ${args.join(" ")} failed (${err.code ?? err.signal}):\n${(stdout + stderr).slice(-4000)}`));
+      else resolve(stdout + stderr);
+    });
+  });
+}
+
+/** Removes what Next.js and the test wrote into the example. */
+export function cleanExample(): void {
+  for (const name of WRITTEN) rmSync(join(EXAMPLE, name), { recursive: true, force: true });
+  const modules = join(EXAMPLE, "node_modules");
+  if (existsSync(modules) && readdirSync(modules).length === 0) rmSync(modules, { recursive: true });
+}
+
+/** Why dist/ cannot be packed as it is (missing, or older than src/), or null. */
+function staleDist(): string | null {
+  const outputs = ["index.js", "http.js", "index.d.ts", "http.d.ts"].map((f) => join(ROOT, "dist", f));
+  if (!outputs.every((f) => existsSync(f))) return "dist/ is missing; run `npm run build`";
+  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
+  const sources = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  const newer = sources.find((e) => statSync(join(e.parentPath, e.name)).mtimeMs > built);
+  return newer ? `dist/ is older than ${join(newer.parentPath, newer.name).slice(ROOT.length)}; run \`npm run build\`` : null;
+}
+
+/**
+ * Installs the package as users get it — `npm pack` of the built dist/ and the `exports` map, unpacked into
+ * examples/nextjs/node_modules/auth-skill — and runs `next build`. dist/ is rebuilt when stale, except in CI,
+ * where `npm run build` has just run and a stale dist/ is an error. Resolves the build's wall time in ms.
+ */
+export async function buildExample(scratch: string): Promise<number> {
+  const stale = staleDist();
+  if (stale && IN_CI) throw new Error(stale);
+  if (stale) await run("npm", ["run", "build"], { cwd: ROOT, timeout: 180_000 });
+  cleanExample();
+  const packed = JSON.parse(await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: ROOT, timeout: 60_000 }));
+  const tarball = join(scratch, (packed as [{ filename: string }])[0].filename);
+  const target = join(EXAMPLE, "node_modules/auth-skill");
+  mkdirSync(target, { recursive: true });
+  await run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], { cwd: ROOT, timeout: 60_000 });
+  const started = performance.now();
+  // No AUTH_SECRET here: `next build` imports the route modules, and the instance must not be created then.
+  await run(process.execPath, [NEXT_BIN, "build"], { cwd: EXAMPLE, env: nextEnv(), timeout: 300_000 });
+  return performance.now() - started;
+}
+
+/** A port nobody listens on at this moment (127.0.0.1). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A running `next start`: its base URL, everything it printed, and `stop()`. */
+export interface NextServer {
+  url: string;
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Ends the child's whole process group: SIGTERM, then SIGKILL after 5 s. */
+function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
+  const pid = child.pid;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // the group is already gone
+    }
+  };
+  signal("SIGTERM");
+  const force = setTimeout(() => signal("SIGKILL"), 5_000);
+  return exited.finally(() => clearTimeout(force));
+}
+
+/** Starts `next start -H 127.0.0.1 -p <free port>` and resolves once GET /api/auth/jwks answers 200. */
+export async function startExample(env: Record<string, string>): Promise<NextServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: EXAMPLE,
+    env: nextEnv(env),
+    detached: true, // its own process group, so stop() reaches every process it starts
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const killOnExit = () => child.pid !== undefined && child.exitCode === null && process.kill(-child.pid, "SIGKILL");
+  process.once("exit", killOnExit); // if the test process ends without afterAll
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString("utf8")).slice(-65_536);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const server: NextServer = {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: async () => {
+      process.off("exit", killOnExit);
+      await stopGroup(child);
+    },
+  };
+  const deadline = Date.now() + 60_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+      if (Date.now() > deadline) throw new Error(`next start did not answer on ${server.url} within 60 s:\n${output}`);
+      const ok = await fetch(`${server.url}/api/auth/jwks`, { signal: AbortSignal.timeout(2_000) }).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) return server;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
