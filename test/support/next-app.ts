@@ -2,7 +2,7 @@
  * Building and serving examples/nextjs for test/examples/nextjs.test.ts: the packed package installed into the
  * example, `next build`, then `next start` on 127.0.0.1 as a child process in its own process group.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -23,14 +23,43 @@ export function nextEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs a command to completion; rejects with the end of its output on a non-zero exit. */
+/**
+ * Runs a command to completion in its own process group; resolves its stdout, rejects with the end of its
+ * output on a non-zero exit. On timeout the whole group is killed (`next build` starts worker processes).
+ */
 export function run(file: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout: number }): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { ...options, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${file} ${args.join(" ")} failed (${err.code ?? err.signal}):\n${(stdout + stderr).slice(-4000)}`));
-      else resolve(stdout + stderr);
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString("utf8");
+      output = (output + chunk.toString("utf8")).slice(-8_000);
+    });
+    child.stderr!.on("data", (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-8_000);
+    });
+    const timer = setTimeout(() => killGroup(child, "SIGKILL"), options.timeout);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${file} ${args.join(" ")} failed (${code ?? signal}):\n${output.slice(-4_000)}`));
     });
   });
+}
+
+/** Sends `signal` to the child's process group (it was spawned `detached`); nothing if it is gone. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // the group is already gone
+  }
 }
 
 /** Removes what Next.js and the test wrote into the example. */
@@ -89,21 +118,16 @@ export interface NextServer {
   stop: () => Promise<void>;
 }
 
-/** Ends the child's whole process group: SIGTERM, then SIGKILL after 5 s. */
+/** Ends the child's whole process group: SIGTERM, then SIGKILL after 5 s or once the leader is gone (stragglers). */
 function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
-  const pid = child.pid;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // the group is already gone
-    }
-  };
-  signal("SIGTERM");
-  const force = setTimeout(() => signal("SIGKILL"), 5_000);
-  return exited.finally(() => clearTimeout(force));
+  killGroup(child, "SIGTERM");
+  const force = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
+  return exited.finally(() => {
+    clearTimeout(force);
+    killGroup(child, "SIGKILL");
+  });
 }
 
 /** Starts `next start -H 127.0.0.1 -p <free port>` and resolves once GET /api/auth/jwks answers 200. */
@@ -115,11 +139,11 @@ export async function startExample(env: Record<string, string>): Promise<NextSer
     detached: true, // its own process group, so stop() reaches every process it starts
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const killOnExit = () => child.pid !== undefined && child.exitCode === null && process.kill(-child.pid, "SIGKILL");
+  const killOnExit = () => killGroup(child, "SIGKILL");
   process.once("exit", killOnExit); // if the test process ends without afterAll
   let output = "";
   const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString("utf8")).slice(-65_536);
+    output = (output + chunk.toString("utf8")).slice(-1_048_576);
   };
   child.stdout!.on("data", collect);
   child.stderr!.on("data", collect);
