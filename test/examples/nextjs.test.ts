@@ -34,8 +34,8 @@ describe("examples/nextjs: next build, next start, the auth routes and a protect
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }, 30_000);
 
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}, base = url) =>
+    fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
   const me = (token?: string) => fetch(`${url}/api/me`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
 
   test("the argon2 addon stays outside the bundle: the server chunks require it, none contains it", () => {
@@ -119,9 +119,29 @@ describe("examples/nextjs: next build, next start, the auth routes and a protect
     expect(wrongMethod.headers.get("allow")).toBe("POST");
   });
 
+  test("GET /api/auth/jwks: 200 (HS256 publishes no key)", async () => {
+    const response = await fetch(`${url}/api/auth/jwks`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ keys: [] });
+  });
+
   test("the server printed no password, token or secret", () => {
     const output = server!.output();
     expect(output).toContain("Ready");
     for (const secret of [PASSWORD, SECRET, signedUp.accessToken, signedUp.refreshToken]) expect(output).not.toContain(secret);
   });
+
+  test("without AUTH_SECRET (same build): a bare 500 for every request; why is in the server's log only", async () => {
+    const bare = await startExample({});
+    try {
+      for (const response of [await fetch(`${bare.url}/api/me`), await post("/api/auth/signin", { email: EMAIL, password: PASSWORD }, {}, bare.url)]) {
+        expect(response.status).toBe(500);
+        const body = await response.text();
+        expect(body).not.toMatch(/AUTH_SECRET|CONFIG_ERROR|auth-skill/);
+      }
+      expect(bare.output()).toContain("AUTH_SECRET");
+    } finally {
+      await bare.stop();
+    }
+  }, 90_000);
 });

@@ -130,7 +130,7 @@ function stopGroup(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `next start -H 127.0.0.1 -p <free port>` and resolves once GET /api/auth/jwks answers 200. */
+/** Starts `next start -H 127.0.0.1 -p <free port>` and resolves once GET /api/auth/jwks gets an answer. */
 export async function startExample(env: Record<string, string>): Promise<NextServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
@@ -160,8 +160,9 @@ export async function startExample(env: Record<string, string>): Promise<NextSer
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${output}`);
       if (Date.now() > deadline) throw new Error(`next start did not answer on ${server.url} within 60 s:\n${output}`);
+      // any answer means it listens (without AUTH_SECRET the route answers 500, which a test wants to see)
       const ok = await fetch(`${server.url}/api/auth/jwks`, { signal: AbortSignal.timeout(2_000) }).then(
-        (r) => r.status === 200,
+        () => true,
         () => false,
       );
       if (ok) return server;

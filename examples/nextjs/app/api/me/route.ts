@@ -13,9 +13,12 @@ import { getAuth } from "@/lib/auth";
  * ```
  */
 export async function GET(request: Request): Promise<Response> {
+  // Outside the try: a configuration error (no AUTH_SECRET) is Next.js's bare 500, logged on the server, and its
+  // message does not reach the client.
+  const auth = getAuth();
   try {
     // checkRevocation: a signed-out session's access token is refused at once, not when it expires.
-    const claims = await authenticate(getAuth(), request, { checkRevocation: true });
+    const claims = await authenticate(auth, request, { checkRevocation: true });
     return Response.json({ userId: claims.sub, sessionId: claims.sid ?? null }, { headers: { "cache-control": "no-store" } });
   } catch (err) {
     return toResponse(err, request);
