@@ -30,10 +30,15 @@ export function refreshCookie(options: RefreshCookieOptions = {}): RefreshCookie
   return { name, sameSite };
 }
 
-/** The `Set-Cookie` value carrying a refresh token until `expiresAt`: HttpOnly, Secure, Path=/, no Domain. */
-export function setRefreshCookie(cookie: RefreshCookie, token: string, expiresAt: Date): string {
+/**
+ * The `Set-Cookie` value carrying a refresh token: HttpOnly, Secure, Path=/, no Domain. A remembered session's
+ * cookie lasts until `expiresAt`; a session started with `rememberMe: false` gets a session cookie (no `Expires`,
+ * no `Max-Age`), which the browser drops when it closes — the server still ends it at its short absolute expiry.
+ */
+export function setRefreshCookie(cookie: RefreshCookie, token: string, expiresAt: Date | null): string {
   if (!COOKIE_VALUE.test(token)) throw new AuthError("CONFIG_ERROR", "The refresh token cannot be carried in a cookie.");
-  return `${cookie.name}=${token}; Path=/; Expires=${expiresAt.toUTCString()}; HttpOnly; Secure; SameSite=${cookie.sameSite}`;
+  const expires = expiresAt === null ? "" : `; Expires=${expiresAt.toUTCString()}`;
+  return `${cookie.name}=${token}; Path=/${expires}; HttpOnly; Secure; SameSite=${cookie.sameSite}`;
 }
 
 /** The `Set-Cookie` value that deletes the refresh cookie. */

@@ -1,5 +1,5 @@
 import { isAuthError, type AuthErrorCode } from "../errors.js";
-import { getBearerToken } from "./bearer.js";
+import { getBearerToken, insufficientScope } from "./bearer.js";
 
 /**
  * The `code` of an error body: an {@link AuthErrorCode}, or one of the handler's own HTTP-level answers
@@ -43,7 +43,8 @@ export function httpError(status: number, code: HttpErrorCode, message: string, 
  * - 429: `Retry-After` (whole seconds, rounded up) from the error's `retryAfter`;
  * - 401: RFC 6750 `WWW-Authenticate` — `Bearer error="invalid_token"` when `request` carried a bearer token and
  *   the error is about it (`TOKEN_INVALID`, `TOKEN_EXPIRED`, `TOKEN_REVOKED`), else `Bearer` alone (RFC 6750
- *   §3.1: no error code when the request had no credentials).
+ *   §3.1: no error code when the request had no credentials);
+ * - 403 from {@link authenticate}'s `permission`: `WWW-Authenticate: Bearer error="insufficient_scope"`.
  *
  * Anything else becomes a 500 `INTERNAL_ERROR` with a fixed message: no detail, no stack (log `err` yourself).
  *
@@ -72,5 +73,6 @@ export function toResponse(err: unknown, request?: Request): Response {
     const carriedToken = request !== undefined && getBearerToken(request) !== null;
     headers.set("www-authenticate", carriedToken && ACCESS_TOKEN_CODES.has(err.code) ? 'Bearer error="invalid_token"' : "Bearer");
   }
+  if (insufficientScope.has(err)) headers.set("www-authenticate", 'Bearer error="insufficient_scope"');
   return jsonResponse(err.toJSON() satisfies ErrorBody, err.status, headers);
 }

@@ -35,10 +35,12 @@ export function claimsOf(ctx: RouteContext): Promise<AccessTokenClaims> {
 
 /**
  * The response carrying a new session's tokens, `Cache-Control: no-store`. Bearer mode: the whole
- * `AuthResult`. Cookie mode: the refresh token only in the `Set-Cookie` header, the rest in the body.
+ * `AuthResult`. Cookie mode: the refresh token only in the `Set-Cookie` header, the rest in the body; the
+ * cookie of a session started with `rememberMe: false` has no expiry, so it ends with the browser.
  */
 export function tokenResponse(ctx: RouteContext, result: AuthResult, status = 200): Response {
   if (ctx.mode === "bearer") return jsonResponse(result, status);
   const { refreshToken, ...body } = result;
-  return jsonResponse(body, status, { "set-cookie": setRefreshCookie(ctx.cookie, refreshToken, result.refreshTokenExpiresAt) });
+  const expiresAt = result.rememberMe ? result.refreshTokenExpiresAt : null;
+  return jsonResponse(body, status, { "set-cookie": setRefreshCookie(ctx.cookie, refreshToken, expiresAt) });
 }

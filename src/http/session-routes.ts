@@ -14,18 +14,27 @@ async function refreshTokenOf(ctx: RouteContext): Promise<string | null> {
   return requireString(await readJson(ctx.request, ["refreshToken"]), "refreshToken", REFRESH_TOKEN_REQUIRED);
 }
 
+/**
+ * The optional `rememberMe` field of signup and signin: `false` ("remember me" unticked) starts a session that ends
+ * with the browser; absent is `true`. Anything but a boolean is `INVALID_INPUT` naming the field.
+ */
+function checkRememberMe(value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== "boolean") throw new AuthError("INVALID_INPUT", "rememberMe must be true or false.", { field: "rememberMe" });
+  return value;
+}
+
 /** POST /signup: 201 with the session's tokens, or 202 `{ user }` under `requireEmailVerification`. */
 export const signupRoute: Route = async (ctx) => {
   // The flow validates every field (INVALID_INPUT naming it); only the known ones are passed on.
-  const input = await readJson(ctx.request, ["email", "password", "username", "name"]);
-  const result = await ctx.auth.signup(input as SignupInput, ctx.client);
+  const { rememberMe, ...input } = await readJson(ctx.request, ["email", "password", "username", "name", "rememberMe"]);
+  const result = await ctx.auth.signup(input as SignupInput, { ...ctx.client, rememberMe: checkRememberMe(rememberMe) });
   return "accessToken" in result ? tokenResponse(ctx, result, 201) : jsonResponse({ user: result.user }, 202);
 };
 
 /** POST /signin: 200 with the session's tokens. */
 export const signinRoute: Route = async (ctx) => {
-  const input = await readJson(ctx.request, ["email", "username", "password"]);
-  return tokenResponse(ctx, await ctx.auth.signin(input as SigninInput, ctx.client));
+  const { rememberMe, ...input } = await readJson(ctx.request, ["email", "username", "password", "rememberMe"]);
+  return tokenResponse(ctx, await ctx.auth.signin(input as SigninInput, { ...ctx.client, rememberMe: checkRememberMe(rememberMe) }));
 };
 
 /**

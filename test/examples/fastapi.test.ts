@@ -1,42 +1,18 @@
 // examples/fastapi: tokens minted by the real library, verified by PyJWT in Debian's /usr/bin/python3.
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { SignJWT, base64url, decodeJwt, decodeProtectedHeader, type JWK, type JWTHeaderParameters } from "jose";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuthSkill, generateSigningKey } from "../../src/index.js";
 import { kidOf } from "../tokens/legacy.js";
+import { BASE_ENV, EXAMPLE, GET_ME_SCRIPT, IN_CI, missingPython, PYTHON, pyJson } from "./python.js";
 
-const PYTHON = "/usr/bin/python3"; // Debian's, with Debian's packages; not a pyenv/venv python from PATH
-const EXAMPLE = fileURLToPath(new URL("../../examples/fastapi/", import.meta.url));
 const VERIFY = join(EXAMPLE, "verify.py");
-const PACKAGES = "python3-jwt python3-cryptography python3-fastapi python3-httpx";
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false";
-/** Only what Python needs: no AUTH_* or proxy settings leak in from the developer's shell. */
-const BASE_ENV = { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C.UTF-8" };
-
-/** Why the example cannot run here, or null when it can. */
-function missingPython(): string | null {
-  try {
-    execFileSync(PYTHON, ["-I", "-B", "-c", "import jwt, cryptography, fastapi, httpx; from fastapi.testclient import TestClient"], {
-      env: BASE_ENV,
-      stdio: "pipe",
-      timeout: 30_000,
-    });
-    return null;
-  } catch (err) {
-    const stderr = String((err as { stderr?: unknown }).stderr ?? "")
-      .trim()
-      .split("\n")
-      .at(-1);
-    return `${PYTHON} cannot run examples/fastapi (${stderr || (err as Error).message}); install: apt-get install -y ${PACKAGES}`;
-  }
-}
 
 // Missing Python packages fail the suite in CI (.ci/run installs them) and skip it, loudly, elsewhere.
 const missing = missingPython();
@@ -54,17 +30,6 @@ function pyVerify(token: string, config: Record<string, string>): Promise<Outcom
       reject(new Error(`verify.py failed (exit ${String(err.code)}): ${stderr}`));
     });
     child.stdin!.end(token);
-  });
-}
-
-/** Runs a Python snippet next to app.py with JSON on stdin; resolves its stdout parsed as JSON. */
-function pyJson(code: string, input: unknown, config: Record<string, string>): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, ["-I", "-B", "-c", code, EXAMPLE], { env: { ...BASE_ENV, ...config }, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`python failed (exit ${String(err.code)}): ${stderr}`));
-      resolve(JSON.parse(stdout));
-    });
-    child.stdin!.end(JSON.stringify(input));
   });
 }
 
@@ -260,21 +225,9 @@ describe.skipIf(missing !== null && !IN_CI)("examples/fastapi: PyJWT verifies au
   test("GET /me through FastAPI's TestClient: 200 for a signup token, 401 otherwise", async () => {
     const { user, sessionId, accessToken } = await auth.signup({ email: "ada@example.com", password: "correct horse battery staple" });
     const expired = await new AuthSkill({ secret: SECRET, now: () => new Date(Date.now() - hour) }).createAccessToken({ userId: user.id });
-    const script = [
-      "import json, sys",
-      "sys.path.insert(0, sys.argv[1])",
-      "from fastapi.testclient import TestClient",
-      "from app import app",
-      "client = TestClient(app)",
-      "out = []",
-      "for token in json.load(sys.stdin):",
-      '    r = client.get("/me", headers={"Authorization": f"Bearer {token}"} if token else {})',
-      '    out.append({"status": r.status_code, "body": r.json(), "challenge": r.headers.get("www-authenticate")})',
-      "print(json.dumps(out))",
-    ].join("\n");
     const i = accessToken.length - 10; // inside the signature
     const tampered = accessToken.slice(0, i) + (accessToken[i] === "A" ? "B" : "A") + accessToken.slice(i + 1);
-    const results = await pyJson(script, [accessToken, expired, tampered, null], HS256);
+    const results = await pyJson(GET_ME_SCRIPT, [accessToken, expired, tampered, null], HS256);
     const invalid = { status: 401, body: { detail: "Invalid access token" }, challenge: 'Bearer error="invalid_token"' };
     expect(results).toEqual([
       { status: 200, body: { sub: user.id, sid: sessionId }, challenge: null },
