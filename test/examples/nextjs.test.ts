@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuthSkill } from "../../src/index.js";
-import { buildExample, cleanExample, EXAMPLE, type NextServer, startExample } from "../support/next-app.js";
+import { buildExample, cleanExample, EXAMPLE, type NextServer, startExample } from "./next-app.js";
 
 const SECRET = randomBytes(32).toString("base64url");
 const PASSWORD = "correct horse battery staple";
@@ -61,12 +61,20 @@ describe("examples/nextjs: next build, next start, the auth routes and a protect
     });
   });
 
-  test("POST /api/auth/signin: 200 with a new session; a wrong password is 401 INVALID_CREDENTIALS", async () => {
+  test("POST /api/auth/signin: 200 with a new session, its address from X-Forwarded-For; a wrong password is 401", async () => {
     const response = await post("/api/auth/signin", { email: EMAIL, password: PASSWORD });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Tokens;
     expect(body.user.id).toBe(signedUp.user.id);
     expect(body.sessionId).not.toBe(signedUp.sessionId);
+    // the client address: X-Forwarded-For's last entry (trustedProxies: 1), which Next.js fills with the socket's
+    // address when the request has none...
+    const session = await fetch(`${url}/api/auth/session`, { headers: { authorization: `Bearer ${body.accessToken}` } });
+    expect(await session.json()).toMatchObject({ session: { id: body.sessionId, ip: "127.0.0.1" } });
+    // ...and keeps when it has one: right behind a proxy that writes it, chosen by the client without one (README)
+    const proxied = (await (await post("/api/auth/signin", { email: EMAIL, password: PASSWORD }, { "x-forwarded-for": "203.0.113.9" })).json()) as Tokens;
+    const proxiedSession = await fetch(`${url}/api/auth/session`, { headers: { authorization: `Bearer ${proxied.accessToken}` } });
+    expect(await proxiedSession.json()).toMatchObject({ session: { id: proxied.sessionId, ip: "203.0.113.9" } });
     const wrong = await post("/api/auth/signin", { email: EMAIL, password: "not the password at all" });
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: { code: "INVALID_CREDENTIALS" } });

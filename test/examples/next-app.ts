@@ -3,16 +3,16 @@
  * example, `next build`, then `next start` on 127.0.0.1 as a child process in its own process group.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureBuiltPackage } from "./runtime-server.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const EXAMPLE = join(ROOT, "examples/nextjs");
 const NEXT_BIN = createRequire(join(ROOT, "package.json")).resolve("next/dist/bin/next");
-const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false";
 /** What Next.js and the test write into the example (all git-ignored), removed before and after the run. */
 const WRITTEN = [".next", "next-env.d.ts", "node_modules/auth-skill"];
 
@@ -69,25 +69,13 @@ export function cleanExample(): void {
   if (existsSync(modules) && readdirSync(modules).length === 0) rmSync(modules, { recursive: true });
 }
 
-/** Why dist/ cannot be packed as it is (missing, or older than src/), or null. */
-function staleDist(): string | null {
-  const outputs = ["index.js", "http.js", "index.d.ts", "http.d.ts"].map((f) => join(ROOT, "dist", f));
-  if (!outputs.every((f) => existsSync(f))) return "dist/ is missing; run `npm run build`";
-  const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));
-  const sources = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
-  const newer = sources.find((e) => statSync(join(e.parentPath, e.name)).mtimeMs > built);
-  return newer ? `dist/ is older than ${join(newer.parentPath, newer.name).slice(ROOT.length)}; run \`npm run build\`` : null;
-}
-
 /**
  * Installs the package as users get it — `npm pack` of the built dist/ and the `exports` map, unpacked into
- * examples/nextjs/node_modules/auth-skill — and runs `next build`. dist/ is rebuilt when stale, except in CI,
- * where `npm run build` has just run and a stale dist/ is an error. Resolves the build's wall time in ms.
+ * examples/nextjs/node_modules/auth-skill — and runs `next build`. dist/ is built first when missing, except in
+ * CI, where `npm run build` has run (see test/examples/runtime-server.ts). Resolves the build's wall time in ms.
  */
 export async function buildExample(scratch: string): Promise<number> {
-  const stale = staleDist();
-  if (stale && IN_CI) throw new Error(stale);
-  if (stale) await run("npm", ["run", "build"], { cwd: ROOT, timeout: 180_000 });
+  await ensureBuiltPackage();
   cleanExample();
   const packed = JSON.parse(await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", scratch], { cwd: ROOT, timeout: 60_000 }));
   const tarball = join(scratch, (packed as [{ filename: string }])[0].filename);
