@@ -11,7 +11,7 @@ const config = {
   testRunner: "vitest",
   // The unit suites only: no servers, no Python, no child processes, no dist/ (see vitest.unit.config.ts).
   vitest: { configFile: "vitest.unit.config.ts", related: true },
-  // The security core; the second-factor and HTTP modules join here as they land.
+  // The security core and the HTTP surface; the second-factor modules join here as they land.
   mutate: [
     "src/tokens/**/*.ts",
     "src/password/**/*.ts",
