@@ -10,7 +10,7 @@ const CONNECTIONS = 32;
 const ROUNDS = 5; // runs per contender, interleaved
 const RUN_SECONDS = 1.2; // each run is a fixed count, sized from the warm-up to last about this long
 const SIGNIN_SECONDS = 1.5;
-const SIGNIN_ROUNDS = 5;
+const SIGNIN_ROUNDS = 7;
 
 interface Server {
   name: ServerName;
@@ -223,5 +223,8 @@ const GUARD_NOTES = [
   "Each guard is checked before it is measured: AuthSkill's token passes; no token, another issuer, another audience or another key gets 401.",
   "What each checks: **`authenticate`** — alg HS256 (its own header byte for byte), signature, typ at+jwt, iss, aud, exp, iat, sub, jti required, nbf if present, 5 s clock tolerance, canonical base64url, at most 8 KiB;",
   '**hono/jwt** (`alg: "HS256"`, `verification: { iss, aud, typ: "at+jwt" }`) — alg, signature, typ, iss, aud, and exp, nbf, iat only when present (none required), no tolerance;',
-  '**@fastify/jwt** (`algorithms: ["HS256"]`, `allowedIss`, `allowedAud`, `checkTyp: "at+jwt"`, `requiredClaims: [exp, iat, sub, jti]`, `clockTolerance: 5000`) — the same set as ours. Load: autocannon 9.0.0 in a separate process (its own event loop and core).',
+  '**@fastify/jwt** (`algorithms: ["HS256"]`, `allowedIss`, `allowedAud`, `checkTyp: "at+jwt"`, `requiredClaims: [exp, iat, sub, jti]`, `clockTolerance: 5000`) — the same set as ours.',
+  "The target rows are `authenticate` behind `getRequestListener`: it and Hono share @hono/node-server's Request conversion (lazy: headers read from Node's on demand), so what differs is the guard (and Hono's router); Fastify keeps its own request handling.",
+  "The hand-built rows make a standard `new Request` carrying only Authorization (repeated headers joined, as a Web runtime does) and write the JSON by hand: they show what a plain undici `Request` costs next to the lazy one, not a fairer match.",
+  "Load: autocannon 9.0.0 in a process of its own (its own event loop; the machine has 2 cores, so client and server each get about one), timed from its start to its last response.",
 ].join(" ");

@@ -73,6 +73,7 @@ async function load(run: ClientRun): Promise<ClientResult> {
   return { ok: result["2xx"], non2xx: result.non2xx, errors: result.errors, ms: last - started, cpuMs: (used.user + used.system) / 1000 };
 }
 
+process.on("disconnect", () => process.exit(0)); // the parent is gone (or done): never linger
 process.on("message", (run: ClientRun) => {
   load(run).then(
     (result) => process.send!(result),

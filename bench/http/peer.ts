@@ -13,8 +13,9 @@ export class Peer {
     this.#child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: process.execArgv, stdio: ["ignore", 2, 2, "ipc"] });
     this.#child.on("message", (message) => this.#waiting.shift()?.(message));
     this.ready = this.#next();
-    this.#child.on("exit", (code) => {
-      if (code !== 0 && code !== null) for (const answer of this.#waiting.splice(0)) answer(new Error(`${file} ${args.join(" ")} exited with ${code}`));
+    this.#child.on("exit", (code, signal) => {
+      // anyone still waiting would wait forever: fail them with the cause
+      for (const answer of this.#waiting.splice(0)) answer(new Error(`${file} ${args.join(" ")} exited (${code ?? signal}) before answering`));
     });
   }
 

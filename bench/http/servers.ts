@@ -120,6 +120,7 @@ async function main(name: ServerName): Promise<void> {
   else server = await fastifyJwt(name === "fastify-jwt-cache");
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
   let mark = process.cpuUsage();
+  process.on("disconnect", () => process.exit(0)); // the parent is gone (or done): never linger
   process.on("message", async (message: ServerCommand) => {
     if (message.cmd === "mark") {
       mark = process.cpuUsage();
