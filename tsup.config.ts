@@ -10,7 +10,7 @@ export default defineConfig({
     http: "src/http/index.ts",
     node: "src/node/index.ts",
   },
-  external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth"],
+  external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth", "@hono/node-server"],
   format: ["esm", "cjs"],
   dts: true,
   clean: true,

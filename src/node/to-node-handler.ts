@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { toRequest } from "./request.js";
-import { drainAfter, writeResponse } from "./response.js";
+import { getRequestListener } from "@hono/node-server";
 
 /** A Web-standard handler such as `createAuthHandler`'s: a `Request` (and the peer's address) in, a `Response` out. */
 export type FetchHandler = (request: Request, connection: { socketAddress?: string | undefined }) => Response | Promise<Response>;
@@ -15,12 +14,13 @@ function internalError(): Response {
 
 /**
  * Serves a Web-standard handler (`createAuthHandler(auth)`) from Node: `node:http`, Express, or Fastify through
- * `reply.hijack()`. The Node request becomes a `Request` (method, path and query, every header, the body
- * streamed as the handler reads it — a 16 KiB cap stops reading a 10 MB upload at 16 KiB), the peer's
- * `req.socket.remoteAddress` becomes `socketAddress`, and the `Response` is written back (each `Set-Cookie`
- * kept on its own line, no body for HEAD, backpressure respected, the body cancelled when the client
- * disconnects). A handler that throws, or a request that cannot be converted, gets a 500 without detail.
- * Mount it before any body parser: a parsed body has already been read from the stream.
+ * `reply.hijack()`. The conversion is `@hono/node-server`'s `getRequestListener` (an optional peer dependency:
+ * `npm install @hono/node-server`), with the global `Request`/`Response` left alone: the request's method, path
+ * and query, headers and body (streamed as the handler reads it — the 16 KiB cap stops a 10 MB upload at
+ * 16 KiB) become a `Request`, `req.socket.remoteAddress` becomes `socketAddress`, and the `Response` is
+ * written back (each `Set-Cookie` on its own line, no body for HEAD, the body cancelled when the client
+ * disconnects). A handler that throws or resolves something other than a `Response` gets a 500 without
+ * detail. Mount it before any body parser: a parsed body has already been read from the stream.
  *
  * @example
  * ```ts
@@ -36,17 +36,20 @@ function internalError(): Response {
  */
 export function toNodeHandler(handler: FetchHandler): NodeHandler {
   if (typeof handler !== "function") throw new TypeError("toNodeHandler: a function (request, { socketAddress }) => Response");
+  const listener = getRequestListener(
+    async (request, env) => {
+      try {
+        const response = await handler(request, { socketAddress: env.incoming.socket.remoteAddress });
+        return response instanceof Response ? response : internalError();
+      } catch {
+        return internalError();
+      }
+    },
+    { overrideGlobalObjects: false, errorHandler: () => internalError() },
+  );
   return async (req, res) => {
-    drainAfter(req, res);
-    let response: Response;
     try {
-      response = await handler(toRequest(req), { socketAddress: req.socket.remoteAddress });
-      if (!(response instanceof Response)) throw new TypeError("not a Response");
-    } catch {
-      response = internalError();
-    }
-    try {
-      await writeResponse(response, req, res);
+      await listener(req, res);
     } catch {
       if (!res.headersSent) res.writeHead(500, { "cache-control": "no-store" }).end();
       else res.destroy(); // a body that failed half-way: the client sees a cut response, not a complete one

@@ -9,6 +9,7 @@ import { CONVERTERS } from "./converters.js";
 import { listen, type Listening } from "./listen.js";
 
 const PASSWORD = "quiet mountain lakes at dawn";
+const [WebRequest, WebResponse] = [globalThis.Request, globalThis.Response]; // before any converter is made
 
 /** A raw HTTP/1.1 exchange (no fetch in between): status, headers as Node parsed them, and the body's bytes. */
 function raw(url: string, method: string, headers: Record<string, string> = {}): Promise<{ res: IncomingMessage; body: Buffer }> {
@@ -39,6 +40,7 @@ describe.each(Object.entries(CONVERTERS))("%s", (_name, convert) => {
     if (path === "/t/body") return Response.json({ method: request.method, bodyIsNull: request.body === null });
     if (path === "/t/address") return Response.json({ socketAddress: connection.socketAddress });
     if (path === "/t/throw") throw new Error("database password is hunter2");
+    if (path === "/t/not-a-response") return { status: 200, body: "hunter2" } as unknown as Response;
     if (path === "/t/stream") {
       let timer: NodeJS.Timeout | undefined;
       const body = new ReadableStream<Uint8Array>({
@@ -135,9 +137,14 @@ describe.each(Object.entries(CONVERTERS))("%s", (_name, convert) => {
     expect((await fetch(`${server.url}/auth/jwks`)).status).toBe(200);
   });
 
-  it("answers a handler that throws with a 500 that says nothing of the error", async () => {
-    const response = await fetch(`${server.url}/t/throw`);
+  it.each(["/t/throw", "/t/not-a-response"])("answers %s with a 500 that says nothing of the error", async (path) => {
+    const response = await fetch(`${server.url}${path}`);
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain("hunter2");
+  });
+
+  it("leaves the global Request and Response alone", () => {
+    expect(globalThis.Request).toBe(WebRequest);
+    expect(globalThis.Response).toBe(WebResponse);
   });
 });
