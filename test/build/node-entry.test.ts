@@ -1,6 +1,6 @@
-// The BUILT "auth-skill/node" entry, as users get it: it loads only its optional peer @hono/node-server (and
-// Node built-ins; "auth-skill" and "auth-skill/http" never load the peer: see package.test.ts), and a plain `node` process (no vitest, no TypeScript loader) can import() and require() it by the package's name
-// and serve the built handler with it over HTTP on 127.0.0.1.
+// The BUILT "auth-skill/node" entry, as users get it: it loads only its optional peer @hono/node-server ("auth-skill"
+// and "auth-skill/http" never load it: see package.test.ts), and a plain `node` process (no vitest, no TypeScript
+// loader) can import() and require() it by the package's name and serve the built handler with it on 127.0.0.1.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -11,7 +11,8 @@ function internalError(): Response {
  * The hand-written Node <-> Web converter that auth-skill/node was measured against (bench/node-adapter.bench.ts,
  * test/node/converters.test.ts): a full `Request` per request (undici's constructor), the body streamed on
  * demand, small bodies written in one go with `Content-Length`, at most 1 MiB / 1 s of an unread body drained.
- * It lost on speed to @hono/node-server's lazy `Request` (see docs/http.md), so the package ships that instead.
+ * @hono/node-server's lazy `Request` was faster on a protected route and level elsewhere (docs/http.md), so the
+ * package ships that instead.
  */
 export function handWrittenNodeHandler(handler: FetchHandler): NodeHandler {
   if (typeof handler !== "function") throw new TypeError("toNodeHandler: a function (request, { socketAddress }) => Response");
