@@ -1,6 +1,7 @@
 // Node <-> Web converters serving the real auth handler over node:http on loopback: auth-skill/node's
-// toNodeHandler (@hono/node-server's getRequestListener, globals left alone) vs a hand-written converter. Load comes from a child process
-// (node-adapter-load.mjs: keep-alive node:http client, N in flight); the two servers take alternating slices.
+// toNodeHandler (@hono/node-server's getRequestListener, globals left alone) vs a hand-written converter
+// (test/node/hand-written). Load comes from a child process (node-adapter-load.mjs: keep-alive node:http client,
+// N in flight); the two servers take alternating slices. `npm run bench -- node-adapter` runs it alone.
 import { fork } from "node:child_process";
 import { AuthSkill } from "../src/index.js";
 import { authenticate, createAuthHandler } from "../src/http/index.js";
