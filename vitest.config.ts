@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^auth-skill\/(kysely|redis)$/, replacement: src("adapters/$1/index.ts") },
       { find: /^auth-skill\/better-auth$/, replacement: src("better-auth/index.ts") },
       { find: /^auth-skill\/http$/, replacement: src("http/index.ts") },
+      { find: /^auth-skill\/node$/, replacement: src("node/index.ts") },
     ],
   },
   test: {

@@ -139,6 +139,11 @@ const LINKED = [
   "better-auth",
   "vitest",
   "mysql2", // its optional peers
+  "express",
+  "fastify",
+  "@types/express", // the frameworks docs/http.md mounts the handler in
+  "@hono/node-server",
+  "hono", // auth-skill/node's optional peer, and its own peer
   "@types/node",
   "@types/pg",
   "@types/better-sqlite3",

@@ -20,6 +20,7 @@ const SOURCE_PATHS = {
   "auth-skill/redis": src("adapters/redis/index.ts"),
   "auth-skill/better-auth": src("better-auth/index.ts"),
   "auth-skill/http": src("http/index.ts"),
+  "auth-skill/node": src("node/index.ts"),
 };
 
 describe("docs code blocks: extraction", () => {
