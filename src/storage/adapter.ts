@@ -85,6 +85,14 @@ export interface SessionRecord {
    * absent means remember-me.
    */
   persistent?: boolean;
+  /**
+   * Optional. The authentication methods (RFC 8176 values such as `pwd`, `otp`, `hwk`, `swk`, `mfa`) of the sign-in
+   * that started the session; set at `createSession`, never changed, kept through every `rotateSession`. Adapters
+   * store it as given (each value 1-16 characters of [a-z0-9_-], at most 8 values — anything else is a `TypeError`
+   * and nothing is stored; they may store it as one comma-joined string) and read back what they stored, in order.
+   * A record stored without it (or with `[]`) reads without it: absent means unknown.
+   */
+  amr?: string[];
 }
 
 /** What {@link StorageAdapter.listUserSessions} tells about a live session (no token hash, no sealed successor). */
@@ -244,6 +252,18 @@ export interface StorageAdapter {
    * expiry may already have dropped some). Safe to run concurrently with everything else.
    */
   deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
+  /**
+   * Counts one attempt at the user's live token of `purpose` (a mailed code typed in, a second factor tried against a
+   * pending sign-in) BEFORE the attempt is checked. Atomically: when the user has a record of `purpose` that has not
+   * expired at `now` and has had fewer than `maxAttempts` attempts, its count goes up by one and the call resolves
+   * `true`; otherwise it resolves `false`, and a record of the user and purpose that has used all its attempts or has
+   * expired is deleted (the token is void). Of N concurrent calls on a record with k attempts used, exactly
+   * max(0, min(N, maxAttempts - k)) resolve `true`. A new record of the user and purpose (createVerification)
+   * starts at 0 attempts. Records without a user are never counted. {@link StorageAdapter.findVerification}
+   * neither reads nor resets the count. A `maxAttempts` that is not a positive integer, or an invalid `now`, is a
+   * `TypeError` (nothing counted).
+   */
+  reserveVerificationAttempt(userId: string, purpose: string, maxAttempts: number, now: Date): Promise<boolean>;
   /**
    * Optional, read-only. The sign-in rules of the user base this storage holds (see {@link StoragePolicy});
    * absent: none beyond AuthSkill's own options.
