@@ -4,6 +4,7 @@
  * that sets something to null is an HDEL.
  */
 import type { RotateSessionInput, SessionRecord, UserPatch, UserRecord, VerificationRecord } from "../../storage/adapter.js";
+import { amrOf, amrText } from "../../storage/memory.js";
 
 /**
  * A hash as HGETALL returns it.
@@ -91,7 +92,10 @@ export const encodeUser = (user: UserRecord): string[] => [...pick(user, USER_FI
  * encodeSession(session); // ["id", "s1", "userId", "u1", "tokenHash", "...", "generation", "0", ...]
  * ```
  */
-export const encodeSession = (session: SessionRecord): string[] => pick(session, SESSION_FIELDS);
+export function encodeSession(session: SessionRecord): string[] {
+  const amr = amrText(session.amr, "auth-skill/redis"); // comma-joined; none (or []) is no field: unknown
+  return [...pick(session, SESSION_FIELDS), ...(amr === null ? [] : ["amr", amr])];
+}
 
 /**
  * HSET arguments for a verification (see {@link encodeUser}).
@@ -248,6 +252,7 @@ export function decodeSession(f: Fields | null): SessionRecord | null {
     ipAddress: opt(f, "ipAddress"),
     userAgent: opt(f, "userAgent"),
     ...persistent(f),
+    ...amrOf(f.amr),
   };
 }
 
