@@ -3,18 +3,8 @@ import type { CreateUserResult, DeletedCounts, SessionSummary, StorageAdapter, U
 import { checkAttemptArgs, newestFirst, sessionSummary } from "../../storage/memory.js";
 import { accountScripts as account } from "./account-scripts.js";
 import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
-import {
-  decodeSession,
-  decodeUser,
-  decodeVerification,
-  encodeSession,
-  encodeUser,
-  encodeVerification,
-  fieldsOf,
-  patchArgs,
-  rotationPatch,
-  userPatch,
-} from "./codec.js";
+import { decodeSession, decodeUser, decodeVerification } from "./decode.js";
+import { encodeSession, encodeUser, encodeVerification, fieldsOf, patchArgs, rotationPatch, userPatch } from "./codec.js";
 import { storageKeys } from "./key-names.js";
 import { storageScripts as lua } from "./scripts.js";
 
