@@ -154,9 +154,7 @@ export async function reserveVerificationAttempt(db: Db, userId: string, purpose
           .where("id", "=", row.id)
           .execute();
         granted = true;
-      } else if (fromDb(row.expiresAt).getTime() <= now.getTime() || value.attempts >= maxAttempts) {
-        await trx.deleteFrom("verification").where("id", "=", row.id).execute(); // spent or expired: void
-      }
+      } // else spent or expired: void, left for an attempt granted before to spend (and deleteExpired)
     }
     return granted;
   });

@@ -140,8 +140,10 @@ export interface StorageAdapter {
    * Counts one attempt at the user's live token of `purpose` (a mailed code typed in, a second factor tried against a
    * pending sign-in) BEFORE the attempt is checked. Atomically: when the user has a record of `purpose` that has not
    * expired at `now` and has had fewer than `maxAttempts` attempts, its count goes up by one and the call resolves
-   * `true`; otherwise it resolves `false`, and a record of the user and purpose that has used all its attempts or has
-   * expired is deleted (the token is void). Of N concurrent calls on a record with k attempts used, exactly
+   * `true`; otherwise it resolves `false` and changes nothing: a record that has used all its attempts stays void (no
+   * further attempt is granted) until a new token replaces it or `deleteExpired` removes it. It is not deleted, so an
+   * attempt granted before — still being checked — can spend it: of N concurrent uses of the right code, one wins.
+   * Of N concurrent calls on a record with k attempts used, exactly
    * max(0, min(N, maxAttempts - k)) resolve `true`. A new record of the user and purpose (createVerification)
    * starts at 0 attempts. Records without a user are never counted. {@link StorageAdapter.findVerification}
    * neither reads nor resets the count. A `maxAttempts` that is not a positive integer, or an invalid `now`, is a

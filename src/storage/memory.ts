@@ -236,7 +236,7 @@ export function memoryStorage(): StorageAdapter {
           attempts.set(v, used + 1);
           return true;
         }
-        verifications.delete(hash); // spent or expired: the token is void
+        return false; // spent or expired: void, but left for a granted attempt to spend (and deleteExpired)
       }
       return false;
     },

@@ -86,20 +86,21 @@ export function attemptsConformance({ storage: current, n, itIf }: AttemptsConfo
       return { u, v };
     }
 
-    itIf("verifications")("grants attempts up to the limit, then refuses and voids the token", async () => {
+    itIf("verifications")("grants attempts up to the limit, then refuses; the spent token stays for a granted attempt to take", async () => {
       const storage = current();
       const { u, v } = await withToken(storage);
       expect(await reserve(storage, u.id, v.purpose, 3, 5)).toEqual([true, true, true, false, false]);
-      expect(await storage.findVerification(v.tokenHash, v.purpose)).toBeNull();
-      expect(await storage.consumeVerification(v.tokenHash, v.purpose, T0)).toBeNull();
-      expect(await reserve(storage, u.id, v.purpose, 10, 1)).toEqual([false]); // gone for a larger limit too
+      expect(await storage.findVerification(v.tokenHash, v.purpose)).toEqual(v); // refusing changed nothing
+      expect(await reserve(storage, u.id, v.purpose, 3, 1)).toEqual([false]);
+      expect(await storage.consumeVerification(v.tokenHash, v.purpose, T0)).toEqual(v); // e.g. the third attempt, right
+      expect(await reserve(storage, u.id, v.purpose, 3, 1)).toEqual([false]);
     });
 
-    itIf("verifications")("refuses an expired token and deletes it; refuses where there is no token", async () => {
+    itIf("verifications")("refuses an expired token; refuses where there is no token", async () => {
       const storage = current();
       const { u, v } = await withToken(storage);
       expect(await reserve(storage, u.id, v.purpose, 5, 1, v.expiresAt)).toEqual([false]);
-      expect(await storage.findVerification(v.tokenHash, v.purpose)).toBeNull();
+      expect(await storage.consumeVerification(v.tokenHash, v.purpose, T0)).toEqual(v); // refusing changed nothing
       expect(await reserve(storage, u.id, v.purpose, 5, 1)).toEqual([false]);
       expect(await reserve(storage, "no-such-user", v.purpose, 5, 1)).toEqual([false]);
       const { u: taken, v: consumed } = await withToken(storage);
@@ -146,13 +147,13 @@ export function attemptsConformance({ storage: current, n, itIf }: AttemptsConfo
       const { u, v } = await withToken(storage);
       const race = () => Promise.all(Array.from({ length: n }, () => storage.reserveVerificationAttempt(u.id, v.purpose, 5, T0)));
       expect((await race()).filter(Boolean)).toHaveLength(Math.min(n, 5));
-      expect(await storage.findVerification(v.tokenHash, v.purpose)).toBeNull();
+      expect(await storage.findVerification(v.tokenHash, v.purpose)).toEqual(v); // spent, not deleted
 
       const again = verification({ userId: u.id, purpose: v.purpose });
       await storage.createVerification(again);
       expect(await reserve(storage, u.id, v.purpose, 5, 2)).toEqual([true, true]);
       expect((await race()).filter(Boolean)).toHaveLength(Math.min(n, 3));
-      expect(await storage.consumeVerification(again.tokenHash, v.purpose, T0)).toBeNull();
+      expect(await storage.consumeVerification(again.tokenHash, v.purpose, T0)).toEqual(again); // for a granted attempt
     });
 
     itIf("verifications")("rejects a maxAttempts that is not a positive integer, or an invalid now, with a TypeError, counting nothing", async () => {

@@ -133,12 +133,6 @@ export async function reserveVerificationAttempt(c: AccountContext, userId: stri
     .where("attempts", "<", maxAttempts)
     .where("expires_at", ">", at)
     .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) > 0) return true;
-  await c.db
-    .deleteFrom(c.verifications)
-    .where("user_id", "=", userId)
-    .where("purpose", "=", purpose)
-    .where((eb) => eb.or([eb("attempts", ">=", maxAttempts), eb("expires_at", "<=", at)]))
-    .execute();
-  return false;
+  // none updated: no token, or one spent or expired — void, left for a granted attempt to spend (and deleteExpired)
+  return Number(updated.numUpdatedRows) > 0;
 }

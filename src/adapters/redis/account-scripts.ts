@@ -144,8 +144,8 @@ return redis.call('HGETALL', KEYS[1])`),
    * KEYS: the user's token index, [the verification hash its `p:<purpose>` named when read just before]. ARGV:
    * purpose, that token's hash ('' for none), max attempts, now (ms), user id. 'retry' when the index names another
    * token now; 0 when there is none (or it is gone: consumed, expired by Redis). A record of the user and purpose
-   * that is unexpired at now with fewer than max attempts gets HINCRBY attempts 1 and 1 is returned; otherwise it is
-   * deleted (the index keeps naming it, as after consumeVerification, so older tokens stay void) and 0 returned.
+   * that is unexpired at now with fewer than max attempts gets HINCRBY attempts 1 and 1 is returned; otherwise 0 and
+   * nothing changes (a spent record stays, void, for an attempt granted before to spend; Redis expires it).
    * One script: of N concurrent callers exactly the attempts left get 1.
    */
   reserveVerificationAttempt: new LuaScript(`
@@ -157,7 +157,5 @@ if tonumber(f[3]) > tonumber(ARGV[4]) and tonumber(f[4] or '0') < tonumber(ARGV[
   redis.call('HINCRBY', KEYS[2], 'attempts', 1)
   return 1
 end
-redis.call('DEL', KEYS[2])
-redis.call('HDEL', KEYS[1], 't:' .. ARGV[2])
 return 0`),
 };

@@ -91,7 +91,8 @@ for (const target of allTargets()) {
         const granted = [];
         for (let i = 0; i < 4; i++) granted.push(await storage.reserveVerificationAttempt(user.id, "email-code", 3, now));
         expect(granted).toEqual([true, true, true, false]);
-        expect(await storage.findVerification(code, "email-code")).toBeNull();
+        const spent = await db.selectFrom(storage.tables.verifications).select("attempts").where("token_hash", "=", code).executeTakeFirstOrThrow();
+        expect(Number(spent.attempts)).toBe(3); // refused: counted no further, left for a granted attempt to spend
 
         const auth = new AuthSkill({ secret: SECRET, storage, rateLimit: false });
         await expect(auth.refresh(signup.refreshToken)).resolves.toMatchObject({ sessionId: session.id, rememberMe: true });
