@@ -74,19 +74,20 @@ export function earlier(a: Date, b: Date): Date {
 }
 
 /**
- * Adds the `persistent` column ("remember me", NULL = remember-me) to a refresh table made before it existed.
- * Idempotent, and safe when two processes migrate at once: PostgreSQL's `ADD COLUMN IF NOT EXISTS`; on SQLite
- * (which has no such clause) a failed ALTER is fine when the column is there afterwards.
+ * Adds a nullable column to a refresh table made before it existed (`persistent`: "remember me", NULL =
+ * remember-me; `amr`: the sign-in's methods comma-joined, NULL = unknown). Idempotent, and safe when two processes
+ * migrate at once: PostgreSQL's `ADD COLUMN IF NOT EXISTS`; on SQLite (which has no such clause) a failed ALTER is
+ * fine when the column is there afterwards.
  */
-async function addPersistentColumn(db: Db): Promise<void> {
+async function addColumn(db: Db, column: "persistent" | "amr", postgresType: "boolean" | "text", sqliteType: "integer" | "text"): Promise<void> {
   if (db.dialect === "postgres") {
-    await sql`alter table ${sql.table(db.refresh)} add column if not exists ${sql.ref("persistent")} boolean`.execute(db.kysely);
+    await sql`alter table ${sql.table(db.refresh)} add column if not exists ${sql.ref(column)} ${sql.raw(postgresType)}`.execute(db.kysely);
     return;
   }
-  const has = async () => (await sql`select 1 as one from pragma_table_info(${db.refresh}) where name = 'persistent'`.execute(db.kysely)).rows.length > 0;
+  const has = async () => (await sql`select 1 as one from pragma_table_info(${db.refresh}) where name = ${column}`.execute(db.kysely)).rows.length > 0;
   if (await has()) return;
   try {
-    await db.kysely.schema.alterTable(db.refresh).addColumn("persistent", "integer").execute();
+    await db.kysely.schema.alterTable(db.refresh).addColumn(column, sqliteType).execute();
   } catch (err) {
     if (!(await has())) throw err;
   }
@@ -94,7 +95,7 @@ async function addPersistentColumn(db: Db): Promise<void> {
 
 /**
  * Creates auth-skill's refresh-token table (and its indexes) if missing, and adds the columns a table made by an
- * older release lacks (`persistent`). Never touches Better Auth's tables:
+ * older release lacks (`persistent`, `amr`). Never touches Better Auth's tables:
  * the only link is a foreign key from our `userId` to `user.id` (so deleting a user deletes their families).
  * The session id is deliberately not a foreign key: our row must outlive a Better Auth sign-out, so that
  * a refresh token of an ended session is told apart from a forged one.
@@ -117,8 +118,10 @@ export async function migrate(db: Db): Promise<void> {
     .addColumn("ipAddress", "text")
     .addColumn("userAgent", "text")
     .addColumn("persistent", db.dialect === "sqlite" ? "integer" : "boolean")
+    .addColumn("amr", "text")
     .execute();
-  await addPersistentColumn(db);
+  await addColumn(db, "persistent", "boolean", "integer");
+  await addColumn(db, "amr", "text", "text");
   await db.kysely.schema.createIndex(`${db.refresh}_userId_idx`).ifNotExists().on(db.refresh).column("userId").execute();
   await db.kysely.schema.createIndex(`${db.refresh}_expiresAt_idx`).ifNotExists().on(db.refresh).column("expiresAt").execute();
 }

@@ -52,10 +52,12 @@ const COLUMNS = [
 
 /**
  * `err` as a {@link BetterAuthBridgeError} whose scrubbed `cause` keeps quoted text only when it is a table,
- * column or constraint name of Better Auth's or ours. `AuthError`s pass through.
+ * column or constraint name of Better Auth's or ours. `AuthError`s, and the bridge's own `TypeError`s (a caller's
+ * mistake, such as an invalid `amr` or `maxAttempts`; they quote no value), pass through.
  */
 export function sanitize(operation: string, err: unknown, ownTable?: string): Error {
   if (err instanceof AuthError) return err;
+  if (err instanceof TypeError && err.message.startsWith("auth-skill/better-auth:")) return err;
   const tables = ownTable === undefined ? TABLES : [...TABLES, ownTable];
   const names = new Set([...tables, ...COLUMNS]);
   const constraint = new RegExp(`^(?:${tables.join("|")})_[A-Za-z_]*(?:key|pkey|fkey|idx)$`);

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { DeletedCounts, RotateSessionInput, SessionRecord } from "../storage/adapter.js";
+import { amrOf, amrText } from "../storage/memory.js";
 import { boolFromDb, boolToDb, dateParam, earlier, fromDb, fromDbNullable, toDb, type Db } from "./db.js";
 import { newSessionRow } from "./better-auth-sessions.js";
 import { VERIFICATION_PREFIX } from "./storage-verifications.js";
@@ -49,6 +50,7 @@ function toRecord(row: Record<string, unknown>, betterAuthExpiresAt: unknown, be
     userAgent: typeof row.userAgent === "string" ? row.userAgent : null,
     // NULL (a row from before the column, or a record stored without the field): left out, remember-me
     ...(row.persistent === null || row.persistent === undefined ? {} : { persistent: boolFromDb(row.persistent) }),
+    ...amrOf(row.amr), // NULL (none, or a row from before the column): left out, unknown
   };
 }
 
@@ -72,6 +74,7 @@ export async function createSession(s: SessionStoreSettings, r: SessionRecord): 
         ipAddress: r.ipAddress,
         userAgent: r.userAgent,
         persistent: typeof r.persistent === "boolean" ? boolToDb(db, r.persistent) : null,
+        amr: amrText(r.amr, "auth-skill/better-auth"),
       })
       .execute();
     if (r.revokedAt !== null) return;

@@ -1,4 +1,5 @@
 import type { StorageAdapter } from "../storage/adapter.js";
+import { checkAttemptArgs } from "../storage/memory.js";
 import { run } from "./errors.js";
 import type { Db } from "./db.js";
 import * as account from "./storage-account.js";
@@ -44,6 +45,15 @@ export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
     createVerification: (record) => run("createVerification", () => verifications.createVerification(db, record), t),
     findVerification: (tokenHash, purpose) => run("findVerification", () => verifications.findVerification(db, tokenHash, purpose), t),
     consumeVerification: (tokenHash, purpose, now) => run("consumeVerification", () => verifications.consumeVerification(db, tokenHash, purpose, now), t),
+    reserveVerificationAttempt: (userId, purpose, maxAttempts, now) =>
+      run(
+        "reserveVerificationAttempt",
+        async () => {
+          checkAttemptArgs(maxAttempts, now, "auth-skill/better-auth");
+          return verifications.reserveVerificationAttempt(db, userId, purpose, maxAttempts, now);
+        },
+        t,
+      ),
     deleteExpired: (now, keepRevokedMs) => run("deleteExpired", () => sessions.deleteExpired(settings, now, keepRevokedMs), t),
   };
 }

@@ -5,139 +5,31 @@
  * Adapters never see a password or a token: only hashes — and what they throw must not carry record
  * values either (hashes, sealed tokens, emails): strip driver errors that quote a statement's parameters.
  */
+import type {
+  CreateUserResult,
+  DeletedCounts,
+  RotateSessionInput,
+  SessionRecord,
+  SessionSummary,
+  StoragePolicy,
+  UpdateUserResult,
+  UserPatch,
+  UserRecord,
+  VerificationRecord,
+} from "./records.js";
 
-/** A stored user, including its password hash (`null` for accounts without a password). */
-export interface UserRecord {
-  id: string;
-  /** Trimmed and lower-cased; unique. */
-  email: string;
-  /** Lower-cased; unique when not null. */
-  username: string | null;
-  name: string | null;
-  emailVerified: boolean;
-  passwordHash: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  /**
-   * What the user may do, as role names (e.g. `["admin"]`); `[]` for none. Stored as given, in order; adapters
-   * read a user stored before roles existed as `[]`. The Better Auth bridge keeps them in the admin plugin's
-   * comma-separated `user.role` column, so there a role name cannot contain a comma.
-   */
-  roles: string[];
-  /**
-   * Optional. The account may not sign in, nor refresh its sessions, until this instant has passed (a ban or
-   * suspension kept by the system that owns the user base); a permanent ban is the largest Date,
-   * `new Date(8.64e15)`. `null` or absent: not disabled. An invalid Date counts as disabled (fails closed).
-   * Signin answers `ACCOUNT_DISABLED` once the password is right; refresh answers it and revokes the session.
-   */
-  disabledUntil?: Date | null;
-  /**
-   * Optional. The account signs in with a second factor. Until auth-skill has a second-factor flow of its
-   * own, a password signin of such an account answers `MFA_REQUIRED` once the password is right, and so does
-   * `startSession` unless the caller says it checked the factor (`secondFactorVerified`); sessions the account
-   * already has keep refreshing. Absent or `false`: no second factor.
-   */
-  twoFactorEnabled?: boolean;
-}
-
-/**
- * Sign-in rules a storage declares for the user base it holds — for a user base shared with another
- * system (the Better Auth bridge sets them from its options), so that AuthSkill applies that system's rules.
- *
- * @example
- * ```ts
- * const storage: StorageAdapter = { ...memoryStorage(), policy: { requireEmailVerification: true } };
- * ```
- */
-export interface StoragePolicy {
-  /** Signin of a user whose `emailVerified` is false answers `EMAIL_NOT_VERIFIED` (once the password is right). */
-  readonly requireEmailVerification?: boolean;
-}
-
-/**
- * A session: one sign-in on one device, and the family of refresh tokens rotated from it.
- * Only the current refresh token's keyed hash is stored; older generations are recognised by number.
- */
-export interface SessionRecord {
-  id: string;
-  userId: string;
-  /** Keyed hash of the current refresh token. */
-  tokenHash: string;
-  /** Incremented by every rotation; the current token carries this number. */
-  generation: number;
-  /** When the previous generation was rotated (null before the first rotation). */
-  rotatedAt: Date | null;
-  /** The current token, sealed with a key only `AuthSkill` holds, while a reuse interval is configured. */
-  successor: string | null;
-  createdAt: Date;
-  /** Absolute expiry. */
-  expiresAt: Date;
-  /** Last sign-in or rotation, for idle expiry. */
-  lastUsedAt: Date;
-  revokedAt: Date | null;
-  ipAddress: string | null;
-  userAgent: string | null;
-  /**
-   * Optional. The session's "remember me" choice, made at sign-in and never changed: `false` for a session
-   * started with `rememberMe: false` (its `expiresAt` is already the short one), `true` otherwise. Adapters store
-   * it as given and read back what they stored — `false` as `false`, `true` as `true` — through every rotation. A
-   * record stored without it (by an adapter or a release from before it existed) reads without it, or as `true`:
-   * absent means remember-me.
-   */
-  persistent?: boolean;
-}
-
-/** What {@link StorageAdapter.listUserSessions} tells about a live session (no token hash, no sealed successor). */
-export type SessionSummary = Pick<SessionRecord, "id" | "userId" | "createdAt" | "lastUsedAt" | "expiresAt" | "ipAddress" | "userAgent">;
-
-/**
- * A single-use token (email verification, password reset, magic link): stored as a keyed hash only.
- */
-export interface VerificationRecord {
-  id: string;
-  /** What the token is for, e.g. "password-reset". */
-  purpose: string;
-  userId: string | null;
-  /** Keyed hash of the token; unique. */
-  tokenHash: string;
-  createdAt: Date;
-  expiresAt: Date;
-  /**
-   * Optional data the token carries, e.g. the new address of an email change. Adapters store it as given
-   * and read it back as `null` when there is none (records stored before it existed included). Not secret:
-   * never put a token or password here.
-   */
-  payload?: string | null;
-}
-
-/** How many expired or revoked rows {@link StorageAdapter.deleteExpired} removed. */
-export interface DeletedCounts {
-  sessions: number;
-  verifications: number;
-}
-
-/** The outcome of {@link StorageAdapter.createUser}. */
-export type CreateUserResult = { ok: true; user: UserRecord } | { ok: false; conflict: "email" | "username" };
-
-/** A compare-and-set rotation: applies only if the session is still at `generation` with `tokenHash`. */
-export interface RotateSessionInput {
-  id: string;
-  generation: number;
-  tokenHash: string;
-  next: { tokenHash: string; successor: string | null; rotatedAt: Date; lastUsedAt: Date };
-}
-
-/**
- * Fields of a user that flows update. `email` (already trimmed and lower-cased) must stay unique: a patch
- * that would take another user's address changes nothing and reports the conflict.
- */
-export type UserPatch = Partial<Pick<UserRecord, "passwordHash" | "emailVerified" | "name" | "updatedAt" | "roles" | "email">>;
-
-/**
- * The outcome of {@link StorageAdapter.updateUser}: the user as stored after the patch, or why nothing changed
- * (`not_found`: no user has this id; `conflict`: the patch's `email` belongs to another user).
- */
-export type UpdateUserResult = { ok: true; user: UserRecord } | { ok: false; reason: "not_found" } | { ok: false; reason: "conflict"; conflict: "email" };
+export type {
+  CreateUserResult,
+  DeletedCounts,
+  RotateSessionInput,
+  SessionRecord,
+  SessionSummary,
+  StoragePolicy,
+  UpdateUserResult,
+  UserPatch,
+  UserRecord,
+  VerificationRecord,
+} from "./records.js";
 
 /**
  * Where `AuthSkill` keeps users and sessions. Implement it to use another database; run
@@ -244,6 +136,20 @@ export interface StorageAdapter {
    * expiry may already have dropped some). Safe to run concurrently with everything else.
    */
   deleteExpired(now: Date, keepRevokedMs?: number): Promise<DeletedCounts>;
+  /**
+   * Counts one attempt at the user's live token of `purpose` (a mailed code typed in, a second factor tried against a
+   * pending sign-in) BEFORE the attempt is checked. Atomically: when the user has a record of `purpose` that has not
+   * expired at `now` and has had fewer than `maxAttempts` attempts, its count goes up by one and the call resolves
+   * `true`; otherwise it resolves `false` and changes nothing: a record that has used all its attempts stays void (no
+   * further attempt is granted) until a new token replaces it or `deleteExpired` removes it. It is not deleted, so an
+   * attempt granted before — still being checked — can spend it: of N concurrent uses of the right code, one wins.
+   * Of N concurrent calls on a record with k attempts used, exactly
+   * max(0, min(N, maxAttempts - k)) resolve `true`. A new record of the user and purpose (createVerification)
+   * starts at 0 attempts. Records without a user are never counted. {@link StorageAdapter.findVerification}
+   * neither reads nor resets the count. A `maxAttempts` that is not a positive integer, or an invalid `now`, is a
+   * `TypeError` (nothing counted).
+   */
+  reserveVerificationAttempt(userId: string, purpose: string, maxAttempts: number, now: Date): Promise<boolean>;
   /**
    * Optional, read-only. The sign-in rules of the user base this storage holds (see {@link StoragePolicy});
    * absent: none beyond AuthSkill's own options.

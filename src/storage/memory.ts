@@ -38,6 +38,52 @@ export function sessionSummary(s: SessionRecord): SessionSummary {
   return structuredClone({ id, userId, createdAt, lastUsedAt, expiresAt, ipAddress, userAgent });
 }
 
+const AMR_VALUE = /^[a-z0-9_-]{1,16}$/;
+
+/**
+ * A session's `amr` as one comma-joined string to store, or `null` for none (absent or `[]`). Throws a `TypeError`
+ * (quoting no value) unless it is at most 8 values of 1-16 characters of [a-z0-9_-], so no value holds a comma.
+ *
+ * @example
+ * ```ts
+ * amrText(["pwd", "otp", "mfa"]); // "pwd,otp,mfa"
+ * ```
+ */
+export function amrText(amr: readonly string[] | undefined, caller = "auth-skill"): string | null {
+  if (amr === undefined) return null;
+  if (!Array.isArray(amr) || amr.length > 8 || !amr.every((v) => typeof v === "string" && AMR_VALUE.test(v))) {
+    throw new TypeError(`${caller}: SessionRecord.amr must be at most 8 values of 1-16 characters of [a-z0-9_-]`);
+  }
+  return amr.length === 0 ? null : amr.join(",");
+}
+
+/**
+ * The `amr` of a session as stored by {@link amrText}: the values in order, or nothing for none (`null`, `""`).
+ *
+ * @example
+ * ```ts
+ * const session = { ...fields, ...amrOf(row.amr) }; // { amr: ["pwd", "otp"] } or {}
+ * ```
+ */
+export function amrOf(stored: unknown): { amr?: string[] } {
+  return typeof stored === "string" && stored !== "" ? { amr: stored.split(",") } : {};
+}
+
+/**
+ * Throws a `TypeError` unless `maxAttempts` is a positive integer and `now` a valid Date: the arguments of
+ * `StorageAdapter.reserveVerificationAttempt`, checked alike by every adapter before anything is counted.
+ *
+ * @example
+ * ```ts
+ * checkAttemptArgs(5, new Date()); // ok
+ * ```
+ */
+export function checkAttemptArgs(maxAttempts: number, now: Date, caller = "auth-skill"): void {
+  if (!Number.isSafeInteger(maxAttempts) || maxAttempts < 1)
+    throw new TypeError(`${caller}: reserveVerificationAttempt: maxAttempts must be a positive integer`);
+  if (!(now instanceof Date) || !Number.isFinite(now.getTime())) throw new TypeError(`${caller}: reserveVerificationAttempt: now must be a valid Date`);
+}
+
 /**
  * The default storage: everything in this process's memory, gone on restart. Right for tests, demos and
  * single-instance services that accept that; use a database adapter as soon as you run two instances.
@@ -57,6 +103,7 @@ export function memoryStorage(): StorageAdapter {
   const sessions = new Map<string, SessionRecord>();
   const sessionsByUser = new Map<string, Set<string>>();
   const verifications = new Map<string, VerificationRecord>(); // by tokenHash
+  const attempts = new WeakMap<VerificationRecord, number>(); // by stored record: a new record starts at 0
   const readVerification = (v: VerificationRecord): VerificationRecord => ({ ...v, payload: v.payload ?? null });
 
   const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
@@ -102,7 +149,8 @@ export function memoryStorage(): StorageAdapter {
     async createSession(session) {
       if (sessions.has(session.id)) throw new Error("duplicate session id");
       if (!users.has(session.userId)) throw new Error("no such user");
-      sessions.set(session.id, structuredClone(session));
+      const { amr: _, ...rest } = session;
+      sessions.set(session.id, structuredClone({ ...rest, ...amrOf(amrText(session.amr)) }));
       let set = sessionsByUser.get(session.userId);
       if (!set) {
         set = new Set();
@@ -178,6 +226,19 @@ export function memoryStorage(): StorageAdapter {
         }
       }
       return counts;
+    },
+    async reserveVerificationAttempt(userId, purpose, maxAttempts, now) {
+      checkAttemptArgs(maxAttempts, now);
+      for (const [hash, v] of verifications) {
+        if (v.userId !== userId || v.purpose !== purpose) continue;
+        const used = attempts.get(v) ?? 0;
+        if (v.expiresAt.getTime() > now.getTime() && used < maxAttempts) {
+          attempts.set(v, used + 1);
+          return true;
+        }
+        return false; // spent or expired: void, but left for a granted attempt to spend (and deleteExpired)
+      }
+      return false;
     },
   };
 }

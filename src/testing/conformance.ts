@@ -6,6 +6,7 @@ import { randomId } from "../ids.js";
 import type { StorageAdapter } from "../storage/adapter.js";
 import type { StorageCapability } from "./capabilities.js";
 import { accountConformance } from "./conformance-account.js";
+import { attemptsConformance } from "./conformance-attempts.js";
 import { flowsConformance } from "./conformance-flows.js";
 import { rememberConformance } from "./conformance-remember.js";
 import { tokenReadConformance } from "./conformance-token-reads.js";
@@ -240,6 +241,7 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
     accountConformance({ storage: () => storage, n, itIf, lacks });
     flowsConformance({ auth, n, itIf });
     rememberConformance({ storage: () => storage, auth, advance: (ms) => (clock += ms) });
+    attemptsConformance({ storage: () => storage, n, itIf });
 
     describe("clean-up", () => {
       itIf("cleanup")("deletes expired sessions and verifications and keeps live ones", async () => {

@@ -116,3 +116,23 @@ export async function findVerification(c: AccountContext, tokenHash: string, pur
   const row = await c.db.selectFrom(c.verifications).selectAll().where("token_hash", "=", tokenHash).where("purpose", "=", purpose).executeTakeFirst();
   return row ? toVerification(row) : null;
 }
+
+/**
+ * One guarded UPDATE (`attempts = attempts + 1 WHERE user_id, purpose match AND attempts < max AND expires_at >
+ * now`): the row lock it takes makes concurrent callers queue, and each re-reads the count, so exactly the
+ * attempts left are granted. When it updates nothing, a DELETE of the user's row of the purpose that is spent or
+ * expired voids the token (a row put in its place meanwhile is new, so neither condition holds for it).
+ */
+export async function reserveVerificationAttempt(c: AccountContext, userId: string, purpose: string, maxAttempts: number, now: Date): Promise<boolean> {
+  const at = millis(now);
+  const updated = await c.db
+    .updateTable(c.verifications)
+    .set((eb) => ({ attempts: eb("attempts", "+", 1) }))
+    .where("user_id", "=", userId)
+    .where("purpose", "=", purpose)
+    .where("attempts", "<", maxAttempts)
+    .where("expires_at", ">", at)
+    .executeTakeFirst();
+  // none updated: no token, or one spent or expired — void, left for a granted attempt to spend (and deleteExpired)
+  return Number(updated.numUpdatedRows) > 0;
+}

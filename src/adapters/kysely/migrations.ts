@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { quote, type KyselyDialect } from "./dialect.js";
-import { schemaStatements, tableNames, TYPES, type Type } from "./schema.js";
+import { MODIFIERS, schemaStatements, tableNames, TYPES, type Modifier, type Type } from "./schema.js";
 
 /**
  * Versioned migrations. `<prefix>migrations(version, applied_at)` records each step a database has been
@@ -14,10 +14,11 @@ import { schemaStatements, tableNames, TYPES, type Type } from "./schema.js";
  * | 1       | the tables and indexes (today's `kyselySchemaSql`; a no-op where they exist)   |
  * | 2       | `users.roles` (JSON array, NULL = none) and `verifications.payload`, nullable  |
  * | 3       | `sessions.persistent` ("remember me"; a flag, NULL = remember-me), nullable    |
+ * | 4       | `sessions.amr` (comma-joined, NULL = unknown), `verifications.attempts` (0)     |
  */
 
 /** The schema version `migrate()` brings a database to. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // Untyped: the tables are named at runtime (the prefix); every statement here is raw SQL.
 type Conn = Kysely<object>;
@@ -43,13 +44,14 @@ async function hasColumn(conn: Conn, dialect: KyselyDialect, table: string, colu
 }
 
 const addColumns =
-  (columns: readonly (readonly [table: "users" | "sessions" | "verifications", column: string, type: Type])[]): Step["run"] =>
+  (columns: readonly (readonly [table: "users" | "sessions" | "verifications", column: string, type: Type, modifier?: Modifier])[]): Step["run"] =>
   async (conn, dialect, prefix) => {
     const names = tableNames(prefix);
-    for (const [short, column, type] of columns) {
+    for (const [short, column, type, modifier = "null"] of columns) {
       const table = names[short];
       if (await hasColumn(conn, dialect, table, column)) continue;
-      await sql.raw(`ALTER TABLE ${quote(dialect, table)} ADD COLUMN ${quote(dialect, column)} ${TYPES[dialect][type]} NULL`).execute(conn);
+      const definition = `${TYPES[dialect][type]} ${MODIFIERS[modifier]}`; // NOT NULL DEFAULT 0 fills existing rows with 0
+      await sql.raw(`ALTER TABLE ${quote(dialect, table)} ADD COLUMN ${quote(dialect, column)} ${definition}`).execute(conn);
     }
   };
 
@@ -63,6 +65,13 @@ const STEPS: readonly Step[] = [
     ]),
   },
   { version: 3, run: addColumns([["sessions", "persistent", "flag"]]) },
+  {
+    version: 4,
+    run: addColumns([
+      ["sessions", "amr", "text"],
+      ["verifications", "attempts", "int", "zero"],
+    ]),
+  },
 ];
 
 /** The version a database is at: the highest recorded step, 0 for none (a new database, or one from before versions). */

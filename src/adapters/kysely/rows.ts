@@ -1,4 +1,5 @@
 import type { SessionRecord, UserPatch, UserRecord, VerificationRecord } from "../../storage/adapter.js";
+import { amrOf, amrText } from "../../storage/memory.js";
 import type { Flag, Millis, SessionsTable, UsersTable, VerificationsTable } from "./schema.js";
 
 /**
@@ -151,6 +152,7 @@ export function sessionRow(s: SessionRecord, writeFlag: FlagWriter): SessionsTab
     ip_address: s.ipAddress,
     user_agent: s.userAgent,
     persistent: typeof s.persistent === "boolean" ? writeFlag(s.persistent) : null,
+    amr: amrText(s.amr, "auth-skill/kysely"),
   };
 }
 
@@ -178,6 +180,7 @@ export function toSession(row: SessionsTable): SessionRecord {
     userAgent: row.user_agent,
     // NULL (a row from before version 3, or a record stored without the field) is left out: remember-me
     ...(row.persistent === null || row.persistent === undefined ? {} : { persistent: flag(row.persistent) }),
+    ...amrOf(row.amr), // NULL (none, or a row from before version 4): left out, unknown
   };
 }
 

@@ -43,6 +43,8 @@ export interface SessionsTable {
   user_agent: string | null;
   /** "Remember me" (`SessionRecord.persistent`); NULL (rows from before schema version 3) reads as remember-me. */
   persistent: Flag | null;
+  /** The sign-in's authentication methods (`SessionRecord.amr`), comma-joined; NULL (none, or rows from before version 4): unknown. */
+  amr: string | null;
 }
 
 /** A row of the verifications table. */
@@ -54,6 +56,8 @@ export interface VerificationsTable {
   created_at: Millis;
   expires_at: Millis;
   payload: string | null;
+  /** Attempts counted by `reserveVerificationAttempt`; 0 for a new row (and rows from before schema version 4). */
+  attempts?: number | string | bigint | undefined;
 }
 
 /** The database as the adapter's queries see it (table names are mapped to prefixed ones at runtime). */
@@ -83,7 +87,9 @@ export function checkPrefix(prefix: unknown, caller: string): asserts prefix is 
 
 /** A column's portable type (see `TYPES`). */
 export type Type = "id" | "text" | "time" | "int" | "flag";
-type Column = readonly [name: string, type: Type, nullable?: "null"];
+/** `"null"`: nullable; `"zero"`: NOT NULL DEFAULT 0 (a counter rows from before it read as 0); none: NOT NULL. */
+export type Modifier = "null" | "zero";
+type Column = readonly [name: string, type: Type, modifier?: Modifier];
 interface TableSpec {
   table: keyof Tables;
   columns: readonly Column[];
@@ -132,6 +138,7 @@ const SPECS: readonly TableSpec[] = [
       ["ip_address", "text", "null"],
       ["user_agent", "text", "null"],
       ["persistent", "flag", "null"],
+      ["amr", "text", "null"],
     ],
     unique: [],
     indexed: ["user_id", "expires_at", "revoked_at"],
@@ -147,6 +154,7 @@ const SPECS: readonly TableSpec[] = [
       ["created_at", "time"],
       ["expires_at", "time"],
       ["payload", "text", "null"],
+      ["attempts", "int", "zero"],
     ],
     unique: ["token_hash"],
     indexed: ["user_id", "expires_at"],
@@ -195,10 +203,13 @@ export function schemaNames(prefix: string): ReadonlySet<string> {
   return names;
 }
 
+/** Each column modifier as SQL (the same in every dialect). */
+export const MODIFIERS: Record<Modifier | "none", string> = { null: "NULL", zero: "NOT NULL DEFAULT 0", none: "NOT NULL" };
+
 function statementsFor(spec: TableSpec, dialect: KyselyDialect, prefix: string): string[] {
   const q = (name: string) => quote(dialect, name);
   const table = `${prefix}${spec.table}`;
-  const lines = spec.columns.map(([name, type, nullable]) => `  ${q(name)} ${TYPES[dialect][type]} ${nullable ? "NULL" : "NOT NULL"}`);
+  const lines = spec.columns.map(([name, type, modifier]) => `  ${q(name)} ${TYPES[dialect][type]} ${MODIFIERS[modifier ?? "none"]}`);
   lines.push(`  PRIMARY KEY (${q("id")})`);
   for (const c of spec.unique) lines.push(`  CONSTRAINT ${q(`${table}_${c}_key`)} UNIQUE (${q(c)})`);
   if (spec.userRef) {

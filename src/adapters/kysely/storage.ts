@@ -5,6 +5,7 @@ import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js
 import { isRetryable, storageFailure, uniqueViolation } from "./errors.js";
 import * as account from "./account.js";
 import { migrate } from "./migrations.js";
+import { checkAttemptArgs } from "../../storage/memory.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userRow } from "./rows.js";
 import { checkPrefix, DEFAULT_PREFIX, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
 import { hotStatements, rotationValues } from "./statements.js";
@@ -211,6 +212,12 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
         const record = toVerification(row);
         return record.expiresAt.getTime() > at ? record : null;
       }),
+
+    /** See `account.reserveVerificationAttempt`: one guarded UPDATE, else a DELETE of the spent or expired row. */
+    reserveVerificationAttempt: async (userId, purpose, maxAttempts, now) => {
+      checkAttemptArgs(maxAttempts, now, "auth-skill/kysely");
+      return run("reserveVerificationAttempt", () => account.reserveVerificationAttempt(ctx, userId, purpose, maxAttempts, now));
+    },
 
     deleteExpired: (now, keepRevokedMs = 0) =>
       run("deleteExpired", async (): Promise<DeletedCounts> => {

@@ -139,4 +139,23 @@ if redis.call('HGET', KEYS[1], 'purpose') ~= ARGV[1] then return nil end
 if (redis.call('HGET', KEYS[1], 'userId') or '') ~= ARGV[2] then return 'retry' end
 if KEYS[2] and voided(KEYS[2], ARGV[1], redis.call('HGET', KEYS[1], 'tokenHash')) then return nil end
 return redis.call('HGETALL', KEYS[1])`),
+
+  /**
+   * KEYS: the user's token index, [the verification hash its `p:<purpose>` named when read just before]. ARGV:
+   * purpose, that token's hash ('' for none), max attempts, now (ms), user id. 'retry' when the index names another
+   * token now; 0 when there is none (or it is gone: consumed, expired by Redis). A record of the user and purpose
+   * that is unexpired at now with fewer than max attempts gets HINCRBY attempts 1 and 1 is returned; otherwise 0 and
+   * nothing changes (a spent record stays, void, for an attempt granted before to spend; Redis expires it).
+   * One script: of N concurrent callers exactly the attempts left get 1.
+   */
+  reserveVerificationAttempt: new LuaScript(`
+if (redis.call('HGET', KEYS[1], 'p:' .. ARGV[1]) or '') ~= ARGV[2] then return 'retry' end
+if not KEYS[2] then return 0 end
+local f = redis.call('HMGET', KEYS[2], 'userId', 'purpose', 'expiresAt', 'attempts')
+if not f[3] or f[1] ~= ARGV[5] or f[2] ~= ARGV[1] then return 0 end
+if tonumber(f[3]) > tonumber(ARGV[4]) and tonumber(f[4] or '0') < tonumber(ARGV[3]) then
+  redis.call('HINCRBY', KEYS[2], 'attempts', 1)
+  return 1
+end
+return 0`),
 };

@@ -4,6 +4,7 @@
  * that sets something to null is an HDEL.
  */
 import type { RotateSessionInput, SessionRecord, UserPatch, UserRecord, VerificationRecord } from "../../storage/adapter.js";
+import { amrText } from "../../storage/memory.js";
 
 /**
  * A hash as HGETALL returns it.
@@ -91,7 +92,10 @@ export const encodeUser = (user: UserRecord): string[] => [...pick(user, USER_FI
  * encodeSession(session); // ["id", "s1", "userId", "u1", "tokenHash", "...", "generation", "0", ...]
  * ```
  */
-export const encodeSession = (session: SessionRecord): string[] => pick(session, SESSION_FIELDS);
+export function encodeSession(session: SessionRecord): string[] {
+  const amr = amrText(session.amr, "auth-skill/redis"); // comma-joined; none (or []) is no field: unknown
+  return [...pick(session, SESSION_FIELDS), ...(amr === null ? [] : ["amr", amr])];
+}
 
 /**
  * HSET arguments for a verification (see {@link encodeUser}).
@@ -158,116 +162,4 @@ export function fieldsOf(reply: unknown): Fields | null {
   const fields: Fields = {};
   for (let i = 0; i + 1 < reply.length; i += 2) fields[String(reply[i])] = String(reply[i + 1]);
   return fields;
-}
-
-// ---- decoding -----------------------------------------------------------------------------------
-
-function req(f: Fields, name: string): string {
-  const value = f[name];
-  if (value === undefined) throw new Error(`auth-skill/redis: stored record lacks "${name}"`);
-  return value;
-}
-const opt = (f: Fields, name: string): string | null => f[name] ?? null;
-function int(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`auth-skill/redis: stored field "${name}" is not an integer`);
-  return n;
-}
-const date = (f: Fields, name: string) => new Date(int(req(f, name), name));
-const optDate = (f: Fields, name: string) => (f[name] === undefined ? null : new Date(int(f[name], name)));
-
-/**
- * A session's "remember me" as stored ("1"/"0"); a record written before it existed has none and is left
- * without it (remember-me). Anything else is an error, never read as either choice.
- */
-function persistent(f: Fields): { persistent?: boolean } {
-  const value = f.persistent;
-  if (value === undefined) return {};
-  if (value !== "1" && value !== "0") throw new Error('auth-skill/redis: stored field "persistent" is not "1" or "0"');
-  return { persistent: value === "1" };
-}
-
-/** Roles as stored (a JSON array); a record written before roles existed has none. Anything else is an error. */
-function roles(f: Fields): string[] {
-  if (f.roles === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(f.roles);
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || !parsed.every((r) => typeof r === "string"))
-    throw new Error('auth-skill/redis: stored field "roles" is not a JSON array of strings');
-  return parsed;
-}
-
-/**
- * A user from its hash, or null for an empty (missing) hash.
- *
- * @example
- * ```ts
- * const user = decodeUser(await client.hgetall(key));
- * ```
- */
-export function decodeUser(f: Fields | null): UserRecord | null {
-  if (!f || f.id === undefined) return null;
-  return {
-    id: f.id,
-    email: req(f, "email"),
-    username: opt(f, "username"),
-    name: opt(f, "name"),
-    emailVerified: req(f, "emailVerified") === "1",
-    passwordHash: opt(f, "passwordHash"),
-    createdAt: date(f, "createdAt"),
-    updatedAt: date(f, "updatedAt"),
-    roles: roles(f),
-  };
-}
-
-/**
- * A session from its hash, or null for an empty (missing) hash.
- *
- * @example
- * ```ts
- * const session = decodeSession(await client.hgetall(key));
- * ```
- */
-export function decodeSession(f: Fields | null): SessionRecord | null {
-  if (!f || f.id === undefined) return null;
-  return {
-    id: f.id,
-    userId: req(f, "userId"),
-    tokenHash: req(f, "tokenHash"),
-    generation: int(req(f, "generation"), "generation"),
-    rotatedAt: optDate(f, "rotatedAt"),
-    successor: opt(f, "successor"),
-    createdAt: date(f, "createdAt"),
-    expiresAt: date(f, "expiresAt"),
-    lastUsedAt: date(f, "lastUsedAt"),
-    revokedAt: optDate(f, "revokedAt"),
-    ipAddress: opt(f, "ipAddress"),
-    userAgent: opt(f, "userAgent"),
-    ...persistent(f),
-  };
-}
-
-/**
- * A verification from its hash, or null for an empty (missing) hash.
- *
- * @example
- * ```ts
- * const v = decodeVerification(fieldsOf(reply));
- * ```
- */
-export function decodeVerification(f: Fields | null): VerificationRecord | null {
-  if (!f || f.id === undefined) return null;
-  return {
-    id: f.id,
-    purpose: req(f, "purpose"),
-    userId: opt(f, "userId"),
-    tokenHash: req(f, "tokenHash"),
-    createdAt: date(f, "createdAt"),
-    expiresAt: date(f, "expiresAt"),
-    payload: opt(f, "payload"),
-  };
 }

@@ -1,20 +1,10 @@
 import { AuthError } from "../../errors.js";
 import type { CreateUserResult, DeletedCounts, SessionSummary, StorageAdapter, UpdateUserResult } from "../../storage/adapter.js";
-import { newestFirst, sessionSummary } from "../../storage/memory.js";
+import { checkAttemptArgs, newestFirst, sessionSummary } from "../../storage/memory.js";
 import { accountScripts as account } from "./account-scripts.js";
 import { checkClient, checkPrefix, scanKeys, scrubbed, type RedisClient } from "./client.js";
-import {
-  decodeSession,
-  decodeUser,
-  decodeVerification,
-  encodeSession,
-  encodeUser,
-  encodeVerification,
-  fieldsOf,
-  patchArgs,
-  rotationPatch,
-  userPatch,
-} from "./codec.js";
+import { decodeSession, decodeUser, decodeVerification } from "./decode.js";
+import { encodeSession, encodeUser, encodeVerification, fieldsOf, patchArgs, rotationPatch, userPatch } from "./codec.js";
 import { storageKeys } from "./key-names.js";
 import { storageScripts as lua } from "./scripts.js";
 
@@ -184,6 +174,17 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
     },
     findVerification: (tokenHash, purpose) => tokenScript("findVerification", tokenHash, [purpose]),
     consumeVerification: (tokenHash, purpose, at) => tokenScript("consumeVerification", tokenHash, [purpose, ms(at)]),
+    async reserveVerificationAttempt(userId, purpose, maxAttempts, at) {
+      checkAttemptArgs(maxAttempts, at, "auth-skill/redis");
+      const index = keys.userVerifications(userId);
+      for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
+        const latest = await client.hget(index, `p:${purpose}`); // declared, then checked by the script
+        const scriptKeys = [index, ...(latest === null ? [] : [keys.verification(latest)])];
+        const reply = await account.reserveVerificationAttempt.run(client, scriptKeys, [purpose, latest ?? "", maxAttempts, ms(at), userId]);
+        if (reply !== "retry") return reply === 1;
+      }
+      throw tooBusy("reserveVerificationAttempt");
+    },
 
     async deleteExpired(at, keepRevokedMs = 0): Promise<DeletedCounts> {
       if (!Number.isFinite(keepRevokedMs) || keepRevokedMs < 0) throw new TypeError("deleteExpired: keepRevokedMs must be >= 0");

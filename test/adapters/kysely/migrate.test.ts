@@ -42,7 +42,7 @@ for (const target of allTargets()) {
         expect(storage.dialect).toBe(target.dialect);
         const schema = await snapshot(target.db(), storage);
         expect(schema.indexes).toEqual(EXPECTED_INDEXES);
-        expect(schema.columns).toHaveLength(9 + 13 + 7);
+        expect(schema.columns).toHaveLength(9 + 14 + 8);
       } finally {
         await dropTables(target.db(), storage);
       }

@@ -113,7 +113,7 @@ for (const target of allTargets()) {
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
         expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: [] });
@@ -128,7 +128,7 @@ for (const target of allTargets()) {
         expect(await storage.updateUser(user.id, { roles: ["admin"] })).toMatchObject({ ok: true, user: { roles: ["admin"] } });
 
         await Promise.all([storage.migrate(), storage.migrate()]); // at the latest version: nothing to do
-        expect(await count(db, storage.tables.migrations)).toBe(3);
+        expect(await count(db, storage.tables.migrations)).toBe(4);
         expect(await count(db, storage.tables.sessions)).toBe(2);
       } finally {
         await dropTables(db, storage);
@@ -148,7 +148,7 @@ for (const target of allTargets()) {
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
         expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: ["editor"] });
@@ -166,7 +166,7 @@ for (const target of allTargets()) {
         expect(await storage.consumeVerification(tokenHash, "password-reset", new Date())).toMatchObject({ userId: user.id, payload: null });
 
         await storage.migrate(); // at the latest version: nothing to do
-        expect(await count(db, storage.tables.migrations)).toBe(3);
+        expect(await count(db, storage.tables.migrations)).toBe(4);
       } finally {
         await dropTables(db, storage);
         await dropTables(db, fresh);
@@ -178,7 +178,7 @@ for (const target of allTargets()) {
       const storage = await freshStorage(db);
       try {
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
         const id = randomId();
         const now = new Date();
         await storage.createUser({

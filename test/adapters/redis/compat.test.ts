@@ -90,10 +90,14 @@ describe.skipIf(!url)("redisStorage reads records written before roles and paylo
     const old = await storage.findSession(s.id);
     expect(old).toEqual({ ...s, persistent: undefined });
     expect(old).not.toHaveProperty("persistent");
+    expect(old).not.toHaveProperty("amr"); // none stored: unknown
     const auth = new AuthSkill({ secret: SECRET, storage, rateLimit: false });
     await expect(auth.signin({ email: u.email, password: PASSWORD })).resolves.toMatchObject({ user: { id: u.id, roles: [] } });
     await expect(auth.refresh(made.refreshToken)).resolves.toMatchObject({ sessionId: s.id, rememberMe: true, refreshTokenExpiresAt: s.expiresAt });
     expect(await storage.findSession(s.id)).not.toHaveProperty("persistent"); // a rotation adds nothing
+    expect(await storage.findSession(s.id)).not.toHaveProperty("amr");
+    // A token from before the index has no entry there: no attempt is granted on it (fails closed), and it stays.
+    expect(await storage.reserveVerificationAttempt(u.id, taken.purpose, 5, new Date())).toBe(false);
 
     expect(await storage.consumeVerification(taken.tokenHash, taken.purpose, new Date())).toMatchObject({ userId: u.id, payload: null });
     const newer = { ...token("email-verification"), id: randomId(), userId: u.id, payload: null };
