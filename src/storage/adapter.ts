@@ -85,6 +85,11 @@ export interface SessionRecord {
    * absent means remember-me.
    */
   persistent?: boolean;
+  /**
+   * Optional. The authentication methods (RFC 8176 values such as `pwd`, `otp`, `hwk`, `swk`, `mfa`) of the sign-in
+   * that started the session: set at `createSession`, never changed, kept through every `rotateSession`.
+   */
+  amr?: string[];
 }
 
 /** What {@link StorageAdapter.listUserSessions} tells about a live session (no token hash, no sealed successor). */
@@ -238,6 +243,8 @@ export interface StorageAdapter {
    * The record comes back whole, `payload` included (`null` when it had none).
    */
   consumeVerification(tokenHash: string, purpose: string, now: Date): Promise<VerificationRecord | null>;
+  /** TEMPORARY (see the storage12 branch): counts one attempt at the user's live token of `purpose`. */
+  reserveVerificationAttempt(userId: string, purpose: string, maxAttempts: number, now: Date): Promise<boolean>;
   /**
    * Deletes sessions whose absolute expiry is before `now` or that were revoked before `now - keepRevokedMs`,
    * and verifications that expired before `now`; resolves how many this call removed (a store with native

@@ -57,6 +57,7 @@ export function memoryStorage(): StorageAdapter {
   const sessions = new Map<string, SessionRecord>();
   const sessionsByUser = new Map<string, Set<string>>();
   const verifications = new Map<string, VerificationRecord>(); // by tokenHash
+  const attempts = new Map<string, number>();
   const readVerification = (v: VerificationRecord): VerificationRecord => ({ ...v, payload: v.payload ?? null });
 
   const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
@@ -154,6 +155,19 @@ export function memoryStorage(): StorageAdapter {
     async findVerification(tokenHash, purpose) {
       const v = verifications.get(tokenHash);
       return v && v.purpose === purpose ? structuredClone(v) : null;
+    },
+    // TEMPORARY (lead's branch, replaced by the storage12 helper's implementation at merge)
+    async reserveVerificationAttempt(userId, purpose, maxAttempts, now) {
+      for (const [hash, v] of verifications) {
+        if (v.userId !== userId || v.purpose !== purpose) continue;
+        const used = attempts.get(hash) ?? 0;
+        if (v.expiresAt.getTime() > now.getTime() && used < maxAttempts) {
+          attempts.set(hash, used + 1);
+          return true;
+        }
+        return false;
+      }
+      return false;
     },
     async consumeVerification(tokenHash, purpose, now) {
       const v = verifications.get(tokenHash);
