@@ -22,10 +22,10 @@ const NEW_PASSWORD = "another conformance passphrase 7";
 const freshEmail = (tag: string) => `${tag}-${randomId(8).toLowerCase()}@example.com`;
 
 /** An instance on the adapter with its own clock and an in-memory outbox; messages arrive after the flows resolve. */
-export function rig(auth: FlowsConformanceContext["auth"]) {
+export function rig(auth: FlowsConformanceContext["auth"], extra: Pick<AuthSkillOptions, "rateLimit"> = {}) {
   let clock = T0.getTime();
   const messages: EmailMessage[] = [];
-  const instance = auth({ now: () => new Date(clock), email: { send: (m) => void messages.push(m) } });
+  const instance = auth({ ...extra, now: () => new Date(clock), email: { send: (m) => void messages.push(m) } });
   const newest = (kind: EmailKind, to: string) => messages.filter((m) => m.kind === kind && m.to === to && m.token !== null).at(-1)?.token;
   return {
     auth: instance,
