@@ -18,7 +18,7 @@ export interface AccountSettings {
   email: EmailOptions | null;
   requireEmailVerification: boolean;
   /** Lifetimes of the mailed tokens, in milliseconds. */
-  ttl: { passwordReset: number; emailVerification: number; emailChange: number };
+  ttl: { passwordReset: number; emailVerification: number; emailChange: number; magicLink: number; emailCode: number };
   /** Delivers audit events (never throws, never waits). */
   emit: Emit;
 }

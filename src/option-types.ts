@@ -43,6 +43,10 @@ export interface TokenLifetimes {
   emailVerification?: Duration | undefined;
   /** Default "1h"; at most 7 days. */
   emailChange?: Duration | undefined;
+  /** Sign-in links (`requestMagicLink`). Default "15m"; at most 1 hour. */
+  magicLink?: Duration | undefined;
+  /** Sign-in codes (`requestEmailCode`). Default "15m"; at most 1 hour. */
+  emailCode?: Duration | undefined;
 }
 
 /**

@@ -149,7 +149,21 @@ const lifetime = (fallback: string) =>
   durationMs(MAX_MAIL_TOKEN_MS)
     .refine((ms) => ms > 0, "must be longer than 0")
     .prefault(fallback);
-const tokens = z.strictObject({ passwordReset: lifetime("1h"), emailVerification: lifetime("24h"), emailChange: lifetime("1h") }).prefault({});
+/** Longest life of a sign-in token sent by mail (magic link, email code): an hour. */
+const MAX_SIGNIN_TOKEN_MS = 3_600_000;
+const signinLifetime = (fallback: string) =>
+  durationMs(MAX_SIGNIN_TOKEN_MS)
+    .refine((ms) => ms > 0, "must be longer than 0")
+    .prefault(fallback);
+const tokens = z
+  .strictObject({
+    passwordReset: lifetime("1h"),
+    emailVerification: lifetime("24h"),
+    emailChange: lifetime("1h"),
+    magicLink: signinLifetime("15m"),
+    emailCode: signinLifetime("15m"),
+  })
+  .prefault({});
 
 /** Default `refreshToken.shortTtl` (sessions without "remember me"), as Better Auth's: one day, or `ttl` when shorter. */
 const SHORT_TTL_MS = 86_400_000;

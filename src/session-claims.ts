@@ -4,8 +4,8 @@ import { type AccessTokenSigner, toUser } from "./sessions.js";
 import type { AccessTokens } from "./tokens/access-token-service.js";
 import type { User } from "./types.js";
 
-/** Registered claims plus `roles` and `permissions`, which the session signer sets: a claims hook cannot set them. */
-const SESSION_RESERVED = new Set(["roles", "permissions"]);
+/** Registered claims plus `roles`, `permissions` and `amr`, which the session signer sets: a claims hook cannot set them. */
+const SESSION_RESERVED = new Set(["roles", "permissions", "amr"]);
 
 /**
  * The access tokens of sessions: the user's roles (RFC 9068 §2.2.3.1, when they have any), the permissions
@@ -17,7 +17,7 @@ export function sessionSigner(
   custom: ((user: User, session: { id: string }) => unknown) | undefined,
   permissions: PermissionMap = {},
 ): AccessTokenSigner {
-  return async (user, sessionId) => {
+  return async (user, sessionId, amr = []) => {
     const claims: Record<string, unknown> = {};
     if (custom !== undefined) {
       const extra = await custom(toUser(user), { id: sessionId });
@@ -29,6 +29,7 @@ export function sessionSigner(
       const granted = permissionsOf(user.roles, permissions);
       if (granted.length > 0) claims.permissions = granted;
     }
+    if (amr.length > 0) claims.amr = [...amr]; // RFC 8176: how the session's user authenticated
     return tokens.sign({ userId: user.id, sessionId, claims });
   };
 }

@@ -8,7 +8,7 @@ import type { RefreshTokenCodec } from "./tokens/refresh-token.js";
 import type { AuthResult, RequestContext, User } from "./types.js";
 
 /** Signs an access token for a user's session (with the user's roles and the custom claims). */
-export type AccessTokenSigner = (user: UserRecord, sessionId: string) => Promise<{ token: string; expiresAt: Date }>;
+export type AccessTokenSigner = (user: UserRecord, sessionId: string, amr: readonly string[]) => Promise<{ token: string; expiresAt: Date }>;
 
 /** The sessions' slice of the configuration (`refreshToken.*` and the clock), durations in milliseconds. */
 export interface SessionSettings {
@@ -37,6 +37,11 @@ export interface StartOptions {
    * wins) and is stored with the session (`persistent: false`), so every refresh reports it.
    */
   persistent?: boolean;
+  /**
+   * How the user proved who they are (RFC 8176 `amr` values: `pwd`, `email`, ...), stored with the session so that
+   * every access token of it, refreshed ones included, says so. Default: none (the claim is left out).
+   */
+  amr?: readonly string[];
 }
 
 const invalidRefresh = () => new AuthError("TOKEN_INVALID", "The refresh token is invalid.");
@@ -100,6 +105,7 @@ export class Sessions {
       ipAddress: typeof context.ip === "string" ? context.ip.slice(0, 64) : null,
       userAgent: typeof context.userAgent === "string" ? context.userAgent.slice(0, 512) : null,
       persistent,
+      ...(options.amr !== undefined && options.amr.length > 0 ? { amr: [...options.amr] } : {}),
     };
     await storageCall(() => this.storage.createSession(session));
     return this.result(user, session, token);
@@ -225,7 +231,9 @@ export class Sessions {
   }
 
   private async result(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<AuthResult> {
-    const access = await this.sign(user, session.id);
+    // a stored list that is not one of strings (a foreign row) says nothing: no claim rather than a wrong one
+    const amr = Array.isArray(session.amr) && session.amr.every((m) => typeof m === "string") ? session.amr : [];
+    const access = await this.sign(user, session.id, amr);
     return {
       user: toUser(user),
       sessionId: session.id,

@@ -28,6 +28,20 @@ function rememberMe(value: unknown, caller: string): boolean {
   return value !== false;
 }
 
+/** The `amr` of a password sign-in (RFC 8176 §2). */
+const PASSWORD_AMR = ["pwd"] as const;
+
+const AMR_VALUE = /^[a-z0-9_-]{1,16}$/;
+
+/** `startSession`'s `amr`: up to 8 RFC 8176-shaped values, duplicates dropped; anything else is a `TypeError`. */
+function checkAmr(amr: unknown): string[] {
+  if (amr === undefined) return [];
+  if (!Array.isArray(amr) || amr.length > 8 || !amr.every((m) => typeof m === "string" && AMR_VALUE.test(m))) {
+    throw new TypeError('startSession: amr must be a list of at most 8 values such as "pwd" or "otp" (1-16 characters a-z, 0-9, _ or -)');
+  }
+  return [...new Set(amr as string[])];
+}
+
 /**
  * Creates a user and starts their first session (see `AuthSkill.signup`). Under `requireEmailVerification`
  * it starts no session: it sends the verification message (when `email` is set) and resolves `{ user }`.
@@ -65,8 +79,8 @@ export async function signup(p: FlowParts, input: SignupInput, context: SigninCo
     }
     return { user: toUser(created.user) };
   }
-  const result = await p.sessions.start(created.user, context, { persistent });
-  p.account.emit({ type: "signin.succeeded", userId: created.user.id, sessionId: result.sessionId, at: now, ...where(context) });
+  const result = await p.sessions.start(created.user, context, { persistent, amr: PASSWORD_AMR });
+  p.account.emit({ type: "signin.succeeded", method: "password", userId: created.user.id, sessionId: result.sessionId, at: now, ...where(context) });
   return result;
 }
 
@@ -76,7 +90,7 @@ export async function signin(p: FlowParts, input: SigninInput, context: SigninCo
   let userId: string | undefined;
   try {
     const result = await signinOnce(p, input, context, persistent, (id) => (userId = id));
-    p.account.emit({ type: "signin.succeeded", userId: result.user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
+    p.account.emit({ type: "signin.succeeded", method: "password", userId: result.user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
     return result;
   } catch (err) {
     const reason = err instanceof AuthError ? failureReason(err) : null;
@@ -142,7 +156,7 @@ async function signinOnce(
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
   // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
-  const session = await p.sessions.start(user, context, { persistent }).catch(async (err: unknown) => {
+  const session = await p.sessions.start(user, context, { persistent, amr: PASSWORD_AMR }).catch(async (err: unknown) => {
     if (err instanceof AuthError && err.code === "EMAIL_NOT_VERIFIED") await resendVerification(p, user, context);
     throw err;
   });
@@ -170,5 +184,6 @@ export async function startSession(p: FlowParts, userId: string, context: Reques
   if (ttlMs === 0) throw new TypeError("startSession: ttl must be longer than 0");
   const user = userId.length > MAX_USER_ID ? null : await storageCall(() => p.storage.findUserById(userId));
   if (!user) throw new AuthError("INVALID_INPUT", "There is no user with this id.", { field: "userId" });
-  return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, persistent, ...(ttlMs !== undefined ? { ttlMs } : {}) });
+  const amr = checkAmr(options.amr);
+  return p.sessions.start(user, context, { secondFactorVerified: secondFactorVerified === true, persistent, amr, ...(ttlMs !== undefined ? { ttlMs } : {}) });
 }

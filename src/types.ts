@@ -84,6 +84,11 @@ export interface AccessTokenClaims {
   roles?: string[];
   /** The permissions the user's roles grant under the `permissions` option, when any (see `can`). */
   permissions?: string[];
+  /**
+   * How the session's user signed in (RFC 8176): `["pwd"]` for a password, `["email"]` for a magic link or an
+   * email code, `startSession`'s `amr` as given; absent for tokens minted without a session (see `requireAmr`).
+   */
+  amr?: string[];
   nbf?: number;
   [claim: string]: unknown;
 }
@@ -108,7 +113,7 @@ export interface SigninInput {
  *
  * @example
  * ```ts
- * const options: StartSessionOptions = { secondFactorVerified: true, ttl: "7d", rememberMe: true };
+ * const options: StartSessionOptions = { secondFactorVerified: true, ttl: "7d", rememberMe: true, amr: ["pwd", "otp", "mfa"] };
  * ```
  */
 export interface StartSessionOptions {
@@ -125,4 +130,10 @@ export interface StartSessionOptions {
    * `ttl` still wins) and makes `AuthResult.rememberMe` `false`; `true` or left out (default): the usual lifetime.
    */
   rememberMe?: boolean | undefined;
+  /**
+   * How you authenticated the user, as RFC 8176 `amr` values (`"pwd"`, `"otp"`, `"hwk"`, `"swk"`, `"mfa"`, or a
+   * value of your own): the session's access tokens carry them, refreshed ones too. Up to 8 values of 1-16
+   * characters `[a-z0-9_-]`, duplicates dropped. Left out: the tokens carry no `amr`.
+   */
+  amr?: readonly string[] | undefined;
 }

@@ -58,6 +58,8 @@ export const pages = {
   "password-reset": "reset-password",
   "email-verification": "verify-email",
   "email-change": "confirm-email-change",
+  "magic-link": "sign-in",
+  "email-code": "sign-in", // a code is typed in, not followed: its mail carries no link
 } as const satisfies Record<EmailMessage["kind"], string>;
 
 /** A mail's subject and text. */
@@ -102,6 +104,16 @@ export function compose(message: EmailMessage, base: URL): Composed {
       return {
         subject: "Confirm your new email address",
         text: `Hello,\n\nTo make ${message.to} the email address of your account, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail: nothing changes.\n`,
+      };
+    case "magic-link":
+      return {
+        subject: "Your sign-in link",
+        text: `Hello,\n\nTo sign in, open:\n\n${link.href}\n\n${until}\nIf you did not ask for this, ignore this mail.\n`,
+      };
+    case "email-code":
+      return {
+        subject: "Your sign-in code",
+        text: `Hello,\n\nYour sign-in code is ${message.token}. It works once${message.expiresAt ? `, until ${message.expiresAt.toUTCString()}` : ""}.\nIf you did not ask for this, ignore this mail.\n`,
       };
   }
 }

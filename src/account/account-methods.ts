@@ -9,13 +9,15 @@ import type { RequestContext, User } from "../types.js";
 import { changePassword, confirmEmailChange, requestEmailChange } from "./credentials-change.js";
 import { requestEmailVerification, verifyEmail } from "./email-verification.js";
 import { requestPasswordReset, resetPassword } from "./password-reset.js";
+import { PasswordlessMethods } from "./passwordless-methods.js";
 import { deleteUser, getUser, listSessions, setRoles, type SessionInfo } from "./users.js";
 
 /** The account methods of `AuthSkill`; not constructed on its own. */
-export abstract class AccountMethods {
+export abstract class AccountMethods extends PasswordlessMethods {
   readonly #flows: FlowParts;
 
   protected constructor(flows: FlowParts) {
+    super(flows);
     this.#flows = flows;
   }
 

@@ -20,7 +20,10 @@ export interface AuthEventBase {
 }
 
 /** The kinds of message `email.send` receives. */
-export type EmailKind = "password-reset" | "email-verification" | "email-change";
+export type EmailKind = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code";
+
+/** How a session was signed in to: a password, a mailed link, or a mailed code. */
+export type SigninMethod = "password" | "magic-link" | "email-code";
 
 /**
  * Everything `onEvent` receives: a union on `type`, so `switch (event.type)` narrows.
@@ -35,7 +38,7 @@ export type EmailKind = "password-reset" | "email-verification" | "email-change"
 export type AuthEvent = AuthEventBase &
   (
     | { type: "user.created"; userId: string }
-    | { type: "signin.succeeded"; userId: string; sessionId: string }
+    | { type: "signin.succeeded"; userId: string; sessionId: string; method?: SigninMethod | undefined }
     | { type: "signin.failed"; reason: SigninFailureReason }
     | { type: "session.refreshed"; userId: string; sessionId: string }
     /** `sessionId` for one session; `count` when every session of a user was ended. */
@@ -43,6 +46,8 @@ export type AuthEvent = AuthEventBase &
     | { type: "refresh.reused"; sessionId: string }
     /** `userId` is absent when the address names no account (the requester is answered the same). */
     | { type: "password.reset_requested" }
+    /** A magic link or an email code was asked for; `userId` is absent when the address names no account. */
+    | { type: "signin.requested"; method: "magic-link" | "email-code" }
     | { type: "password.reset"; userId: string }
     | { type: "password.changed"; userId: string }
     | { type: "email.verification_requested"; userId: string }

@@ -1,11 +1,14 @@
-import { createHmac, type KeyObject } from "node:crypto";
+import { createHmac, type KeyObject, randomInt } from "node:crypto";
 import { AuthError, storageCall } from "../errors.js";
 import { randomId, randomToken } from "../ids.js";
 import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
 import type { SecretKeySet } from "../tokens/secret-keys.js";
 
 /** What a single-use token is for: each purpose has its own TTL, and a token of one never serves another. */
-export type TokenPurpose = "password-reset" | "email-verification" | "email-change";
+export type TokenPurpose = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code";
+
+/** Digits of an email code: 10^6 values, of which 5 attempts per code may be tried. */
+export const EMAIL_CODE_DIGITS = 6;
 
 /** The key id of the secret that hashes it, then 256 random bits as unpadded base64url (43 characters). Nothing else is looked up. */
 const SHAPE = /^([A-Za-z0-9_-]{8})\.[A-Za-z0-9_-]{43}$/;
@@ -46,6 +49,34 @@ export class SingleUseTokens {
     const record: VerificationRecord = { id: randomId(), purpose, userId, tokenHash: this.hash(token), createdAt: now, expiresAt, payload };
     await storageCall(() => this.storage.createVerification(record));
     return { token, expiresAt };
+  }
+
+  /**
+   * Mints a short code for `userId` (`EMAIL_CODE_DIGITS` digits, uniform) and stores its keyed hash, bound to the
+   * user: the hash covers the user id, so two users' equal codes are two records, and a code is looked up only
+   * together with the account it was sent to ({@link SingleUseTokens.codeHash}). The storage voids the user's
+   * older code in the same step. A code carries no key id: a rotation of the secret voids pending codes.
+   */
+  async issueCode(userId: string, ttlMs: number, payload: string): Promise<{ code: string; expiresAt: Date }> {
+    const now = this.now();
+    const code = String(randomInt(0, 10 ** EMAIL_CODE_DIGITS)).padStart(EMAIL_CODE_DIGITS, "0");
+    const expiresAt = new Date(now.getTime() + ttlMs);
+    const record: VerificationRecord = {
+      id: randomId(),
+      purpose: "email-code",
+      userId,
+      tokenHash: this.codeHash(userId, code),
+      createdAt: now,
+      expiresAt,
+      payload,
+    };
+    await storageCall(() => this.storage.createVerification(record));
+    return { code, expiresAt };
+  }
+
+  /** The stored hash of a user's email code, under the current secret. */
+  codeHash(userId: string, code: string): string {
+    return this.hash(`email-code\u0000${userId}\u0000${code}`);
   }
 
   /**

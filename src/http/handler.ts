@@ -8,6 +8,7 @@ import {
   verifyRoute,
 } from "./account-routes.js";
 import { EarlyResponse } from "./body.js";
+import { emailCodeRequestRoute, emailCodeSigninRoute, magicLinkRequestRoute, magicLinkSigninRoute } from "./passwordless-routes.js";
 import { compileTrust, resolveClientIp, type ForwardedHeader, type TrustedProxies } from "./client-ip.js";
 import { checkOrigin, checkOrigins, refreshCookie, type RefreshCookieOptions } from "./cookies.js";
 import { httpError, toResponse } from "./response.js";
@@ -72,6 +73,10 @@ const ROUTES: Readonly<Record<string, Partial<Record<Method, Route>>>> = {
   "/email/change": { POST: emailChangeRoute },
   "/email/change/confirm": { POST: emailChangeConfirmRoute },
   "/jwks": { GET: jwksRoute },
+  "/magic-link/request": { POST: magicLinkRequestRoute },
+  "/magic-link/signin": { POST: magicLinkSigninRoute },
+  "/email-code/request": { POST: emailCodeRequestRoute },
+  "/email-code/signin": { POST: emailCodeSigninRoute },
 };
 
 const SESSION_PATH = /^\/sessions\/([^/]{1,255})$/;
@@ -100,7 +105,8 @@ function checkBasePath(basePath: string): string {
  * Promise<Response>`, for Node (through an adapter), Bun, Deno and edge runtimes. Routes under `basePath`:
  * POST `/signup`, `/signin`, `/refresh`, `/signout`, `/revoke` (RFC 7009, form-encoded), GET `/session`,
  * `/sessions`, DELETE `/sessions/:id`, POST `/password/reset-request`, `/password/reset`, `/password/change`,
- * `/email/verify-request`, `/email/verify`, `/email/change`, `/email/change/confirm`, GET `/jwks`. Routes
+ * `/email/verify-request`, `/email/verify`, `/email/change`, `/email/change/confirm`, GET `/jwks`, and signing in
+ * by mail: POST `/magic-link/request`, `/magic-link/signin`, `/email-code/request`, `/email-code/signin`. Routes
  * that act for a signed-in user read the access token from `Authorization: Bearer` (in cookie mode too) and
  * check its session is live. 404 outside `basePath` or for an unknown route, 405 (with `Allow`) for a wrong
  * method. JSON bodies only (form-encoded for `/revoke`), at most 16 KiB; extra fields are ignored. Errors are

@@ -18,7 +18,7 @@ async function refreshTokenOf(ctx: RouteContext): Promise<string | null> {
  * The optional `rememberMe` field of signup and signin: `false` ("remember me" unticked) starts a session that ends
  * with the browser; absent is `true`. Anything but a boolean is `INVALID_INPUT` naming the field.
  */
-function checkRememberMe(value: unknown): boolean | undefined {
+export function checkRememberMe(value: unknown): boolean | undefined {
   if (value !== undefined && typeof value !== "boolean") throw new AuthError("INVALID_INPUT", "rememberMe must be true or false.", { field: "rememberMe" });
   return value;
 }

@@ -229,7 +229,7 @@ export function memoryStorage(): StorageAdapter {
     },
     async reserveVerificationAttempt(userId, purpose, maxAttempts, now) {
       checkAttemptArgs(maxAttempts, now);
-      for (const [hash, v] of verifications) {
+      for (const v of verifications.values()) {
         if (v.userId !== userId || v.purpose !== purpose) continue;
         const used = attempts.get(v) ?? 0;
         if (v.expiresAt.getTime() > now.getTime() && used < maxAttempts) {

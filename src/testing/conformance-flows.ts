@@ -22,10 +22,10 @@ const NEW_PASSWORD = "another conformance passphrase 7";
 const freshEmail = (tag: string) => `${tag}-${randomId(8).toLowerCase()}@example.com`;
 
 /** An instance on the adapter with its own clock and an in-memory outbox; messages arrive after the flows resolve. */
-function rig(auth: FlowsConformanceContext["auth"]) {
+export function rig(auth: FlowsConformanceContext["auth"], extra: Pick<AuthSkillOptions, "rateLimit"> = {}) {
   let clock = T0.getTime();
   const messages: EmailMessage[] = [];
-  const instance = auth({ now: () => new Date(clock), email: { send: (m) => void messages.push(m) } });
+  const instance = auth({ ...extra, now: () => new Date(clock), email: { send: (m) => void messages.push(m) } });
   const newest = (kind: EmailKind, to: string) => messages.filter((m) => m.kind === kind && m.to === to && m.token !== null).at(-1)?.token;
   return {
     auth: instance,
@@ -47,7 +47,7 @@ function rig(auth: FlowsConformanceContext["auth"]) {
 }
 
 /** Of settled calls: how many resolved, and the codes of the rejections. */
-function outcomes(results: PromiseSettledResult<unknown>[]) {
+export function outcomes(results: PromiseSettledResult<unknown>[]) {
   return {
     wins: results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : [])),
     codes: [...new Set(results.flatMap((r) => (r.status === "rejected" ? [(r.reason as AuthError).code] : [])))],

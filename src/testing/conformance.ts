@@ -8,6 +8,7 @@ import type { StorageCapability } from "./capabilities.js";
 import { accountConformance } from "./conformance-account.js";
 import { attemptsConformance } from "./conformance-attempts.js";
 import { flowsConformance } from "./conformance-flows.js";
+import { passwordlessConformance } from "./conformance-passwordless.js";
 import { rememberConformance } from "./conformance-remember.js";
 import { tokenReadConformance } from "./conformance-token-reads.js";
 import { SECRET, T0, session, user, verification } from "./fixtures.js";
@@ -240,6 +241,7 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
     tokenReadConformance({ storage: () => storage, n, itIf, nativeExpiry: options.nativeExpiry === true });
     accountConformance({ storage: () => storage, n, itIf, lacks });
     flowsConformance({ auth, n, itIf });
+    passwordlessConformance({ auth, n, itIf });
     rememberConformance({ storage: () => storage, auth, advance: (ms) => (clock += ms) });
     attemptsConformance({ storage: () => storage, n, itIf });
 

@@ -21,8 +21,8 @@ describe("events", () => {
     const userId = a.user.id;
     expect(events).toEqual([
       { type: "user.created", userId, at: expect.any(Date), ...where },
-      { type: "signin.succeeded", userId, sessionId: a.sessionId, at: expect.any(Date), ...where },
-      { type: "signin.succeeded", userId, sessionId: b.sessionId, at: expect.any(Date), ...where },
+      { type: "signin.succeeded", method: "password", userId, sessionId: a.sessionId, at: expect.any(Date), ...where },
+      { type: "signin.succeeded", method: "password", userId, sessionId: b.sessionId, at: expect.any(Date), ...where },
       { type: "session.refreshed", userId, sessionId: b.sessionId, at: expect.any(Date), ...where },
       { type: "refresh.reused", userId, sessionId: b.sessionId, at: expect.any(Date), ...where },
       { type: "session.revoked", reason: "signout", sessionId: a.sessionId, at: expect.any(Date) },
