@@ -28,7 +28,7 @@ describe.skipIf(!url)("redisStorage reads records written before roles and paylo
       password: PASSWORD,
     });
     const u = (await memory.findUserById(made.user.id))!;
-    const s = (await memory.findSession(made.sessionId))!;
+    const { amr: _, ...s } = (await memory.findSession(made.sessionId))!; // the old codec had no amr field
     const ms = (d: Date) => String(d.getTime());
     await client.hset(
       key(`user:${u.id}`),
