@@ -8,6 +8,7 @@ export default defineConfig({
     redis: "src/adapters/redis/index.ts",
     "better-auth": "src/better-auth/index.ts",
     http: "src/http/index.ts",
+    cli: "src/cli/index.ts",
   },
   external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth"],
   format: ["esm", "cjs"],
