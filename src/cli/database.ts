@@ -50,7 +50,7 @@ function scrubbed(message: string, target: Target): string {
 
 /**
  * Creates or upgrades the auth-skill tables through the Kysely adapter's `migrate()` (idempotent, locked).
- * Resolves the dialect and the schema version reached; failures are `CliFailure`s that never contain the URL's password.
+ * Resolves the dialect and the schema version the database records afterwards; failures are `CliFailure`s that never contain the URL's password.
  *
  * @example
  * ```ts
@@ -59,9 +59,9 @@ function scrubbed(message: string, target: Target): string {
  */
 export async function migrateDatabase(db: string, tablePrefix: string): Promise<{ dialect: Dialect; version: number }> {
   const target = parseTarget(db);
-  const { Kysely, SqliteDialect, PostgresDialect, MysqlDialect } = await peer("kysely", () => import("kysely"));
-  const { kyselyStorage } = await peer("kysely", () => import("../adapters/kysely/index.js"));
-  const { SCHEMA_VERSION } = await peer("kysely", () => import("../adapters/kysely/migrations.js"));
+  const { Kysely, SqliteDialect, PostgresDialect, MysqlDialect, sql } = await peer("kysely", () => import("kysely"));
+  // The package's own subpath, as users import it (external to this bundle: kysely is loaded only here).
+  const { kyselyStorage } = await peer("kysely", () => import("auth-skill/kysely"));
   let dialect: InstanceType<typeof SqliteDialect | typeof PostgresDialect | typeof MysqlDialect>;
   if (target.dialect === "sqlite") {
     const { default: Database } = await peer("better-sqlite3", () => import("better-sqlite3"));
@@ -78,8 +78,11 @@ export async function migrateDatabase(db: string, tablePrefix: string): Promise<
     dialect = new MysqlDialect({ pool: createPool({ uri: target.url, connectionLimit: 1, connectTimeout: 10_000 }) });
   }
   const conn = new Kysely<object>({ dialect });
+  let version: number;
   try {
     await kyselyStorage({ db: conn, dialect: target.dialect, tablePrefix }).migrate();
+    const { rows } = await sql<{ v: unknown }>`select max(${sql.ref("version")}) as v from ${sql.table(`${tablePrefix}migrations`)}`.execute(conn);
+    version = Number(rows[0]?.v);
   } catch (err) {
     if (!isAuthError(err)) throw new CliFailure(scrubbed(`migrate failed: ${err instanceof Error ? err.message : "unknown error"}`, target));
     // A storage failure's own message is the fixed "try again" one; its scrubbed cause says what happened.
@@ -89,7 +92,7 @@ export async function migrateDatabase(db: string, tablePrefix: string): Promise<
   } finally {
     await conn.destroy();
   }
-  return { dialect: target.dialect, version: SCHEMA_VERSION };
+  return { dialect: target.dialect, version };
 }
 
 /**
@@ -102,6 +105,6 @@ export async function migrateDatabase(db: string, tablePrefix: string): Promise<
  */
 export async function schemaSql(dialect: string, tablePrefix: string): Promise<string> {
   if (!(DIALECTS as readonly string[]).includes(dialect)) throw usageError(`--dialect must be one of ${DIALECTS.join(", ")}`);
-  const { kyselySchemaSql } = await peer("kysely", () => import("../adapters/kysely/index.js"));
+  const { kyselySchemaSql } = await peer("kysely", () => import("auth-skill/kysely"));
   return kyselySchemaSql(dialect as Dialect, tablePrefix);
 }

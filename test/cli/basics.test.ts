@@ -12,6 +12,17 @@ describe("auth-skill (the binary)", () => {
     expect(readFileSync(new URL("../../dist/cli.js", import.meta.url), "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });
 
+  it("loads only its dependencies up front: kysely and the drivers only when migrate or schema runs", () => {
+    const pkgDeps = Object.keys((JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { dependencies: object }).dependencies);
+    const code = readFileSync(new URL("../../dist/cli.js", import.meta.url), "utf8");
+    const staticImports = [...code.matchAll(/^(?:import|export)\b[^'"\n]*?from\s*['"]([^'"]+)['"]|^import\s*['"]([^'"]+)['"]/gm)].map((m) => m[1] ?? m[2]!);
+    const packages = [...new Set(staticImports.filter((s) => !s.startsWith("node:")))].sort();
+    expect(packages).toEqual(["commander", "jose", "zod"]);
+    expect(packages.every((p) => pkgDeps.includes(p))).toBe(true);
+    const dynamic = [...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+    expect(dynamic).toEqual(expect.arrayContaining(["kysely", "auth-skill/kysely", "pg", "mysql2", "better-sqlite3"]));
+  });
+
   it("--help lists every command on stdout, exit 0", async () => {
     const { code, stdout, stderr } = await runCli(["--help"]);
     expect(code).toBe(0);
