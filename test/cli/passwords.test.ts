@@ -1,9 +1,10 @@
 // `hash` and `verify`: the password only ever from stdin, hashes the library verifies, exit 0 / 1 / 2, and no
 // password or hash in any error.
+import { spawn, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { AuthSkill } from "../../src/index.js";
 import { SECRET } from "../helpers.js";
-import { runCli } from "./run-cli.js";
+import { CLI, runCli } from "./run-cli.js";
 
 const PASSWORD = "Canary-pass phrase-7c1e";
 const auth = new AuthSkill({ secret: SECRET });
@@ -88,5 +89,48 @@ describe.concurrent("verify", () => {
     expect(stderr).toContain("never from the command line");
     expect(stderr).not.toContain(PASSWORD);
     expect(stderr).not.toContain(hash);
+  });
+});
+
+/**
+ * Runs the binary on a pseudo-terminal (util-linux `script`), types `keys` once the prompt shows, and resolves
+ * everything the terminal displayed and the exit code.
+ */
+function onTerminal(args: string[], keys: string): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, CLI, ...args].map((a) => `'${a}'`).join(" ");
+  const child = spawn("script", ["-qec", command, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"], timeout: 30_000 });
+  let screen = "";
+  let typed = false;
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    screen += chunk;
+    if (!typed && screen.includes("Password: ")) {
+      typed = true;
+      child.stdin.write(keys);
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, screen }));
+  });
+}
+
+const hasScript = spawnSync("script", ["--version"]).status === 0;
+if (!hasScript && process.env.CI) throw new Error("util-linux `script` is missing: CI must run the terminal tests, never skip them");
+
+describe.skipIf(!hasScript).concurrent("at a terminal", () => {
+  it("hash prompts on the terminal and reads the password without echoing it (backspace edits)", async () => {
+    const { code, screen } = await onTerminal(["hash"], `${PASSWORD}x\u007f\r`);
+    expect(code).toBe(0);
+    expect(screen).not.toContain(PASSWORD);
+    const hash = /\$argon2id\$\S+/.exec(screen)?.[0];
+    expect(hash).toBeDefined();
+    expect(await auth.verifyPassword(PASSWORD, hash!)).toBe(true);
+  });
+
+  it("Ctrl-C at the prompt aborts with exit 130, nothing hashed", async () => {
+    const { code, screen } = await onTerminal(["hash"], "secret-typed\u0003");
+    expect(code).toBe(130);
+    expect(screen).not.toContain("$argon2id$");
+    expect(screen).not.toContain("secret-typed");
   });
 });
