@@ -75,7 +75,12 @@ export async function migrateDatabase(db: string, tablePrefix: string): Promise<
     dialect = new PostgresDialect({ pool: new pg.Pool({ connectionString: target.url, max: 1, connectionTimeoutMillis: 10_000 }) });
   } else {
     const { createPool } = await peer("mysql2", () => import("mysql2"));
-    dialect = new MysqlDialect({ pool: createPool({ uri: target.url, connectionLimit: 1, connectTimeout: 10_000 }) });
+    try {
+      dialect = new MysqlDialect({ pool: createPool({ uri: target.url, connectionLimit: 1, connectTimeout: 10_000 }) });
+    } catch (err) {
+      // mysql2 parses the URL here; its message may quote it: only the error's class is shown
+      throw usageError(`--db: not a usable mysql:// URL (${err instanceof Error ? err.name : "error"})`);
+    }
   }
   const conn = new Kysely<object>({ dialect });
   let version: number;

@@ -74,6 +74,13 @@ describe.concurrent("migrate: SQLite", () => {
     expect(none.stderr).toContain("migrate needs --db");
     const scheme = await runCli(["migrate", "--db", "redis://127.0.0.1:6379"]);
     expect(scheme.code).toBe(2);
+    const port = await runCli(["migrate", "--db", "mysql://u:Canary-pw@127.0.0.1:99999/db"]);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toContain("not a usable mysql:// URL");
+    expect(port.stderr).not.toContain("Canary");
+    const url = await runCli(["migrate", "--db", "postgres://u:Canary-pw@host:notaport/db"]);
+    expect(url.code).toBe(1);
+    expect(url.stderr).not.toContain("Canary");
     const missing = await runCli(["migrate", "--db", `sqlite:${join(dir, "no", "such", "dir.db")}`]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("cannot open the SQLite database");
