@@ -1,6 +1,9 @@
-import { defineConfig } from "tsup";
+import { defineConfig, type Options } from "tsup";
 
-export default defineConfig({
+/** Optional peers (and vitest): never bundled. Dependencies are external anyway. */
+const EXTERNAL = ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth", "@hono/node-server"];
+
+const library: Options = {
   entry: {
     index: "src/index.ts",
     testing: "src/testing/index.ts",
@@ -10,13 +13,33 @@ export default defineConfig({
     http: "src/http/index.ts",
     node: "src/node/index.ts",
   },
-  external: ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth", "@hono/node-server"],
+  external: EXTERNAL,
   format: ["esm", "cjs"],
   dts: true,
-  clean: true,
+  clean: ["!cli.js", "!cli.js.map"], // dist/cli.js is the binary's build, below: never removed by this one
   sourcemap: true,
   target: "node20",
   splitting: true, // subpaths share one copy of the core (one AuthError class)
   treeshake: true,
   removeNodeProtocol: false, // keep "node:crypto": Deno and Bun resolve it, and it says what it is
-});
+};
+
+/**
+ * The `auth-skill` binary (package.json "bin"): one ESM file of its own, without splitting, so its use of the
+ * library's internals never reshapes the chunks the subpaths share. Packages stay external (commander, jose...), and so
+ * does `auth-skill/kysely`: kysely is loaded only when `migrate` or `schema` runs.
+ */
+const cli: Options = {
+  entry: { cli: "src/cli/index.ts" },
+  external: [...EXTERNAL, "auth-skill/kysely"], // the adapter through the package's own subpath (dist/kysely.js)
+  format: ["esm"],
+  dts: false,
+  clean: false,
+  sourcemap: true,
+  target: "node20",
+  splitting: false,
+  treeshake: true,
+  removeNodeProtocol: false,
+};
+
+export default defineConfig([library, cli]);

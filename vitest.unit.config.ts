@@ -7,14 +7,15 @@ import base from "./vitest.config.js";
  * and no built package (dist/). The mutation run (stryker.config.mjs) uses this set; `npm run test:unit`
  * runs it alone. Left out: test/adapters (servers), test/cross-process (PostgreSQL, worker processes),
  * test/examples (Python's FastAPI, tsx child processes), test/build (the packed dist/), and test/better-auth
- * (the bridge's suites; under CI=true they also require the PostgreSQL server).
+ * (the bridge's suites; under CI=true they also require the PostgreSQL server), and test/cli (the built binary, run as
+ * a child process).
  */
 export const UNIT_SET: ViteUserConfig = mergeConfig(
   base,
   defineConfig({
     test: {
       include: ["test/**/*.test.ts"],
-      exclude: ["**/node_modules/**", "test/adapters/**", "test/cross-process/**", "test/examples/**", "test/build/**", "test/better-auth/**"],
+      exclude: ["**/node_modules/**", "test/adapters/**", "test/cross-process/**", "test/examples/**", "test/build/**", "test/better-auth/**", "test/cli/**"],
     },
   }),
 );

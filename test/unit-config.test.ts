@@ -19,7 +19,7 @@ describe("the unit set", () => {
   it("is every test file outside the server, Python, child-process, dist and bridge suites", () => {
     // the base config's globs (its own repeats the first): examples' own tests (examples/testing) need no server
     expect(new Set(UNIT_SET.test?.include)).toEqual(new Set(["test/**/*.test.ts", "examples/**/*.test.ts"]));
-    expect(excludedDirs.sort()).toEqual(["test/adapters/", "test/better-auth/", "test/build/", "test/cross-process/", "test/examples/"]);
+    expect(excludedDirs.sort()).toEqual(["test/adapters/", "test/better-auth/", "test/build/", "test/cli/", "test/cross-process/", "test/examples/"]);
     expect(unitFiles.length).toBeGreaterThan(40);
     expect(unitFiles).toContain("test/tokens/jose-agreement.test.ts");
   });
