@@ -32,6 +32,10 @@ const library: Options = {
 const cli: Options = {
   entry: { cli: "src/cli/index.ts" },
   external: [...EXTERNAL, "auth-skill/kysely"], // the adapter through the package's own subpath (dist/kysely.js)
+  // commander is bundled into the binary, so installing auth-skill adds no dependency for it; its CommonJS
+  // `require("node:events")` then needs a `require` in the ESM file
+  noExternal: ["commander"],
+  banner: { js: 'import { createRequire as __cliRequire } from "node:module";\nconst require = __cliRequire(import.meta.url);' },
   format: ["esm"],
   dts: false,
   clean: false,

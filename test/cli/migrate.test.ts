@@ -9,6 +9,7 @@ import { createPool } from "mysql2/promise";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { kyselySchemaSql } from "../../src/adapters/kysely/index.js";
+import { SCHEMA_VERSION } from "../../src/adapters/kysely/migrations.js";
 import { serverUrl } from "../support/servers.js";
 import { runCli } from "./run-cli.js";
 
@@ -47,13 +48,15 @@ describe.concurrent("migrate: SQLite", () => {
     for (const db of [`sqlite:${file}`, file]) {
       const { code, stdout, stderr } = await runCli(["migrate", "--db", db]);
       expect([code, stderr]).toEqual([0, ""]);
-      expect(stdout).toBe("migrated the sqlite database to auth-skill schema version 3\n");
+      expect(stdout).toBe(`migrated the sqlite database to auth-skill schema version ${SCHEMA_VERSION}\n`);
     }
     const sqlite = new Database(file, { readonly: true });
     try {
       const tables = sqlite.prepare("select name from sqlite_master where type = 'table' order by name").pluck().all();
       expect(tables).toEqual(TABLES.map((t) => `auth_${t}`).sort());
-      expect(sqlite.prepare("select version from auth_migrations order by version").pluck().all()).toEqual([1, 2, 3]);
+      expect(sqlite.prepare("select version from auth_migrations order by version").pluck().all()).toEqual(
+        Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+      );
     } finally {
       sqlite.close();
     }
@@ -93,7 +96,7 @@ describe.skipIf(!pgUrl)("migrate: PostgreSQL", () => {
     const p = prefix();
     for (let i = 0; i < 2; i++) {
       const run = await runCli(["migrate", "--db", pgUrl!, "--prefix", p]);
-      expect([run.code, run.stdout]).toEqual([0, "migrated the postgres database to auth-skill schema version 3\n"]);
+      expect([run.code, run.stdout]).toEqual([0, `migrated the postgres database to auth-skill schema version ${SCHEMA_VERSION}\n`]);
     }
     const pool = new pg.Pool({ connectionString: pgUrl, max: 1 });
     try {
@@ -119,7 +122,7 @@ describe.skipIf(!mysqlUrl)("migrate: MySQL/MariaDB", () => {
     const p = prefix();
     for (let i = 0; i < 2; i++) {
       const run = await runCli(["migrate", "--db", mysqlUrl!, "--prefix", p]);
-      expect([run.code, run.stdout]).toEqual([0, "migrated the mysql database to auth-skill schema version 3\n"]);
+      expect([run.code, run.stdout]).toEqual([0, `migrated the mysql database to auth-skill schema version ${SCHEMA_VERSION}\n`]);
     }
     const pool = createPool({ uri: mysqlUrl!, connectionLimit: 1 });
     try {
