@@ -23,7 +23,7 @@ async function requestFor(run: ClientRun): Promise<Request> {
     let next = 0;
     return {
       method: "POST",
-      path: "/auth/signin",
+      path: run.path,
       headers: { "content-type": "application/json" },
       setupRequest: (request) => ({ ...request, body: bodies[next++ % USERS]! }), // as the bare loop: signin i uses account i % USERS
     };

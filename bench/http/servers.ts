@@ -8,7 +8,7 @@ import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { AuthSkill } from "../../src/index.js";
 import { authenticate, createAuthHandler, toResponse } from "../../src/http/index.js";
 import { PASSWORD, SECRET, inFlight } from "../lib.js";
-import { AUDIENCE, ISSUER, LOOPBACK, SERVERS, USERS, signinEmail, type ServerCommand, type ServerName } from "./shared.js";
+import { AUDIENCE, ISSUER, LOOPBACK, SERVERS, SIGNIN_PATHS, USERS, signinEmail, type ServerCommand, type ServerName } from "./shared.js";
 
 /** The HS256 key AuthSkill derives from the secret (docs/tokens.md): HKDF-SHA256, empty salt. */
 const hs256Key = () => Buffer.from(hkdfSync("sha256", SECRET, Buffer.alloc(0), "auth-skill/access-token/hs256/v1", 32));
@@ -104,7 +104,15 @@ async function signinServer(): Promise<{ server: Server; bare: (count: number, c
   const auth = new AuthSkill({ secret: SECRET, rateLimit: { signup: { max: USERS, window: "1h" } } }); // seeding: above the 20/h default
   await Promise.all(Array.from({ length: USERS }, (_, i) => auth.signup({ email: signinEmail(i), password: PASSWORD })));
   const handler = createAuthHandler(auth, { mode: "bearer" });
-  const server = createServer(getRequestListener((request, env) => handler(request, { socketAddress: (env as HttpBindings).incoming.socket.remoteAddress })));
+  const listener = getRequestListener((request, env) => handler(request, { socketAddress: (env as HttpBindings).incoming.socket.remoteAddress }));
+  // The least any HTTP route must do around auth.signin: read the body, parse it, answer JSON (no checks at all).
+  const minimal = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const result = await auth.signin(JSON.parse(Buffer.concat(chunks).toString("utf8")), { ip: req.socket.remoteAddress });
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
+  };
+  const server = createServer((req, res) => void (req.url === SIGNIN_PATHS.minimal ? minimal(req, res) : listener(req, res)));
   const bare = (count: number, concurrency: number) =>
     inFlight((i) => auth.signin({ email: signinEmail(i), password: PASSWORD }, { ip: LOOPBACK }), concurrency, count);
   return { server, bare };

@@ -23,7 +23,10 @@ export type ServerCommand = { cmd: "mark" } | { cmd: "read" } | { cmd: "bare"; c
  */
 export type ClientRun =
   | { kind: "protected"; port: number; connections: number; amount: number; tokens: "distinct" | "per-connection" }
-  | { kind: "signin"; port: number; connections: number; amount: number };
+  | { kind: "signin"; port: number; connections: number; amount: number; path: string };
+
+/** The signin server's two routes: the handler's, and a minimal hand-written one calling `auth.signin` (for scale). */
+export const SIGNIN_PATHS = { handler: "/auth/signin", minimal: "/minimal/signin" } as const;
 
 /** Client -> parent: what one run did. `cpuMs` is the client's own CPU time during the run. */
 export interface ClientResult {
