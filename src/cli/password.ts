@@ -29,7 +29,7 @@ export function hashPassword(password: string, hasher: string): Promise<string> 
  *
  * @example
  * ```ts
- * if (await verifyPassword("pass phrase", stored)) console.log("match");
+ * process.exitCode = (await verifyPassword("pass phrase", stored)) ? 0 : 1;
  * ```
  */
 export function verifyPassword(password: string, hash: string): Promise<boolean> {
