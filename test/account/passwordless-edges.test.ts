@@ -32,6 +32,9 @@ describe("signing in by mail: edges", () => {
     const notString = await rejectsWith(s.auth.signinWithEmailCode({ email: ADA, code: 7 } as never), "INVALID_INPUT");
     expect([notString.message, notString.field]).toEqual(["A code of six digits is required.", "code"]);
     expect((await rejectsWith(s.auth.signinWithEmailCode(null as never), "INVALID_INPUT")).message).toBe("The request is not valid.");
+    expect((await rejectsWith(s.auth.signinWithEmailCode("ada" as never), "INVALID_INPUT")).message).toBe("The request is not valid.");
+    const listed = await rejectsWith(s.auth.signinWithEmailCode({ email: ADA, code: [code] } as never), "INVALID_INPUT");
+    expect(listed.field).toBe("code");
   });
 
   it("misuse of the context is a TypeError naming the method", async () => {
@@ -47,7 +50,8 @@ describe("signing in by mail: edges", () => {
   it("a code is trimmed of surrounding spaces; over 64 characters it is INVALID_INPUT; rememberMe false gives a short session", async () => {
     const s = await withAda();
     const code = await codeFor(s);
-    await rejectsWith(s.auth.signinWithEmailCode({ email: ADA, code: `${code}${" ".repeat(59)}` }), "INVALID_INPUT");
+    await rejectsWith(s.auth.signinWithEmailCode({ email: ADA, code: `${code}${" ".repeat(57)}x` }), "TOKEN_INVALID"); // 64: read, wrong
+    await rejectsWith(s.auth.signinWithEmailCode({ email: ADA, code: `${code}${" ".repeat(59)}` }), "INVALID_INPUT"); // 65: refused unread
     const result = await s.auth.signinWithEmailCode({ email: ADA, code: `  ${code} ` }, { rememberMe: false });
     expect(result.rememberMe).toBe(false);
     expect(decodeJwt(result.accessToken).amr).toEqual(["email"]);
@@ -99,13 +103,17 @@ describe("signing in by mail: edges", () => {
     await rejectsWith(s.auth.signinWithEmailCode({ email: "other@example.com", code: "123456" }), "TOKEN_INVALID"); // its own budget
   });
 
-  it("a code sent before an email change does not sign in at the new address", async () => {
+  it("a code or a link sent before an email change does not sign in at the new address", async () => {
     const s = await withAda();
+    await s.auth.requestMagicLink({ email: ADA });
+    await flush();
+    const link = s.mail.token("magic-link");
     const code = await codeFor(s);
     await s.auth.requestEmailChange({ userId: s.ada.user.id, newEmail: "ada@new.example", password: PASSWORD });
     await flush();
     await s.auth.confirmEmailChange({ token: s.mail.token("email-change", "ada@new.example") });
     await rejectsWith(s.auth.signinWithEmailCode({ email: "ada@new.example", code }), "TOKEN_INVALID");
+    expect((await rejectsWith(s.auth.signinWithMagicLink({ token: link }), "TOKEN_INVALID")).message).toBe(LINK_MESSAGE);
   });
 
   it("every code is six digits, leading zeros kept", async () => {
