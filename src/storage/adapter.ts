@@ -17,7 +17,9 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "./records.js";
+import type { SecondFactorStorage } from "./second-factor.js";
 
+export type { ActivateTotpInput, PasskeyRecord, SecondFactorCodec, SecondFactorStorage, TotpRecord } from "./second-factor.js";
 export type {
   CreateUserResult,
   DeletedCounts,
@@ -155,4 +157,9 @@ export interface StorageAdapter {
    * absent: none beyond AuthSkill's own options.
    */
   readonly policy?: StoragePolicy;
+  /**
+   * The second-factor operations (TOTP, recovery codes, passkeys; see {@link SecondFactorStorage}). Every adapter of
+   * auth-skill has them; an adapter without them cannot serve the `totp` and `passkeys` options (`CONFIG_ERROR`).
+   */
+  readonly secondFactors?: SecondFactorStorage;
 }

@@ -9,6 +9,7 @@ import type {
   UserRecord,
   VerificationRecord,
 } from "./adapter.js";
+import { memorySecondFactors } from "./memory-second-factor.js";
 
 const PATCHABLE = ["passwordHash", "emailVerified", "name", "updatedAt", "roles", "email"] as const;
 
@@ -108,6 +109,7 @@ export function memoryStorage(): StorageAdapter {
 
   const copy = <T extends object>(value: T | undefined): T | null => (value ? structuredClone(value) : null);
   const byId = (id: string | undefined) => (id === undefined ? undefined : users.get(id));
+  const factors = memorySecondFactors(users);
 
   return {
     async createUser(user): Promise<CreateUserResult> {
@@ -140,6 +142,7 @@ export function memoryStorage(): StorageAdapter {
       if (!user) return false;
       for (const id of sessionsByUser.get(userId) ?? []) sessions.delete(id);
       sessionsByUser.delete(userId);
+      factors.forget(userId);
       for (const [hash, v] of verifications) if (v.userId === userId) verifications.delete(hash);
       users.delete(userId);
       byEmail.delete(user.email);
@@ -240,5 +243,6 @@ export function memoryStorage(): StorageAdapter {
       }
       return false;
     },
+    secondFactors: factors.operations,
   };
 }
