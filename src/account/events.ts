@@ -6,7 +6,7 @@
  */
 
 /** Why a signin failed. Only the first is told to someone who does not know the password. */
-export type SigninFailureReason = "invalid_credentials" | "rate_limited" | "locked" | "unverified" | "disabled" | "mfa_required";
+export type SigninFailureReason = "invalid_credentials" | "rate_limited" | "locked" | "unverified" | "disabled" | "mfa_required" | "invalid_second_factor";
 
 /** Fields every event has. */
 export interface AuthEventBase {
@@ -22,8 +22,11 @@ export interface AuthEventBase {
 /** The kinds of message `email.send` receives. */
 export type EmailKind = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code";
 
-/** How a session was signed in to: a password, a mailed link, or a mailed code. */
-export type SigninMethod = "password" | "magic-link" | "email-code";
+/** How a session was signed in to: a password, a mailed link, a mailed code, or a passkey. */
+export type SigninMethod = "password" | "magic-link" | "email-code" | "passkey";
+
+/** A second factor: an authenticator app's code, a recovery code, or a passkey. */
+export type SecondFactorKind = "totp" | "recovery-code" | "passkey";
 
 /**
  * Everything `onEvent` receives: a union on `type`, so `switch (event.type)` narrows.
@@ -38,7 +41,12 @@ export type SigninMethod = "password" | "magic-link" | "email-code";
 export type AuthEvent = AuthEventBase &
   (
     | { type: "user.created"; userId: string }
-    | { type: "signin.succeeded"; userId: string; sessionId: string; method?: SigninMethod | undefined }
+    /** `secondFactor`: the factor verified after `method`, for an account that has one. */
+    | { type: "signin.succeeded"; userId: string; sessionId: string; method?: SigninMethod | undefined; secondFactor?: SecondFactorKind | undefined }
+    /** The first factor was right; the sign-in waits for the second (`verifySecondFactor`). */
+    | { type: "signin.mfa_required"; userId: string; method: SigninMethod }
+    /** A second factor was enrolled, removed, or (`recovery-code`) its codes were replaced. */
+    | { type: "second_factor.changed"; userId: string; factor: SecondFactorKind; change: "enabled" | "disabled" | "regenerated" }
     | { type: "signin.failed"; reason: SigninFailureReason }
     | { type: "session.refreshed"; userId: string; sessionId: string }
     /** `sessionId` for one session; `count` when every session of a user was ended. */

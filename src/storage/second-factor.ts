@@ -64,8 +64,11 @@ export interface SecondFactorCodec {
   seal(secret: Uint8Array): string;
   /** The raw bytes of a sealed secret, or `null` when it cannot be opened (wrong key, damaged). Never throws. */
   open(sealed: string): Uint8Array | null;
-  /** What the store keeps (and compares) for a recovery code. */
-  recoveryCodeKey(code: string): string;
+  /**
+   * What the store keeps (and compares) for a recovery code, under every key it may have been stored with: the first
+   * is the one new codes are stored with; a code matches when the store holds any of them.
+   */
+  recoveryCodeKeys(code: string): string[];
 }
 
 /**

@@ -16,8 +16,9 @@ export const KEY_INFO = {
   refreshTag: "auth-skill/refresh-token/tag/v2",
   refreshSeal: "auth-skill/refresh-token/seal/v2",
   singleUseHash: "auth-skill/single-use-token/hash/v1",
-  /** Reserved for the encryption of TOTP secrets (second factor); nothing derives it yet. */
+  /** The encryption of TOTP secrets at rest (AES-256-GCM). */
   totp: "auth-skill/totp/v1",
+  recoveryCodeHash: "auth-skill/recovery-code/hash/v1",
 } as const;
 
 /** The most secrets at once: the current one and up to seven previous ones. */
@@ -41,6 +42,10 @@ export interface SecretKeys {
   readonly refresh: RefreshKeys;
   /** The key of single-use tokens' stored hashes. */
   readonly singleUseHash: KeyObject;
+  /** The encryption key of TOTP secrets at rest (AES-256-GCM). */
+  readonly totp: KeyObject;
+  /** The key of recovery codes' stored hashes. */
+  readonly recoveryCodeHash: KeyObject;
   /**
    * Transition only: the keys tokens were made with before key ids existed — the secret's raw UTF-8 bytes
    * (HS256) and HMAC-SHA256(secret, "auth-skill/refresh-token/<use>/v1") (refresh tokens).
@@ -91,6 +96,8 @@ function keysOf(secret: string): SecretKeys {
     accessToken: keyOf(secret, KEY_INFO.accessToken),
     refresh: { tag: keyOf(secret, KEY_INFO.refreshTag), hash: keyOf(secret, KEY_INFO.refreshHash), seal: keyOf(secret, KEY_INFO.refreshSeal) },
     singleUseHash: keyOf(secret, KEY_INFO.singleUseHash),
+    totp: keyOf(secret, KEY_INFO.totp),
+    recoveryCodeHash: keyOf(secret, KEY_INFO.recoveryCodeHash),
     legacy: {
       accessToken: createSecretKey(Buffer.from(secret)), // UTF-8
       refresh: { tag: legacyKeyOf(secret, "tag"), hash: legacyKeyOf(secret, "hash"), seal: legacyKeyOf(secret, "seal") },
