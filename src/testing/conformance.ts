@@ -48,7 +48,7 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
   describe(`storage conformance: ${name}`, () => {
     let storage: StorageAdapter;
     let clock = T0.getTime();
-    const auth = (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) =>
+    const auth = (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}) =>
       new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
 
     beforeEach(async () => {
