@@ -1,35 +1,11 @@
 import { describe, expect } from "vitest";
 import { randomId } from "../ids.js";
-import type { SecondFactorStorage, StorageAdapter, UserRecord } from "../storage/adapter.js";
 import { passkeysConformance } from "./conformance-passkeys.js";
+import { totpRaces } from "./conformance-totp-races.js";
 import { T0, user } from "./fixtures.js";
-import { type SecondFactorConformanceContext, later, withFactors } from "./second-factor-support.js";
+import { type SecondFactorConformanceContext, codes, enabled, enrolled, later, withFactors } from "./second-factor-support.js";
 
 export type { SecondFactorConformanceContext } from "./second-factor-support.js";
-
-const codes = (tag: string, count = 10) => Array.from({ length: count }, (_, i) => `keyed-${tag}-${i}`);
-
-/** Whether the user reads `twoFactorEnabled` (absent counts as `false`), by id, email and username alike. */
-async function enabled(storage: StorageAdapter, u: UserRecord, usernames: boolean): Promise<boolean> {
-  const reads = [await storage.findUserById(u.id), await storage.findUserByEmail(u.email)];
-  if (usernames && u.username !== null) reads.push(await storage.findUserByUsername(u.username));
-  const flags = reads.map((r) => {
-    expect(r).not.toBeNull();
-    return r?.twoFactorEnabled ?? false;
-  });
-  expect(new Set(flags).size).toBe(1);
-  return flags[0]!;
-}
-
-/** A stored user with a confirmed TOTP secret `sealed`, last step 100 and recovery codes `codes(tag)`. */
-async function enrolled(storage: StorageAdapter, factors: SecondFactorStorage, tag = "a") {
-  const u = user();
-  await storage.createUser(u);
-  expect(await factors.setPendingTotp(u.id, `sealed-${tag}`, T0)).toBe(true);
-  const input = { userId: u.id, pendingSecret: `sealed-${tag}`, step: 100, recoveryCodes: codes(tag), now: later(1) };
-  expect(await factors.activateTotp(input)).toBe(true);
-  return u;
-}
 
 /**
  * The conformance tests of `StorageAdapter.secondFactors` (issue 12): TOTP enrolment (pending secret, confirmation
@@ -111,6 +87,8 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
       expect(await enabled(storage, u, usernames)).toBe(true);
       const { updatedAt: _, ...unchanged } = u;
       expect(await storage.findUserById(u.id)).toMatchObject({ ...unchanged, twoFactorEnabled: true });
+      const renamed = await storage.updateUser(u.id, { name: "Renamed" }); // the user as stored after it: flag included
+      expect(renamed).toMatchObject({ ok: true, user: { id: u.id, name: "Renamed", twoFactorEnabled: true } });
       expect(await factors.activateTotp({ ...input, pendingSecret: "sealed-2" })).toBe(false); // none pending now
       expect(await factors.activateTotp({ ...input, pendingSecret: "sealed-1" })).toBe(false);
       expect((await factors.findTotp(u.id))?.lastStep).toBe(7);
@@ -234,71 +212,5 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
   });
 
   passkeysConformance(context);
-  secondFactorRaces(context);
-}
-
-/** The races of the second-factor operations: each compare-and-set is won exactly once. */
-function secondFactorRaces({ storage: current, n, itIf }: SecondFactorConformanceContext): void {
-  describe("second factors: races", () => {
-    const race = <T>(f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
-
-    itIf("secondFactors")(`of ${n} concurrent activations with one input exactly one wins`, async () => {
-      const { storage, factors } = withFactors(current);
-      const u = user();
-      await storage.createUser(u);
-      await factors.setPendingTotp(u.id, "sealed-1", T0);
-      const input = { userId: u.id, pendingSecret: "sealed-1", step: 42, recoveryCodes: codes("race"), now: later(1) };
-      expect((await race(() => factors.activateTotp(input))).filter(Boolean)).toHaveLength(1);
-      expect(await factors.findTotp(u.id)).toEqual({
-        userId: u.id,
-        secret: "sealed-1",
-        pendingSecret: null,
-        lastStep: 42,
-        recoveryCodes: 10,
-        updatedAt: later(1),
-      });
-      expect(await enabled(storage, u, false)).toBe(true);
-    });
-
-    itIf("secondFactors")(`of ${n} concurrent uses of one time step exactly one wins`, async () => {
-      const { storage, factors } = withFactors(current);
-      const u = await enrolled(storage, factors);
-      expect((await race(() => factors.useTotpStep(u.id, 101))).filter(Boolean)).toHaveLength(1);
-      expect((await factors.findTotp(u.id))?.lastStep).toBe(101);
-      const steps = Array.from({ length: n }, (_, i) => 200 + (i % 3)); // three later steps at once
-      const results = await race((i) => factors.useTotpStep(u.id, steps[i]!));
-      for (const step of [200, 201, 202]) expect(results.filter((r, i) => r && steps[i] === step).length).toBeLessThanOrEqual(1);
-      expect(results.filter((r, i) => r && steps[i] === Math.max(...steps))).toHaveLength(1); // nothing higher can win first
-      expect((await factors.findTotp(u.id))?.lastStep).toBe(Math.max(...steps));
-    });
-
-    itIf("secondFactors")(`of ${n} concurrent uses of one recovery code exactly one wins`, async () => {
-      const { storage, factors } = withFactors(current);
-      const u = await enrolled(storage, factors);
-      expect((await race(() => factors.consumeRecoveryCode(u.id, "keyed-a-5"))).filter(Boolean)).toHaveLength(1);
-      expect((await factors.findTotp(u.id))?.recoveryCodes).toBe(9);
-      const all = await race((i) => factors.consumeRecoveryCode(u.id, `keyed-a-${i % 10}`)); // each left code once
-      const left = new Set(Array.from({ length: n }, (_, i) => i % 10).filter((i) => i !== 5));
-      expect(all.filter(Boolean)).toHaveLength(left.size);
-      expect((await factors.findTotp(u.id))?.recoveryCodes).toBe(9 - all.filter(Boolean).length);
-    });
-
-    itIf("secondFactors")(`of ${n} concurrent pending secrets one record remains, holding one of them`, async () => {
-      const { storage, factors } = withFactors(current);
-      const fresh = user();
-      await storage.createUser(fresh);
-      const secrets = Array.from({ length: n }, (_, i) => `sealed-${i}`);
-      expect(await race((i) => factors.setPendingTotp(fresh.id, secrets[i]!, later(i)))).toEqual(Array(n).fill(true));
-      const found = await factors.findTotp(fresh.id);
-      expect(found).toMatchObject({ userId: fresh.id, secret: null, lastStep: null, recoveryCodes: 0 });
-      expect(secrets).toContain(found?.pendingSecret);
-
-      const u = await enrolled(storage, factors);
-      await race((i) => factors.setPendingTotp(u.id, secrets[i]!, later(i)));
-      const kept = await factors.findTotp(u.id);
-      expect(kept).toMatchObject({ userId: u.id, secret: "sealed-a", lastStep: 100, recoveryCodes: 10 });
-      expect(secrets).toContain(kept?.pendingSecret);
-      expect(await factors.activateTotp({ userId: u.id, pendingSecret: kept?.pendingSecret ?? "", step: 1, recoveryCodes: [], now: T0 })).toBe(true);
-    });
-  });
+  totpRaces(context);
 }
