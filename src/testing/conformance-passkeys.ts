@@ -29,7 +29,7 @@ export function passkeysConformance({ storage: current, n, itIf }: SecondFactorC
           createdAt: later(2_345),
           lastUsedAt: later(6_789),
         }),
-        passkey(u.id, { userHandle: handle, transports: [], counter: 1, createdAt: later(3_000) }),
+        passkey(u.id, { id: randomId(86), userHandle: handle, publicKey: randomId(400), transports: [], counter: 1, createdAt: later(3_000) }), // RSA-sized key
       ];
       for (const p of records) expect(await factors.createPasskey(p)).toBe(true);
       for (const p of records) expect(await factors.findPasskey(p.id)).toEqual(p);
