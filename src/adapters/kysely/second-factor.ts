@@ -134,8 +134,10 @@ export function kyselySecondFactors(c: SecondFactorContext): SecondFactorStorage
         const at = millis(now);
         return db.transaction().execute(async (trx) => {
           if (!(await lockedUser(trx, userId))) return false;
-          const updated = await trx.updateTable(totp).set({ updated_at: at }).where("user_id", "=", userId).where("secret", "is not", null).executeTakeFirst();
-          if (Number(updated.numUpdatedRows) !== 1) return false;
+          // a read, not the UPDATE's count: MySQL may count only changed rows, and updated_at may be unchanged
+          const confirmed = await trx.selectFrom(totp).select("user_id").where("user_id", "=", userId).where("secret", "is not", null).executeTakeFirst();
+          if (confirmed === undefined) return false;
+          await trx.updateTable(totp).set({ updated_at: at }).where("user_id", "=", userId).execute();
           await trx.deleteFrom(recoveryCodes).where("user_id", "=", userId).execute();
           await insertCodes(trx, userId, codes, at);
           return true;
