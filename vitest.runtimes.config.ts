@@ -33,11 +33,19 @@ if (runtime !== undefined && !RUNTIMES.includes(runtime)) throw new Error(`AUTH_
  */
 const interop = typeof process.versions.bun === "string" ? { deps: { interopDefault: false } } : {};
 
+/**
+ * Twice the base config's 30 s per test: this run is about whether the tests pass on a runtime, not how fast. The
+ * heaviest unit tests (the canary of every flow with bcrypt, the fast-check token properties) run 2 to 4 times
+ * slower on Bun and Deno than on Node (the bcrypt canary: 3 s on Node 22, 13 s on Bun), and CI runs the five
+ * runtimes one after the other right after the whole suite. A hang still fails, after 60 s.
+ */
+const TEST_TIMEOUT_MS = 60_000;
+
 const quick = unitConfig("quick");
 type Project = { test?: Record<string, unknown> };
 const projects = ((quick.test?.projects ?? []) as Project[]).map((project) => {
   const exclude = [...((project.test?.exclude as string[] | undefined) ?? []), ...(runtime === undefined ? [] : EXCLUDED[runtime])];
-  return { ...project, test: { ...project.test, ...interop, exclude } };
+  return { ...project, test: { ...project.test, ...interop, exclude, testTimeout: TEST_TIMEOUT_MS } };
 });
 
 export default defineConfig({ test: { ...quick.test, projects } }) as ViteUserConfig;

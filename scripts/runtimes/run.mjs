@@ -98,7 +98,7 @@ function runUnder(name, unitSet) {
   const expected = listFiles(CONFIG, name);
   const excluded = unitSet.filter((file) => !expected.includes(file));
   const [command, prefix] = RUNTIMES[name]();
-  const version = run(command, ["--version"], { capture: true }).stdout.trim().split("\n")[0];
+  const version = run(command, ["--version"], { capture: true }).stdout.match(/\d+\.\d+\.\d+/)?.[0] ?? "?";
   const report = join(tmp, `${name}.json`);
   rmSync(report, { force: true });
   const args = [...prefix, vitest, "run", "-c", CONFIG, "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`];
