@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark, each in a process of its own (so one's heap and JIT state do not
 // tax the next), prints the markdown and rewrites the generated section of docs/benchmarks.md (between
-// the two markers below). `npm run bench -- verify` runs one benchmark (signin, enumeration, verify,
+// the two markers below). `npm run bench -- --write signin verify` does the same with only the benchmarks
+// named (the header says which). `npm run bench -- verify` runs one benchmark (signin, enumeration, verify,
 // bcrypt, storage, http, node-adapter or import) in this process and only prints. The full run also writes
 // the charts the benchmarks draw (bench/chart.ts) as SVG files into docs/benchmarks/, embedded in the section.
 import { spawnSync } from "node:child_process";
@@ -33,12 +34,17 @@ const benches = {
   "node-adapter": nodeAdapterBench,
   import: importBench,
 };
-const only = process.argv[2] as keyof typeof benches | undefined;
-if (only !== undefined && !(only in benches)) throw new Error(`unknown benchmark "${only}"; use one of: ${Object.keys(benches).join(", ")}`);
+type Name = keyof typeof benches;
+const args = process.argv.slice(2);
+const write = args.includes("--write"); // with names: run just those, but still rewrite the section and their charts
+const names = args.filter((a) => a !== "--write") as Name[];
+for (const name of names) if (!(name in benches)) throw new Error(`unknown benchmark "${name}"; use one of: ${Object.keys(benches).join(", ")}`);
+/** One benchmark named, no --write: run in this process and only print. */
+const only = names.length === 1 && !write ? names[0] : undefined;
 
 const CHILD = "AUTH_SKILL_BENCH_CHILD";
-if (only !== undefined && process.env[CHILD] === "1") {
-  const markdown = await benches[only]();
+if (names.length === 1 && process.env[CHILD] === "1") {
+  const markdown = await benches[names[0]!]();
   process.stdout.write(JSON.stringify({ markdown, svgs: Object.fromEntries(drawn) })); // for the parent, nothing else
   process.exit(0);
 }
@@ -60,20 +66,22 @@ function inChild(name: string): string {
 const started = performance.now();
 const load = loadavg()[0]!.toFixed(2); // other work on the machine skews absolute numbers more than ratios
 const sections: string[] = [];
+const selected = names.length > 0 ? names : (Object.keys(benches) as Name[]);
 if (only !== undefined) sections.push(await benches[only]());
-else for (const name of Object.keys(benches)) sections.push(inChild(name));
-const header = `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; 1-min load average at start ${load}; took ${Math.round((performance.now() - started) / 1000)} s.`;
+else for (const name of selected) sections.push(inChild(name));
+const subset = names.length > 0 ? ` Benchmarks run: ${selected.join(", ")} (\`npm run bench -- --write ${selected.join(" ")}\`; the others were not run).` : "";
+const header = `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; 1-min load average at start ${load}; took ${Math.round((performance.now() - started) / 1000)} s.${subset}`;
 const body = [header, "", ...sections.flatMap((s) => [s, ""])].join("\n");
 console.log(body);
 
-if (only === undefined) {
+if (names.length === 0 || write) {
   const doc = existsSync(DOC) ? readFileSync(DOC, "utf8") : `# Benchmarks\n\n${START}\n${END}\n`;
   const from = doc.indexOf(START);
   const to = doc.indexOf(END);
   if (from < 0 || to < from) throw new Error("docs/benchmarks.md lost its bench markers; put them back to let the bench write its results");
   writeFileSync(DOC, `${doc.slice(0, from + START.length)}\n${body}\n${doc.slice(to)}`);
   mkdirSync(CHARTS, { recursive: true });
-  for (const file of readdirSync(CHARTS)) if (file.endsWith(".svg") && !drawn.has(file)) rmSync(new URL(file, CHARTS)); // charts no bench draws any more
+  if (names.length === 0) for (const file of readdirSync(CHARTS)) if (file.endsWith(".svg") && !drawn.has(file)) rmSync(new URL(file, CHARTS)); // charts no bench draws any more
   for (const [file, svg] of drawn) writeFileSync(new URL(file, CHARTS), svg);
   console.error(`results written to docs/benchmarks.md, ${drawn.size} charts to docs/benchmarks/`);
 }
