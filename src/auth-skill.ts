@@ -290,6 +290,16 @@ export interface AuthSkillConstructor {
  * that takes any instance takes `AuthSkill<AuthResult | PendingVerification, SigninResult>`. `R` is what its `signin`
  * (and the mail sign-ins) resolve: `AuthResult`, or `SigninResult` (a session or an `MfaChallenge`) when the `totp` option
  * is set.
+ *
+ * @interface
  */
 export type AuthSkill<S extends AuthResult | PendingVerification = AuthResult, R extends SigninResult = AuthResult> = AuthSkillClass<S, R>;
+/**
+ * The class: `new AuthSkill(options)` (see {@link AuthSkillConstructor} for its overloads).
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET });
+ * ```
+ */
 export const AuthSkill: AuthSkillConstructor = AuthSkillClass;

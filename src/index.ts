@@ -23,7 +23,7 @@ export type { SessionInfo } from "./account/users.js";
 export type { PolicyViolation } from "./password/policy.js";
 export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
-export type { AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
+export type { Argon2Options, AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
 export type { Duration } from "./duration.js";
 export type {
   AccessTokenClaims,

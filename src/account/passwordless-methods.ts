@@ -54,7 +54,7 @@ export abstract class PasswordlessMethods<R extends SigninResult = SigninResult>
 
   /**
    * Mails a six-digit sign-in code to the account with this email, if there is one (`email.send` gets
-   * `kind: "email-code"`, the code in `token`). Answers like {@link PasswordlessMethods.requestMagicLink}: the
+   * `kind: "email-code"`, the code in `token`). Answers like {@link AuthSkill.requestMagicLink}: the
    * same way and in the same time whether or not the address has an account, within the same mail limits. A new
    * request voids the code sent before; a code lives `tokens.emailCode` (default 15 minutes) and allows five
    * attempts.
