@@ -135,8 +135,9 @@ export interface BetterAuthBridge {
    */
   cookieFor(sessionId: string): Promise<BetterAuthSessionCookie | null>;
   /**
-   * Creates auth-skill's refresh-token table if it is missing (idempotent; Better Auth's tables must exist
-   * already — run Better Auth's migrations first; they are never altered).
+   * Creates auth-skill's tables if they are missing — the refresh-token table, and `authSkillTotp` and
+   * `authSkillPasskey` for second factors (idempotent; Better Auth's tables must exist already — run Better Auth's
+   * migrations first; they are never altered). Run it again after upgrading auth-skill.
    *
    * @example
    * ```ts
@@ -219,7 +220,7 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
     sessionExpiresInMs: o.sessionExpiresInMs,
     now: o.now,
   };
-  const storage = bridgeStorage({ ...sessions, usernames: o.usernames });
+  const storage = bridgeStorage({ ...sessions, usernames: o.usernames, keySecrets: o.keySecrets });
   const verifyJWT = createJwtVerifier(o.db, o);
   const t = o.db.refresh;
   const getSession = (input: Request | Headers) => readSession(sessions, input, (token) => run("getSession", () => findByToken(sessions, token), t));
