@@ -120,7 +120,8 @@ export async function findTotp(s: TotpStoreSettings, userId: string): Promise<To
   const row = await readRow(s.db.kysely, userId);
   if (!row) return null;
   const ours = await readOurs(s.db.kysely, userId);
-  const updatedAt = ours && ours.updatedAt > row.userUpdatedAt ? ours.updatedAt : row.userUpdatedAt;
+  // ours is written by every change made here; an enrolment made by Better Auth alone dates from its user update
+  const updatedAt = ours?.updatedAt ?? row.userUpdatedAt;
   const lastStep = ours?.lastStep ?? null;
   if (!row.verified) return { userId, secret: null, pendingSecret: row.secret, lastStep, recoveryCodes: 0, updatedAt };
   const codes = openBackupCodes(row.backupCodes, s.keySecrets)?.codes.length ?? 0;

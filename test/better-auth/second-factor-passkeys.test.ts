@@ -7,28 +7,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PasskeyRecord, SecondFactorStorage } from "../../src/storage/second-factor.js";
 import { rejectsWith } from "../helpers.js";
 import { betterAuthSignup, DIALECTS, stack, type Stack } from "./support.js";
+import { passkeyTable } from "./two-factor-support.js";
 
 const PASSWORD = "a long passphrase 42";
 const factors = (s: Stack): SecondFactorStorage => s.bridge.storage.secondFactors!;
-
-async function passkeyTable(s: Stack): Promise<void> {
-  const pg = s.dialect === "postgres";
-  await s.db.schema
-    .createTable("passkey")
-    .addColumn("id", "text", (c) => c.primaryKey())
-    .addColumn("name", "text")
-    .addColumn("publicKey", "text", (c) => c.notNull())
-    .addColumn("userId", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
-    .addColumn("credentialID", "text", (c) => c.notNull())
-    .addColumn("counter", "integer", (c) => c.notNull())
-    .addColumn("deviceType", "text", (c) => c.notNull())
-    .addColumn("backedUp", pg ? "boolean" : "integer", (c) => c.notNull())
-    .addColumn("transports", "text")
-    .addColumn("createdAt", pg ? "timestamptz" : "date")
-    .addColumn("updatedAt", pg ? "timestamptz" : "date")
-    .addColumn("aaguid", "text")
-    .execute();
-}
 
 const record = (userId: string, over: Partial<PasskeyRecord> = {}): PasskeyRecord => ({
   id: randomBytes(16).toString("base64url"),

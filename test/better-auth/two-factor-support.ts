@@ -74,3 +74,27 @@ export async function betterAuthAnswers(s: Stack, challenge: string, answer: { c
     return false;
   }
 }
+
+/**
+ * The `passkey` table as @better-auth/passkey's migration makes it from the plugin's schema (the plugin is not a
+ * dependency of the tests): id, name, publicKey, userId → user.id, credentialID, counter, deviceType, backedUp,
+ * transports, createdAt, updatedAt, aaguid.
+ */
+export async function passkeyTable(s: Stack): Promise<void> {
+  const pg = s.dialect === "postgres";
+  await s.db.schema
+    .createTable("passkey")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("name", "text")
+    .addColumn("publicKey", "text", (c) => c.notNull())
+    .addColumn("userId", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
+    .addColumn("credentialID", "text", (c) => c.notNull())
+    .addColumn("counter", "integer", (c) => c.notNull())
+    .addColumn("deviceType", "text", (c) => c.notNull())
+    .addColumn("backedUp", pg ? "boolean" : "integer", (c) => c.notNull())
+    .addColumn("transports", "text")
+    .addColumn("createdAt", pg ? "timestamptz" : "date")
+    .addColumn("updatedAt", pg ? "timestamptz" : "date")
+    .addColumn("aaguid", "text")
+    .execute();
+}
