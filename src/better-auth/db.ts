@@ -101,7 +101,7 @@ export const PASSKEY_TABLE = "authSkillPasskey";
 /**
  * Creates the tables of auth-skill's second factors if missing: `authSkillTotp` (per user: the last TOTP time step
  * accepted here, and a re-enrolment's pending secret while the confirmed one stays in Better Auth's `twoFactor` row)
- * and `authSkillPasskey` (per credential: the WebAuthn user handle and the last use). Both reference `user.id`
+ * and `authSkillPasskey` (per credential: the WebAuthn user handle, the last use, and the full signature counter). Both reference `user.id`
  * (deleting a user deletes their rows).
  */
 async function migrateSecondFactors(db: Db): Promise<void> {
@@ -120,6 +120,7 @@ async function migrateSecondFactors(db: Db): Promise<void> {
     .addColumn("credentialID", "text", (c) => c.primaryKey())
     .addColumn("userId", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
     .addColumn("userHandle", "text", (c) => c.notNull())
+    .addColumn("counter", "bigint")
     .addColumn("lastUsedAt", date)
     .execute();
   await db.kysely.schema.createIndex(`${PASSKEY_TABLE}_userId_idx`).ifNotExists().on(PASSKEY_TABLE).column("userId").execute();

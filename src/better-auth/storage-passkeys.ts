@@ -16,12 +16,31 @@ import { pluginTable, requirePluginTable } from "./plugin-tables.js";
  * its sign-in never reads the handle back. The handle of a passkey registered through AuthSkill is kept in our
  * `authSkillPasskey(credentialID, userId, userHandle, lastUsedAt)`, with the last use (Better Auth has no such
  * column). A passkey registered through Better Auth reads with `userHandle: ""` (unknown) — it is found by its
- * credential id, as Better Auth finds it. Without the `passkey` table reads find nothing and writes are
+ * credential id, as Better Auth finds it. The plugin's `counter` is an `integer` (32-bit on PostgreSQL): a counter
+ * above 2^31 − 1 is written there as 2^31 − 1 and kept whole in ours, and a read takes the larger of the two (a
+ * use through Better Auth moves its column only). Without the `passkey` table reads find nothing and writes are
  * `CONFIG_ERROR` naming the plugin.
  */
 type Row = Record<string, unknown>;
 
 const text = (v: unknown) => (typeof v === "string" ? v : null);
+/** The largest value of Better Auth's `passkey.counter` (`integer`) on every dialect. */
+const MAX_INT = 2 ** 31 - 1;
+const theirCounter = (counter: number) => Math.min(counter, MAX_INT);
+
+/**
+ * A public key as Better Auth stores it (standard base64) from ours (base64url). A string that is not canonical
+ * base64url (no key a WebAuthn library produced) is stored as it is, so that it reads back unchanged.
+ */
+function toStoredKey(key: string): string {
+  const bytes = Buffer.from(key, "base64url");
+  return bytes.toString("base64url") === key ? bytes.toString("base64") : key;
+}
+
+/** Ours from Better Auth's: base64url as is (unpadded base64 without `+` or `/` is the same text), else converted. */
+function fromStoredKey(stored: string): string {
+  return /^[A-Za-z0-9_-]*$/.test(stored) ? stored : Buffer.from(stored, "base64").toString("base64url");
+}
 
 function toRecord(row: Row): PasskeyRecord {
   const transports = text(row.transports);
@@ -29,8 +48,8 @@ function toRecord(row: Row): PasskeyRecord {
     id: String(row.credentialID),
     userId: String(row.userId),
     userHandle: text(row.ourUserHandle) ?? "",
-    publicKey: Buffer.from(String(row.publicKey), "base64").toString("base64url"),
-    counter: Number(row.counter ?? 0),
+    publicKey: fromStoredKey(String(row.publicKey)),
+    counter: Math.max(Number(row.counter ?? 0), Number(row.ourCounter ?? 0)), // bigint: a string from pg
     transports: transports ? transports.split(",").filter((t) => t !== "") : [],
     deviceType: row.deviceType === "multiDevice" ? "multiDevice" : "singleDevice",
     backedUp: boolFromDb(row.backedUp),
@@ -45,7 +64,7 @@ function select(kysely: AnyKysely) {
     .selectFrom("passkey as p")
     .leftJoin(`${PASSKEY_TABLE} as o`, "o.credentialID", "p.credentialID")
     .selectAll("p")
-    .select(["o.userHandle as ourUserHandle", "o.lastUsedAt as ourLastUsedAt"]);
+    .select(["o.userHandle as ourUserHandle", "o.lastUsedAt as ourLastUsedAt", "o.counter as ourCounter"]);
 }
 
 /**
@@ -66,10 +85,10 @@ export async function createPasskey(db: Db, record: PasskeyRecord): Promise<bool
       .values({
         id: randomId(),
         name: record.name,
-        publicKey: Buffer.from(record.publicKey, "base64url").toString("base64"),
+        publicKey: toStoredKey(record.publicKey),
         userId: record.userId,
         credentialID: record.id,
-        counter: record.counter,
+        counter: theirCounter(record.counter),
         deviceType: record.deviceType,
         backedUp: boolToDb(db, record.backedUp),
         transports: record.transports.length > 0 ? record.transports.join(",") : null,
@@ -77,7 +96,8 @@ export async function createPasskey(db: Db, record: PasskeyRecord): Promise<bool
         ...(columns.has("updatedAt") ? { updatedAt: toDb(db, record.createdAt) } : {}),
       })
       .execute();
-    const ours = { userId: record.userId, userHandle: record.userHandle, lastUsedAt: record.lastUsedAt ? toDb(db, record.lastUsedAt) : null };
+    const lastUsedAt = record.lastUsedAt ? toDb(db, record.lastUsedAt) : null;
+    const ours = { userId: record.userId, userHandle: record.userHandle, counter: record.counter, lastUsedAt };
     await trx
       .insertInto(PASSKEY_TABLE)
       .values({ credentialID: record.id, ...ours })
@@ -110,14 +130,18 @@ export async function updatePasskey(db: Db, id: string, use: { counter: number; 
     if (!row) return false;
     await trx
       .updateTable("passkey")
-      .set({ counter: use.counter, backedUp: boolToDb(db, use.backedUp), ...(columns.has("updatedAt") ? { updatedAt: toDb(db, use.lastUsedAt) } : {}) })
+      .set({
+        counter: theirCounter(use.counter),
+        backedUp: boolToDb(db, use.backedUp),
+        ...(columns.has("updatedAt") ? { updatedAt: toDb(db, use.lastUsedAt) } : {}),
+      })
       .where("credentialID", "=", id)
       .execute();
-    const lastUsedAt = toDb(db, use.lastUsedAt);
+    const set = { counter: use.counter, lastUsedAt: toDb(db, use.lastUsedAt) };
     await trx
       .insertInto(PASSKEY_TABLE)
-      .values({ credentialID: id, userId: String(row.userId), userHandle: "", lastUsedAt })
-      .onConflict((oc) => oc.column("credentialID").doUpdateSet({ lastUsedAt }))
+      .values({ credentialID: id, userId: String(row.userId), userHandle: "", ...set })
+      .onConflict((oc) => oc.column("credentialID").doUpdateSet(set))
       .execute();
     return true;
   });

@@ -248,6 +248,9 @@ export async function replaceRecoveryCodes(s: TotpStoreSettings, userId: string,
   });
 }
 
+/** Compare-and-set rounds a consumption tries before answering `false` (each lost round is another writer's success). */
+const MAX_CAS_ATTEMPTS = 8;
+
 const digest = (code: string) => createHash("sha256").update(code, "utf8").digest();
 
 /** Whether `code` is in `codes`, comparing every entry in constant time. */
@@ -261,26 +264,32 @@ function holds(codes: readonly string[], code: string): boolean {
 /**
  * See `SecondFactorStorage.consumeRecoveryCode`: decrypts the confirmed row's list, removes the code and writes the
  * rest back with `WHERE backupCodes = <the ciphertext read>` — the compare-and-set Better Auth's own
- * `/two-factor/verify-backup-code` uses, so that a code is consumed once across both sides. A lost race is read
- * again once (another code may have been taken meanwhile), then answers `false`.
+ * `/two-factor/verify-backup-code` uses, so that a code is consumed once across both sides. On PostgreSQL the row is
+ * locked for the read and write (concurrent uses of the user's codes queue; SQLite runs one write transaction at a
+ * time); a compare-and-set lost to Better Auth's own write is read again (each loss means the list changed).
  */
 export async function consumeRecoveryCode(s: TotpStoreSettings, userId: string, code: string, now: Date): Promise<boolean> {
   if (typeof code !== "string" || code === "" || code.length > 256) return false;
   if (!(await pluginTable(s.db, "twoFactor"))) return false;
   const { db } = s;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const row = await readRow(db.kysely, userId);
-    if (!row?.verified || locked(row, now) || typeof row.backupCodes !== "string") return false;
-    const stored = openBackupCodes(row.backupCodes, s.keySecrets);
-    if (!stored || !holds(stored.codes, code)) return false;
-    const rest = stored.codes.filter((c) => c !== code);
-    const result = await db.kysely
-      .updateTable("twoFactor")
-      .set({ backupCodes: storeBackupCodes(rest, s.keySecrets, stored.plain) })
-      .where("id", "=", row.id)
-      .where("backupCodes", "=", row.backupCodes)
-      .executeTakeFirst();
-    if (result.numUpdatedRows > 0n) return true;
+  for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+    const outcome = await db.kysely.transaction().execute(async (trx) => {
+      if (db.dialect === "postgres")
+        await sql`select ${sql.ref("id")} from ${sql.table("twoFactor")} where ${sql.ref("userId")} = ${userId} for update`.execute(trx);
+      const row = await readRow(trx, userId);
+      if (!row?.verified || locked(row, now) || typeof row.backupCodes !== "string") return false;
+      const stored = openBackupCodes(row.backupCodes, s.keySecrets);
+      if (!stored || !holds(stored.codes, code)) return false;
+      const rest = stored.codes.filter((c) => c !== code);
+      const result = await trx
+        .updateTable("twoFactor")
+        .set({ backupCodes: storeBackupCodes(rest, s.keySecrets, stored.plain) })
+        .where("id", "=", row.id)
+        .where("backupCodes", "=", row.backupCodes)
+        .executeTakeFirst();
+      return result.numUpdatedRows > 0n ? true : "retry";
+    });
+    if (outcome !== "retry") return outcome;
   }
   return false;
 }

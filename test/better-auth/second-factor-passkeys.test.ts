@@ -113,6 +113,23 @@ for (const dialect of DIALECTS) {
       expect(await factors(s).listPasskeys(bob.userId)).toHaveLength(1);
     });
 
+    it("a counter beyond Better Auth's integer column is kept whole here and capped there; a later Better Auth use counts", async () => {
+      s = await stack(dialect);
+      await passkeyTable(s);
+      const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+      const key = record(ada.userId, { counter: 2 ** 32 - 1, publicKey: "not-canonical-base64url-key" });
+      expect(await factors(s).createPasskey(key)).toBe(true);
+      expect(await factors(s).findPasskey(key.id)).toEqual(key); // a non-canonical key string round-trips as it is
+      const theirs = () => s!.db.selectFrom("passkey").select(["counter", "publicKey"]).where("credentialID", "=", key.id).executeTakeFirstOrThrow();
+      expect(await theirs()).toEqual({ counter: 2 ** 31 - 1, publicKey: "not-canonical-base64url-key" });
+      await s.db.updateTable("passkey").set({ counter: 5 }).where("credentialID", "=", key.id).execute();
+      expect((await factors(s).findPasskey(key.id))?.counter).toBe(2 ** 32 - 1); // the larger of the two
+      const small = record(ada.userId, { counter: 3 });
+      await factors(s).createPasskey(small);
+      await s.db.updateTable("passkey").set({ counter: 9 }).where("credentialID", "=", small.id).execute(); // a use through Better Auth
+      expect((await factors(s).findPasskey(small.id))?.counter).toBe(9);
+    });
+
     it("without the passkey plugin: reads find nothing, creating is CONFIG_ERROR naming the plugin", async () => {
       s = await stack(dialect);
       const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
