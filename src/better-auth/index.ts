@@ -147,9 +147,11 @@ export interface BetterAuthBridge {
   migrate(): Promise<void>;
   /**
    * An auth-skill storage adapter over Better Auth's tables: `new AuthSkill({ storage: bridge.storage })`.
-   * Its signin refuses banned users (`ACCOUNT_DISABLED`), two-factor users (`MFA_REQUIRED`) and, with
-   * `requireEmailVerification`, unverified ones (`EMAIL_NOT_VERIFIED`) once the password is right; a banned
-   * user's refresh ends that session (`ACCOUNT_DISABLED`).
+   * Its signin refuses banned users (`ACCOUNT_DISABLED`) and, with `requireEmailVerification`, unverified ones
+   * (`EMAIL_NOT_VERIFIED`) once the password is right, and asks two-factor users for their second factor (with
+   * AuthSkill's `totp` option; `MFA_REQUIRED` without it); a banned user's refresh ends that session
+   * (`ACCOUNT_DISABLED`). `storage.secondFactors` reads and writes Better Auth's twoFactor and passkey plugin tables,
+   * so a TOTP enrolment made on either side serves both.
    *
    * @example
    * ```ts
