@@ -156,6 +156,20 @@ for (const dialect of DIALECTS) {
       expect(await factors(s).useTotpStep(ada.userId, currentStep())).toBe(true);
     });
 
+    it("a failed write leaves nothing half-written and its error holds no secret (migrate() not run since upgrading)", async () => {
+      s = await twoFactorStack(dialect);
+      const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
+      await s.db.schema.dropTable("authSkillTotp").execute();
+      const canary = factors(s).codec!.seal(Buffer.from("CANARY-SECRET-0123456789"));
+      const err = await rejectsWith(factors(s).setPendingTotp(ada.userId, canary, new Date()), "STORAGE_ERROR");
+      const shown = JSON.stringify({ message: err.message, cause: String(err.cause), stack: err.stack });
+      expect(shown).not.toContain(canary);
+      expect(shown).not.toContain("CANARY");
+      expect(await row(s, ada.userId)).toBeUndefined(); // the twoFactor insert was rolled back with it
+      await s.bridge.migrate();
+      expect(await factors(s).setPendingTotp(ada.userId, canary, new Date())).toBe(true);
+    });
+
     it("deleting the user deletes the twoFactor row and ours", async () => {
       s = await twoFactorStack(dialect);
       const ada = await enableInBetterAuth(s, "ada@example.com");
