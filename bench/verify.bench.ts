@@ -14,7 +14,7 @@ const HOT_SLICE_MS = 20;
 
 interface Setup {
   alg: "HS256" | "EdDSA";
-  options: AuthSkillOptions & { requireEmailVerification?: false | undefined };
+  options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined };
   joseKey: CryptoKey;
 }
 
@@ -23,7 +23,10 @@ async function setups(): Promise<Setup[]> {
   const hs256Key = hkdfSync("sha256", SECRET, Buffer.alloc(0), "auth-skill/access-token/hs256/v1", 32);
   const hmac = await crypto.subtle.importKey("raw", hs256Key, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   const ed = await generateSigningKey("EdDSA");
-  const edOptions: AuthSkillOptions & { requireEmailVerification?: false | undefined } = { secret: SECRET, accessToken: { algorithm: "EdDSA", keys: [ed] } };
+  const edOptions: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {
+    secret: SECRET,
+    accessToken: { algorithm: "EdDSA", keys: [ed] },
+  };
   const edPublic = (await new AuthSkill(edOptions).jwks()).keys[0]!;
   return [
     { alg: "HS256", options: { secret: SECRET }, joseKey: hmac },

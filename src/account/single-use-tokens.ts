@@ -5,7 +5,7 @@ import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
 import type { SecretKeySet } from "../tokens/secret-keys.js";
 
 /** What a single-use token is for: each purpose has its own TTL, and a token of one never serves another. */
-export type TokenPurpose = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code";
+export type TokenPurpose = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code" | "mfa";
 
 /** Digits of an email code: 10^6 values, of which 5 attempts per code may be tried. */
 export const EMAIL_CODE_DIGITS = 6;
