@@ -13,6 +13,8 @@ import { decryptFromBetterAuth, encryptForBetterAuth, type KeySecrets } from "./
 
 const BASE32_PREFIX = "base32:";
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** An AuthSkill recovery code as its TOTP module normalises it (auth-skill/totp `normaliseRecoveryCode`). */
+const OWN_CODE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
 /** A sealed secret longer than this is not one we or Better Auth wrote: refused before decrypting. */
 const MAX_SEALED = 1024;
 
@@ -74,10 +76,12 @@ export function totpKeyBytes(plain: string): Uint8Array | null {
  *   form is what Better Auth's `decryptTOTPSecret` reads for imported secrets).
  * - `open` decrypts bare hex or `$ba$<version>$<hex>` with the bridge's `secret`/`secrets`, then decodes `base32:`
  *   or takes the UTF-8 bytes of Better Auth's own 32-character secrets; `null` when it does not decrypt.
- * - `recoveryCodeKeys(code)` is `[code]`: **a documented exception to "recovery codes are stored hashed"**. Better
- *   Auth keeps backup codes reversible (an encrypted JSON list it matches exactly and can show again), so the
+ * - `recoveryCodeKeys(code)` is the code itself: **a documented exception to "recovery codes are stored hashed"**.
+ *   Better Auth keeps backup codes reversible (an encrypted JSON list it matches exactly and can show again), so the
  *   bridge stores and matches the plaintext codes inside that encrypted list; a hash would make them unusable on
- *   Better Auth's side.
+ *   Better Auth's side. Better Auth's own codes (`xxxxx-xxxxx`) are kept as they are. AuthSkill's codes reach the
+ *   codec normalised (12 Crockford base32 characters, upper case, no hyphens): they are keyed in the form the user
+ *   was shown, `XXXX-XXXX-XXXX`, which is what Better Auth compares a typed code with.
  *
  * @example
  * ```ts
@@ -94,7 +98,7 @@ export function betterAuthSecondFactorCodec(secrets: KeySecrets): SecondFactorCo
       const plain = decryptFromBetterAuth(sealed, secrets);
       return plain === null ? null : totpKeyBytes(plain);
     },
-    recoveryCodeKeys: (code) => [code],
+    recoveryCodeKeys: (code) => [OWN_CODE.test(code) ? `${code.slice(0, 4)}-${code.slice(4, 8)}-${code.slice(8)}` : code],
   };
 }
 

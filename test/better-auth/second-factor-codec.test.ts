@@ -101,6 +101,10 @@ describe("second-factor codec (Better Auth's formats)", () => {
     expect(openBackupCodes(await symmetricEncrypt({ key: theirs, data: JSON.stringify(codes) }), ours)).toEqual({ codes, plain: false });
     expect(openBackupCodes(JSON.stringify(codes), ours)).toEqual({ codes, plain: true });
     for (const column of [await symmetricEncrypt({ key: theirs, data: '{"a":1}' }), "[1,2]", "[", null, 7]) expect(openBackupCodes(column, ours)).toBeNull();
+    const codec = betterAuthSecondFactorCodec(ours);
+    expect(codec.recoveryCodeKeys("abcde-FGHIJ")).toEqual(["abcde-FGHIJ"]); // Better Auth's, as it made it
+    expect(codec.recoveryCodeKeys("7K3MQ9ZD2WPA")).toEqual(["7K3M-Q9ZD-2WPA"]); // AuthSkill's, normalised: as shown
+    expect(codec.recoveryCodeKeys("7K3MQ9ZD2WPU")).toEqual(["7K3MQ9ZD2WPU"]); // U is not Crockford: not one of ours
     expect(totpKeyBytes("")).toBeNull();
     expect(totpKeyBytes("base32:")).toBeNull();
     expect(Buffer.from(totpKeyBytes("base32:mzxw6===")!).toString()).toBe("foo");
