@@ -93,9 +93,43 @@ async function addColumn(db: Db, column: "persistent" | "amr", postgresType: "bo
   }
 }
 
+/** auth-skill's own table of TOTP state Better Auth's `twoFactor` table has no column for (see `storage-totp.ts`). */
+export const TOTP_TABLE = "authSkillTotp";
+/** auth-skill's own table of passkey data Better Auth's `passkey` table has no column for (see `storage-passkeys.ts`). */
+export const PASSKEY_TABLE = "authSkillPasskey";
+
+/**
+ * Creates the tables of auth-skill's second factors if missing: `authSkillTotp` (per user: the last TOTP time step
+ * accepted here, and a re-enrolment's pending secret while the confirmed one stays in Better Auth's `twoFactor` row)
+ * and `authSkillPasskey` (per credential: the WebAuthn user handle, the last use, and the full signature counter). Both reference `user.id`
+ * (deleting a user deletes their rows).
+ */
+async function migrateSecondFactors(db: Db): Promise<void> {
+  const date = db.dialect === "sqlite" ? "text" : "timestamptz";
+  await db.kysely.schema
+    .createTable(TOTP_TABLE)
+    .ifNotExists()
+    .addColumn("userId", "text", (c) => c.primaryKey().references("user.id").onDelete("cascade"))
+    .addColumn("lastStep", "bigint")
+    .addColumn("pendingSecret", "text")
+    .addColumn("updatedAt", date, (c) => c.notNull())
+    .execute();
+  await db.kysely.schema
+    .createTable(PASSKEY_TABLE)
+    .ifNotExists()
+    .addColumn("credentialID", "text", (c) => c.primaryKey())
+    .addColumn("userId", "text", (c) => c.notNull().references("user.id").onDelete("cascade"))
+    .addColumn("userHandle", "text", (c) => c.notNull())
+    .addColumn("counter", "bigint")
+    .addColumn("lastUsedAt", date)
+    .execute();
+  await db.kysely.schema.createIndex(`${PASSKEY_TABLE}_userId_idx`).ifNotExists().on(PASSKEY_TABLE).column("userId").execute();
+}
+
 /**
  * Creates auth-skill's refresh-token table (and its indexes) if missing, and adds the columns a table made by an
- * older release lacks (`persistent`, `amr`). Never touches Better Auth's tables:
+ * older release lacks (`persistent`, `amr`), and the second factors' two tables (see `migrateSecondFactors`). Never
+ * touches Better Auth's tables:
  * the only link is a foreign key from our `userId` to `user.id` (so deleting a user deletes their families).
  * The session id is deliberately not a foreign key: our row must outlive a Better Auth sign-out, so that
  * a refresh token of an ended session is told apart from a forged one.
@@ -124,4 +158,5 @@ export async function migrate(db: Db): Promise<void> {
   await addColumn(db, "amr", "text", "text");
   await db.kysely.schema.createIndex(`${db.refresh}_userId_idx`).ifNotExists().on(db.refresh).column("userId").execute();
   await db.kysely.schema.createIndex(`${db.refresh}_expiresAt_idx`).ifNotExists().on(db.refresh).column("expiresAt").execute();
+  await migrateSecondFactors(db);
 }

@@ -29,7 +29,7 @@ export class BetterAuthBridgeError extends AuthError {
   }
 }
 
-const TABLES = ["user", "session", "account", "verification", "jwks"];
+const TABLES = ["user", "session", "account", "verification", "jwks", "twoFactor", "passkey", "authSkillTotp", "authSkillPasskey"];
 const COLUMNS = [
   "id",
   "email",
@@ -48,6 +48,11 @@ const COLUMNS = [
   "tokenHash",
   "publicKey",
   "privateKey",
+  "credentialID",
+  "lastStep",
+  "pendingSecret",
+  "userHandle",
+  "verified",
 ];
 
 /**

@@ -136,8 +136,9 @@ export interface BetterAuthBridge {
    */
   cookieFor(sessionId: string): Promise<BetterAuthSessionCookie | null>;
   /**
-   * Creates auth-skill's refresh-token table if it is missing (idempotent; Better Auth's tables must exist
-   * already — run Better Auth's migrations first; they are never altered).
+   * Creates auth-skill's tables if they are missing — the refresh-token table, and `authSkillTotp` and
+   * `authSkillPasskey` for second factors (idempotent; Better Auth's tables must exist already — run Better Auth's
+   * migrations first; they are never altered). Run it again after upgrading auth-skill.
    *
    * @example
    * ```ts
@@ -147,9 +148,11 @@ export interface BetterAuthBridge {
   migrate(): Promise<void>;
   /**
    * An auth-skill storage adapter over Better Auth's tables: `new AuthSkill({ storage: bridge.storage })`.
-   * Its signin refuses banned users (`ACCOUNT_DISABLED`), two-factor users (`MFA_REQUIRED`) and, with
-   * `requireEmailVerification`, unverified ones (`EMAIL_NOT_VERIFIED`) once the password is right; a banned
-   * user's refresh ends that session (`ACCOUNT_DISABLED`).
+   * Its signin refuses banned users (`ACCOUNT_DISABLED`) and, with `requireEmailVerification`, unverified ones
+   * (`EMAIL_NOT_VERIFIED`) once the password is right, and asks two-factor users for their second factor (with
+   * AuthSkill's `totp` option; `MFA_REQUIRED` without it); a banned user's refresh ends that session
+   * (`ACCOUNT_DISABLED`). `storage.secondFactors` reads and writes Better Auth's twoFactor and passkey plugin tables,
+   * so a TOTP enrolment made on either side serves both.
    *
    * @example
    * ```ts
@@ -220,7 +223,7 @@ export function betterAuthBridge(options: BetterAuthBridgeOptions): BetterAuthBr
     sessionExpiresInMs: o.sessionExpiresInMs,
     now: o.now,
   };
-  const storage = bridgeStorage({ ...sessions, usernames: o.usernames });
+  const storage = bridgeStorage({ ...sessions, usernames: o.usernames, keySecrets: o.keySecrets });
   const verifyJWT = createJwtVerifier(o.db, o);
   const t = o.db.refresh;
   const getSession = (input: Request | Headers) => readSession(sessions, input, (token) => run("getSession", () => findByToken(sessions, token), t));

@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { AuthError } from "../errors.js";
 import { randomId } from "../ids.js";
 import type { SigningAlgorithm } from "../tokens/algorithms.js";
 import { fromDb, fromDbNullable, toDb, type Db } from "./db.js";
-import type { ResolvedBridgeOptions } from "./options.js";
-import { xchachaOpen, xchachaSeal } from "./xchacha.js";
+import { decryptFromBetterAuth, encryptForBetterAuth, type KeySecrets } from "./symmetric.js";
 
 /**
  * Better Auth's jwt-plugin keys (`jwks` table). `privateKey` holds `JSON.stringify(ciphertext)` where the
@@ -13,17 +11,12 @@ import { xchachaOpen, xchachaSeal } from "./xchacha.js";
  * `$ba$<version>$<hex>` when Better Auth runs with `secrets` rotation — or the plain JWK JSON when the plugin
  * runs with `disablePrivateKeyEncryption` (see better-auth `crypto/index.ts` symmetricEncrypt/Decrypt).
  */
-export type KeySecrets = ResolvedBridgeOptions["keySecrets"];
+export type { KeySecrets };
 
-const ENVELOPE = /^\$ba\$(\d+)\$([0-9a-f]*)$/i;
 /** The algorithms both Better Auth's jwt plugin and AuthSkill sign with. */
 const SHARED_ALGORITHMS = new Set<string>(["EdDSA", "ES256", "RS256"]);
 
 const undecryptable = () => new AuthError("CONFIG_ERROR", "betterAuthBridge: a jwks private key could not be decrypted with the configured secret(s).");
-
-function keyFor(secret: string): Buffer {
-  return createHash("sha256").update(secret, "utf8").digest();
-}
 
 /** Decrypts a stored `jwks.privateKey` column into the private JWK, as Better Auth's `symmetricDecrypt` does. */
 export function decryptPrivateKey(column: string, secrets: KeySecrets): JWK {
@@ -35,22 +28,10 @@ export function decryptPrivateKey(column: string, secrets: KeySecrets): JWK {
   }
   if (typeof stored === "object" && stored !== null) return stored as JWK; // disablePrivateKeyEncryption
   if (typeof stored !== "string") throw undecryptable();
-  const envelope = ENVELOPE.exec(stored);
-  let secret: string | null | undefined;
-  let hex: string;
-  if (secrets.plain !== null) {
-    secret = secrets.plain; // Better Auth without `secrets`: every payload is bare hex under the one secret
-    hex = stored;
-  } else if (envelope) {
-    secret = secrets.versions.get(Number(envelope[1]));
-    hex = envelope[2]!;
-  } else {
-    secret = secrets.legacy;
-    hex = stored;
-  }
-  if (!secret || !/^(?:[0-9a-f]{2})+$/i.test(hex)) throw undecryptable();
+  const json = decryptFromBetterAuth(stored, secrets);
+  if (json === null) throw undecryptable();
   try {
-    return JSON.parse(xchachaOpen(keyFor(secret), Buffer.from(hex, "hex")).toString("utf8")) as JWK;
+    return JSON.parse(json) as JWK;
   } catch {
     throw undecryptable();
   }
@@ -58,9 +39,7 @@ export function decryptPrivateKey(column: string, secrets: KeySecrets): JWK {
 
 /** Encrypts a private JWK for the `jwks.privateKey` column, as Better Auth's `symmetricEncrypt` does. */
 export function encryptPrivateKey(jwk: JWK, secrets: KeySecrets): string {
-  const secret = secrets.plain ?? secrets.versions.get(secrets.current!)!;
-  const hex = xchachaSeal(keyFor(secret), Buffer.from(JSON.stringify(jwk), "utf8")).toString("hex");
-  return JSON.stringify(secrets.plain !== null ? hex : `$ba$${secrets.current}$${hex}`);
+  return JSON.stringify(encryptForBetterAuth(JSON.stringify(jwk), secrets));
 }
 
 /**

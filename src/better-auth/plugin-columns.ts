@@ -59,10 +59,14 @@ export function bannedFlag(row: Record<string, unknown>): boolean {
   return flagOn(row.banned);
 }
 
-/** The plugin fields of a row, as `UserRecord` fields: only those whose columns exist. */
+/**
+ * The plugin fields of a row, as `UserRecord` fields: only those whose columns exist. A NULL `twoFactorEnabled` (a
+ * user the twoFactor plugin never wrote, such as one created through AuthSkill) reads without the field, which means
+ * off, as in AuthSkill's other stores; the second-factor operations write it.
+ */
 export function gateFields(row: Record<string, unknown>): { disabledUntil?: Date | null; twoFactorEnabled?: boolean } {
   const disabledUntil = banUntil(row);
-  const twoFactorEnabled = secondFactorOn(row);
+  const twoFactorEnabled = row.twoFactorEnabled === null ? undefined : secondFactorOn(row);
   return { ...(disabledUntil !== undefined ? { disabledUntil } : {}), ...(twoFactorEnabled !== undefined ? { twoFactorEnabled } : {}) };
 }
 

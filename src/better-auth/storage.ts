@@ -2,7 +2,9 @@ import type { StorageAdapter } from "../storage/adapter.js";
 import { checkAttemptArgs } from "../storage/memory.js";
 import { run } from "./errors.js";
 import type { Db } from "./db.js";
+import type { KeySecrets } from "./symmetric.js";
 import * as account from "./storage-account.js";
+import { bridgeSecondFactors } from "./storage-second-factor.js";
 import * as sessions from "./storage-sessions.js";
 import * as users from "./storage-users.js";
 import * as verifications from "./storage-verifications.js";
@@ -14,6 +16,8 @@ export interface BridgeStorageSettings {
   /** Declared as `policy.requireEmailVerification`, for AuthSkill's signin. */
   requireEmailVerification: boolean;
   sessionExpiresInMs: number;
+  /** Better Auth's secret(s), which encrypt the twoFactor plugin's secrets and backup codes. */
+  keySecrets: KeySecrets;
   now: () => Date;
 }
 
@@ -23,7 +27,8 @@ export interface BridgeStorageSettings {
  * `storage-verifications.ts` for the mapping. A session it stores is a Better Auth session with the same id
  * (`bridge.cookieFor(sessionId)` gives its cookie). Users carry the admin plugin's ban and the
  * twoFactor plugin's flag when those columns exist, and roles as the admin plugin's `role`, and `policy` declares `requireEmailVerification`: AuthSkill's
- * signin and refresh on this storage honour Better Auth's guards.
+ * signin and refresh on this storage honour Better Auth's guards. `secondFactors` keeps TOTP and passkeys in Better
+ * Auth's twoFactor and passkey plugin tables (see `storage-second-factor.ts`).
  */
 export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
   const { db } = settings;
@@ -54,6 +59,7 @@ export function bridgeStorage(settings: BridgeStorageSettings): StorageAdapter {
         },
         t,
       ),
+    secondFactors: bridgeSecondFactors({ db, keySecrets: settings.keySecrets, now: settings.now }),
     deleteExpired: (now, keepRevokedMs) => run("deleteExpired", () => sessions.deleteExpired(settings, now, keepRevokedMs), t),
   };
 }
