@@ -10,7 +10,7 @@ import { AuthError, storageCall } from "./errors.js";
 import { assertStrong, type FlowParts } from "./flow-parts.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
-import { finishSignin } from "./second-factor/challenge.js";
+import { awaitsSecondFactor, finishSignin } from "./second-factor/challenge.js";
 import type { SigninResult } from "./second-factor/types.js";
 import { toUser, where } from "./sessions.js";
 import type { UserRecord } from "./storage/adapter.js";
@@ -144,7 +144,8 @@ async function signinOnce(
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
   const now = p.now();
-  const user = await storageCall(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
+  const stored = await storageCall(() => (v.email !== undefined ? p.storage.findUserByEmail(v.email) : p.storage.findUserByUsername(v.username!)));
+  const user = stored && { ...stored }; // each field read once: the limiter and the gates judge the same record
   if (user) found(user.id);
   // One budget per account whichever identifier named it; an unknown identifier is counted and locked alike.
   // Reserved before the hash, so concurrent attempts never let more than a limit reach the hasher.
@@ -153,8 +154,9 @@ async function signinOnce(
   // Without a user (or a password), verify against a dummy hash: the same cost as a real verification.
   const valid = await p.passwords.verify(v.password, hash ?? (await dummy));
   if (!valid || !user || hash === null) throw invalidCredentials(); // a failure keeps its reservations
-  // The password is right: the limiter's counters start again, whether or not a gate then refuses.
-  if (attempt) await p.limiter?.succeeded(attempt);
+  // The password is right: the limiter's counters start again, whether or not a gate then refuses — unless a second
+  // factor is to come: wrong codes count in the same budget, and only the factor's success resets it.
+  if (attempt && !awaitsSecondFactor(p, user)) await p.limiter?.succeeded(attempt);
   // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
   // An account with a second factor gets the challenge instead (finishSignin): no session yet.
   const session = await finishSignin(p, user, { ...context, rememberMe: persistent }, { method: "password", amr: [...PASSWORD_AMR] }).catch(

@@ -268,6 +268,9 @@ describe("options", () => {
         migrations: "auth_migrations",
         sessions: "auth_sessions",
         verifications: "auth_verifications",
+        totp: "auth_totp",
+        recoveryCodes: "auth_recovery_codes",
+        passkeys: "auth_passkeys",
       });
     });
 

@@ -6,7 +6,7 @@
  */
 import { AuthError, storageCall } from "../errors.js";
 import { mailer, type FlowParts } from "../flow-parts.js";
-import { finishSignin } from "../second-factor/challenge.js";
+import { awaitsSecondFactor, finishSignin } from "../second-factor/challenge.js";
 import type { SigninResult } from "../second-factor/types.js";
 import { parseEmailRequest, parseToken } from "../input.js";
 import { toUser, where } from "../sessions.js";
@@ -132,6 +132,6 @@ export async function signinWithEmailCode(p: FlowParts, input: { email: string; 
   await p.tokens.spend(record).catch(() => {
     throw invalidCode();
   });
-  if (attempt) await p.limiter?.succeeded(attempt);
+  if (attempt && !awaitsSecondFactor(p, user)) await p.limiter?.succeeded(attempt); // as a password signin's
   return startMailSession(p, user, context, persistent, "email-code");
 }

@@ -25,6 +25,14 @@ interface Pending {
   method: SigninMethod;
 }
 
+/**
+ * Whether a sign-in of `user` stops at the second factor: then the first factor's success must not reset the signin
+ * limiter's counters (a right password would wipe the count of wrong codes); `verifySecondFactor`'s success does.
+ */
+export function awaitsSecondFactor(p: FlowParts, user: UserRecord): boolean {
+  return user.twoFactorEnabled === true && p.secondFactor.totp !== null;
+}
+
 const invalidCode = () => new AuthError("INVALID_CREDENTIALS", "The code is not valid.", { field: "code" });
 const spentChallenge = () => new AuthError("TOKEN_INVALID", "This sign-in has expired or used all its attempts; sign in again.");
 

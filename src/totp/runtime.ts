@@ -43,6 +43,18 @@ async function matchStep(secret: Uint8Array, code: unknown, now: Date, afterStep
   }
 }
 
+/** The one proof `disable` was given (own string properties only), or `INVALID_INPUT`. */
+function proofOf(proof: unknown): { code?: string; recoveryCode?: string; password?: string } {
+  const refuse = () => new AuthError("INVALID_INPUT", "A code, a recovery code or the password is required.", { field: "code" });
+  if (typeof proof !== "object" || proof === null) throw refuse();
+  const given = (["code", "recoveryCode", "password"] as const).filter((k) => Object.hasOwn(proof, k) && (proof as Record<string, unknown>)[k] !== undefined);
+  const key = given[0];
+  if (given.length !== 1 || key === undefined) throw refuse();
+  const value = (proof as Record<string, unknown>)[key];
+  if (typeof value !== "string" || value.length === 0 || value.length > 4096) throw refuse();
+  return { [key]: value };
+}
+
 /**
  * Builds the runtime over the host (see `totp()` in index.ts).
  *
@@ -111,15 +123,13 @@ export function totpRuntime(host: SecondFactorHost, settings: TotpSettings): Tot
     },
     async disable(userId, proof) {
       checkUserId(userId, "disable");
-      if (typeof proof !== "object" || proof === null)
-        throw new AuthError("INVALID_INPUT", "A code, a recovery code or the password is required.", { field: "code" });
-      const { code, recoveryCode, password } = proof as { code?: unknown; recoveryCode?: unknown; password?: unknown };
+      // the proof's shape is checked before anything is counted: a malformed request spends no attempt
+      const { code, recoveryCode, password } = proofOf(proof);
       await guarded(userId, async () => {
-        if (typeof code === "string") return (await verifyCode(userId, code)) || null;
-        if (typeof recoveryCode === "string") return (await useRecoveryCode(userId, recoveryCode)) || null;
-        if (typeof password !== "string") throw new AuthError("INVALID_INPUT", "A code, a recovery code or the password is required.", { field: "code" });
+        if (code !== undefined) return (await verifyCode(userId, code)) || null;
+        if (recoveryCode !== undefined) return (await useRecoveryCode(userId, recoveryCode)) || null;
         const user = await storageCall(() => p.storage.findUserById(userId));
-        return (user?.passwordHash && (await p.passwords.verify(password, user.passwordHash))) || null;
+        return (user?.passwordHash && (await p.passwords.verify(password ?? "", user.passwordHash))) || null;
       });
       if (await storageCall(() => factors.deleteTotp(userId))) emit({ type: "second_factor.changed", userId, factor: "totp", change: "disabled", at: p.now() });
     },

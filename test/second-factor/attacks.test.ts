@@ -175,7 +175,8 @@ describe("TOTP attacks", () => {
   });
 
   it("malformed inputs give INVALID_INPUT in bounded time and write nothing (no attempt, no budget, no session)", async () => {
-    const t = setup({ rateLimit: { account: { max: 5, window: "15m" } } });
+    // 6: the sign-in's right password counts as one attempt until its second factor is verified
+    const t = setup({ rateLimit: { account: { max: 6, window: "15m" } } });
     const a = await t.user("a@example.com");
     t.tick(30_000);
     const { mfaToken } = await t.signin(a.email);
@@ -208,7 +209,7 @@ describe("TOTP attacks", () => {
     }
     expect(Date.now() - before).toBeLessThan(10_000);
     expect(String(({} as Record<string, unknown>).code)).toBe("undefined"); // no prototype was polluted
-    // nothing was written: no session, the factor as it was, the account budget (5) and the challenge's 5 attempts
+    // nothing was written: no session, the factor as it was, the account budget (6, one spent by the password) and the challenge's 5 attempts
     // whole — four wrong codes and then the right one still sign in
     expect(await t.storage.listUserSessions(a.id, t.now())).toHaveLength(1);
     await expect(t.auth.totp.status(a.id)).resolves.toEqual({ enabled: true, pending: false, recoveryCodes: 10 });
@@ -269,8 +270,8 @@ describe("TOTP attacks", () => {
     t.tick(30_000);
     const right = await a.codeAt();
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
-    const c = await t.signin(a.email);
-    for (let i = 0; i < 3; i++)
+    const c = await t.signin(a.email); // the right password: one of the 3, counted until the second factor is verified
+    for (let i = 0; i < 2; i++)
       await expect(t.auth.verifySecondFactor({ mfaToken: c.mfaToken, code: wrong })).rejects.toMatchObject({ code: "INVALID_CREDENTIALS" });
     const err = await caught(t.auth.verifySecondFactor({ mfaToken: c.mfaToken, code: right }));
     expect(codeOf(err)).toBe("RATE_LIMITED");

@@ -10,8 +10,8 @@ import { redisStorage } from "auth-skill/redis";
 import { AuthSkill, type MfaChallenge, memoryStorage, type StorageAdapter } from "../../src/index.js";
 import { insecureTestHasher } from "../../src/testing/test-hasher.js";
 import { totp } from "../../src/totp/index.js";
-import { dropTables, freshStorage, randomPrefix as tablePrefix, serverTarget, sqliteDb } from "../adapters/kysely/helpers.js";
-import { connect, deletePrefix, randomPrefix } from "../adapters/redis/helpers.js";
+import { dropTables, freshStorage, randomPrefix as tablePrefix, serverTarget, sqliteDb } from "./kysely/helpers.js";
+import { connect, deletePrefix, randomPrefix } from "./redis/helpers.js";
 import { serverUrl } from "../support/servers.js";
 
 const SECRET = "totp-adapters-test-secret-0123456789abcdefABCDEF";
