@@ -144,6 +144,7 @@ const LINKED = [
   "@types/express", // the frameworks docs/http.md mounts the handler in
   "@hono/node-server",
   "hono", // auth-skill/node's optional peer, and its own peer
+  "@simplewebauthn/server", // auth-skill/passkeys' optional peer
   "@types/node",
   "@types/pg",
   "@types/better-sqlite3",
