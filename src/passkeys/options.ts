@@ -17,7 +17,10 @@ export interface PasskeysOptions {
   rpID: string;
   /** The name a browser shows when it asks to create a passkey (`"Example"`). */
   rpName: string;
-  /** Every origin whose pages run the ceremonies, exactly as the browser reports them (`"https://example.com"`). */
+  /**
+   * Every origin whose pages run the ceremonies, exactly as the browser reports them (`"https://example.com"`): https,
+   * or http for `localhost` and `*.localhost`; on the RP ID or a subdomain of it.
+   */
   origins: string[];
   /**
    * How long a ceremony may take: its challenge lives this long (single use) and the browser is told to give up
@@ -62,8 +65,8 @@ function checkOrigin(origin: unknown, rpID: string): string {
     fail(`origins: "${origin.slice(0, 100)}" is not a URL`);
   }
   if (url.origin !== origin) fail(`origins: "${origin.slice(0, 100)}" must be an origin such as "https://example.com" (no path, no trailing slash)`);
-  const local = url.hostname === "localhost";
-  if (url.protocol !== "https:" && !(local && url.protocol === "http:")) fail(`origins: "${origin}" must use https (http only for localhost)`);
+  const local = url.hostname === "localhost" || url.hostname.endsWith(".localhost"); // secure contexts over http
+  if (url.protocol !== "https:" && !(local && url.protocol === "http:")) fail(`origins: "${origin}" must use https (http only for localhost and *.localhost)`);
   if (url.hostname !== rpID && !url.hostname.endsWith(`.${rpID}`)) fail(`origins: "${origin}" is not on the RP ID "${rpID}" or a subdomain of it`);
   return origin;
 }

@@ -43,13 +43,22 @@ export function deviceAuthenticator(options: { userVerified?: boolean } = {}): E
   );
 }
 
-export async function setup(options: { rateLimit?: false; now?: () => Date } = {}) {
+export interface SetupOptions {
+  rateLimit?: false;
+  now?: () => Date;
+  rpID?: string;
+  origins?: string[];
+  /** Another instance's storage: two configurations over one user base. */
+  storage?: ReturnType<typeof memoryStorage>;
+}
+
+export async function setup(options: SetupOptions = {}) {
   const events: AuthEvent[] = [];
-  const storage = memoryStorage();
+  const storage = options.storage ?? memoryStorage();
   const auth = interimAuth({
     secret: SECRET,
     storage,
-    passkeys: passkeys({ rpID: RP_ID, rpName: "Example", origins: [ORIGIN] }),
+    passkeys: passkeys({ rpID: options.rpID ?? RP_ID, rpName: "Example", origins: options.origins ?? [ORIGIN] }),
     onEvent: (e) => void events.push(e),
     ...(options.rateLimit === false ? { rateLimit: false } : {}),
     ...(options.now ? { now: options.now } : {}),
