@@ -1,7 +1,7 @@
 import { defineConfig, type Options } from "tsup";
 
 /** Optional peers (and vitest): never bundled. Dependencies are external anyway. */
-const EXTERNAL = ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth", "@hono/node-server", "@simplewebauthn/server"];
+const EXTERNAL = ["vitest", "kysely", "pg", "mysql2", "better-sqlite3", "ioredis", "better-auth", "@hono/node-server", "otplib", "@simplewebauthn/server"];
 
 const library: Options = {
   entry: {
@@ -12,6 +12,7 @@ const library: Options = {
     "better-auth": "src/better-auth/index.ts",
     http: "src/http/index.ts",
     node: "src/node/index.ts",
+    totp: "src/totp/index.ts",
     passkeys: "src/passkeys/index.ts",
   },
   external: EXTERNAL,

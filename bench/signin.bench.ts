@@ -5,6 +5,7 @@ import { hash as argonHash, verify as argonVerify } from "@node-rs/argon2";
 import { betterAuth } from "better-auth";
 import { memoryAdapter } from "better-auth/adapters/memory";
 import { AuthSkill } from "../src/index.js";
+import { chart } from "./chart.js";
 import { PASSWORD, SECRET, alternating, inFlight, num, ratio, table, verdict } from "./lib.js";
 
 const IN_FLIGHT = 8;
@@ -118,12 +119,36 @@ export async function signinBench(): Promise<string> {
     ]),
   );
 
+  const tone = (name: string) => (name === ours ? "ours" : name === floor ? "ref" : "other");
+  const throughputChart = chart("signin-throughput.svg", {
+    title: `Signin throughput, ${IN_FLIGHT} in flight`,
+    subtitle: "signins per second, median of slices (higher is better; the argon2id verify alone is the ceiling)",
+    groups: [{ label: "", bars: Object.entries(rate).map(([name, r]) => ({ label: name, value: r, tone: tone(name) })) }],
+    format: (v) => `${num(v)}/s`,
+  });
+  const delayChart = chart("event-loop-delay.svg", {
+    title: "Event-loop delay while 32 signins run at once",
+    subtitle: "p50, p99 and max delay in ms (monitorEventLoopDelay; lower is better; aim: AuthSkill p99 < 20 ms)",
+    groups: delays.map(([name, d]) => ({
+      label: name,
+      bars: [
+        { label: "p50", value: d.p50, tone: tone(name) },
+        { label: "p99", value: d.p99, tone: tone(name) },
+        { label: "max", value: d.max, tone: tone(name) },
+      ],
+    })),
+    marks: [{ value: 20, label: "20 ms" }],
+    format: (v) => `${v.toFixed(2)} ms`,
+  });
+
   return [
     `### Signin throughput, ${IN_FLIGHT} in flight`,
     "",
     `Each slice: ${PER_SLICE} signins, ${IN_FLIGHT} in flight, over ${USERS} accounts. Median of ${SLICES} slices per contender, contenders alternating slice by slice.`,
     "",
     perSecond,
+    "",
+    throughputChart,
     "",
     targets,
     "",
@@ -132,5 +157,7 @@ export async function signinBench(): Promise<string> {
     `Batches of 32 concurrent signins (32 distinct accounts), after one unrecorded warm-up batch: AuthSkill and bare argon2 5 batches, better-auth 3; idle = 5 x 200 ms timer, nothing else of ours running.`,
     "",
     delayTable,
+    "",
+    delayChart,
   ].join("\n");
 }

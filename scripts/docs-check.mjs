@@ -144,6 +144,7 @@ const LINKED = [
   "@types/express", // the frameworks docs/http.md mounts the handler in
   "@hono/node-server",
   "hono", // auth-skill/node's optional peer, and its own peer
+  "otplib", // auth-skill/totp's optional peer
   "@simplewebauthn/server", // auth-skill/passkeys' optional peer
   "@types/node",
   "@types/pg",

@@ -8,6 +8,9 @@ import { resolveOptions, type AuthSkillOptions } from "./options.js";
 import { Passwords } from "./password/passwords.js";
 import { SigninLimiter } from "./rate-limit/limiter.js";
 import { sessionSigner } from "./session-claims.js";
+import { secretCodec } from "./second-factor/codec.js";
+import { installSecondFactors } from "./second-factor/install.js";
+import type { SigninResult, TotpModule } from "./second-factor/types.js";
 import { Sessions } from "./sessions.js";
 import { signin, signup, startSession } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-token-service.js";
@@ -37,7 +40,7 @@ import type {
  * const claims = await auth.verifyAccessToken(accessToken);
  * ```
  */
-class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> extends AccountMethods {
+class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult, R extends SigninResult = AuthResult> extends AccountMethods<R> {
   readonly #checkRevocation: boolean;
   readonly #passwords: Passwords;
   readonly #sessions: Sessions;
@@ -61,7 +64,9 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
       sessions,
       tokens: new SingleUseTokens(keys, o.storage, o.now),
       account: o.account,
+      secondFactor: { totp: null, passkeys: null, factors: o.storage.secondFactors ?? null },
     };
+    installSecondFactors(flows, secretCodec(keys), o.totp, o.passkeys);
     super(flows);
     this.#checkRevocation = o.checkRevocation;
     this.#passwords = passwords;
@@ -141,8 +146,8 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
    * const { accessToken, refreshToken, rememberMe } = await auth.signin({ email, password }, { ip, userAgent, rememberMe: false });
    * ```
    */
-  signin(input: SigninInput, context: SigninContext = {}): Promise<AuthResult> {
-    return signin(this.#flows, input, context);
+  signin(input: SigninInput, context: SigninContext = {}): Promise<R> {
+    return signin(this.#flows, input, context) as Promise<R>;
   }
 
   /**
@@ -271,15 +276,30 @@ class AuthSkillClass<S extends AuthResult | PendingVerification = AuthResult> ex
  * ```
  */
 export interface AuthSkillConstructor {
-  new (options: AuthSkillOptions & { requireEmailVerification: true }): AuthSkill<PendingVerification>;
-  new (options?: AuthSkillOptions & { requireEmailVerification?: false | undefined }): AuthSkill<AuthResult>;
-  new (options?: AuthSkillOptions): AuthSkill<AuthResult | PendingVerification>;
-  readonly prototype: AuthSkill<AuthResult | PendingVerification>;
+  new (options: AuthSkillOptions & { requireEmailVerification: true; totp?: undefined }): AuthSkill<PendingVerification>;
+  new (options?: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined }): AuthSkill<AuthResult>;
+  new (options: AuthSkillOptions & { requireEmailVerification: true; totp: TotpModule }): AuthSkill<PendingVerification, SigninResult>;
+  new (options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp: TotpModule }): AuthSkill<AuthResult, SigninResult>;
+  new (options?: AuthSkillOptions & { totp?: undefined }): AuthSkill<AuthResult | PendingVerification>;
+  new (options?: AuthSkillOptions): AuthSkill<AuthResult | PendingVerification, SigninResult>;
+  readonly prototype: AuthSkill<AuthResult | PendingVerification, SigninResult>;
 }
 
 /**
  * An `AuthSkill` instance; `S` is what its `signup` resolves (see {@link AuthSkillConstructor}). A function
- * that takes any instance takes `AuthSkill<AuthResult | PendingVerification>`.
+ * that takes any instance takes `AuthSkill<AuthResult | PendingVerification, SigninResult>`. `R` is what its `signin`
+ * (and the mail sign-ins) resolve: `AuthResult`, or `SigninResult` (a session or an `MfaChallenge`) when the `totp` option
+ * is set.
+ *
+ * @interface
  */
-export type AuthSkill<S extends AuthResult | PendingVerification = AuthResult> = AuthSkillClass<S>;
+export type AuthSkill<S extends AuthResult | PendingVerification = AuthResult, R extends SigninResult = AuthResult> = AuthSkillClass<S, R>;
+/**
+ * The class: `new AuthSkill(options)` (see {@link AuthSkillConstructor} for its overloads).
+ *
+ * @example
+ * ```ts
+ * const auth = new AuthSkill({ secret: process.env.AUTH_SECRET });
+ * ```
+ */
 export const AuthSkill: AuthSkillConstructor = AuthSkillClass;

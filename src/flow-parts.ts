@@ -10,7 +10,8 @@ import type { Passwords } from "./password/passwords.js";
 import { checkPassword, type PolicySettings, type PolicyViolation } from "./password/policy.js";
 import type { SigninLimiter } from "./rate-limit/limiter.js";
 import type { Sessions } from "./sessions.js";
-import type { StorageAdapter } from "./storage/adapter.js";
+import type { SecondFactorStorage, StorageAdapter } from "./storage/adapter.js";
+import type { PasskeysApi, TotpRuntime } from "./second-factor/types.js";
 
 /** The account flows' slice of the configuration. */
 export interface AccountSettings {
@@ -35,6 +36,18 @@ export interface FlowParts {
   sessions: Sessions;
   tokens: SingleUseTokens;
   account: AccountSettings;
+  /** The configured second-factor modules (set once `AuthSkill` has built them). */
+  secondFactor: SecondFactorParts;
+}
+
+/** What the flows know of the second-factor modules. */
+export interface SecondFactorParts {
+  /** The TOTP module's runtime, or null when the `totp` option is not set. */
+  totp: TotpRuntime | null;
+  /** The passkeys module's API, or null when the `passkeys` option is not set. */
+  passkeys: PasskeysApi | null;
+  /** The storage's second-factor operations, or null when it has none. */
+  factors: SecondFactorStorage | null;
 }
 
 /** The policy's verdict on a new password for this user, with the hasher's byte limit (bcrypt: 72). */

@@ -4,13 +4,26 @@ export { hasRole } from "./account/roles.js";
 export { can, requirePermission } from "./account/permissions.js";
 export { requireAmr } from "./account/amr.js";
 export type { PermissionMap } from "./account/permissions.js";
-export type { AuthEvent, AuthEventBase, AuthEventType, EmailKind, SigninFailureReason, SigninMethod } from "./account/events.js";
+export type { AuthEvent, AuthEventBase, AuthEventType, EmailKind, SecondFactorKind, SigninFailureReason, SigninMethod } from "./account/events.js";
+export type {
+  MfaChallenge,
+  PasskeyInfo,
+  PasskeysApi,
+  PasskeysModule,
+  SecondFactorHost,
+  SecondFactorInput,
+  SigninResult,
+  TotpApi,
+  TotpModule,
+  TotpRuntime,
+  TotpStatus,
+} from "./second-factor/types.js";
 export type { EmailMessage, EmailOptions } from "./account/mail.js";
 export type { SessionInfo } from "./account/users.js";
 export type { PolicyViolation } from "./password/policy.js";
 export { AuthError, AUTH_ERROR_STATUS, isAuthError } from "./errors.js";
 export type { AuthErrorCode, AuthErrorDetails } from "./errors.js";
-export type { AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
+export type { Argon2Options, AuthSkillOptions, RateLimitOptions, TokenLifetimes } from "./option-types.js";
 export type { Duration } from "./duration.js";
 export type {
   AccessTokenClaims,
@@ -36,6 +49,11 @@ export type {
   UserPatch,
   UserRecord,
   VerificationRecord,
+  ActivateTotpInput,
+  PasskeyRecord,
+  SecondFactorCodec,
+  SecondFactorStorage,
+  TotpRecord,
 } from "./storage/adapter.js";
 export type { PasswordHasher, HasherChoice } from "./password/hasher.js";
 export type { PepperKey } from "./password/pepper.js";

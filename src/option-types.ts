@@ -11,6 +11,7 @@ import type { HasherChoice } from "./password/hasher.js";
 import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitStore } from "./rate-limit/store.js";
 import type { StorageAdapter } from "./storage/adapter.js";
+import type { PasskeysModule, TotpModule } from "./second-factor/types.js";
 import type { SigningAlgorithm } from "./tokens/algorithms.js";
 import type { User } from "./types.js";
 
@@ -175,4 +176,14 @@ export interface AuthSkillOptions {
    * (NaN, beyond year 9999, not a Date at all) throws `CONFIG_ERROR` instead of being compared.
    */
   now?: (() => Date) | undefined;
+  /**
+   * Authenticator-app codes (TOTP) with recovery codes, as a second factor: `totp({ issuer: "Example" })` from
+   * `auth-skill/totp` (an optional peer, `otplib`). Enables `auth.totp` and `verifySecondFactor`.
+   */
+  totp?: TotpModule | undefined;
+  /**
+   * Passkeys (WebAuthn): `passkeys({ rpID, rpName, origins })` from `auth-skill/passkeys` (an optional peer,
+   * `@simplewebauthn/server`). Enables `auth.passkeys`.
+   */
+  passkeys?: PasskeysModule | undefined;
 }

@@ -25,6 +25,7 @@ import type { LimiterSettings, LimitRule } from "./rate-limit/limiter.js";
 import { memoryRateLimitStore, type RateLimitStore } from "./rate-limit/store.js";
 import { configError, resolveSecrets } from "./secret.js";
 import type { SessionSettings } from "./sessions.js";
+import type { PasskeysModule, TotpModule } from "./second-factor/types.js";
 import type { StorageAdapter } from "./storage/adapter.js";
 import { memoryStorage } from "./storage/memory.js";
 import type { AccessTokensSettings } from "./tokens/access-token-service.js";
@@ -201,6 +202,13 @@ const optionsSchema = z
     tokens,
     onEvent: z.custom<(event: AuthEvent) => unknown>((v) => typeof v === "function", "must be a function (event) => void").optional(),
     now: z.custom<() => Date>((v) => typeof v === "function", "must be a function returning a Date").default(() => systemClock),
+    totp: z.custom<TotpModule>((v) => isObject(v) && (v as { kind?: unknown }).kind === "totp", "must be totp({ issuer }) from auth-skill/totp").optional(),
+    passkeys: z
+      .custom<PasskeysModule>(
+        (v) => isObject(v) && (v as { kind?: unknown }).kind === "passkeys",
+        "must be passkeys({ rpID, rpName, origins }) from auth-skill/passkeys",
+      )
+      .optional(),
   })
   // Checks that read the environment or several fields run once every field is valid, in this order.
   .transform((o) => {
@@ -212,9 +220,15 @@ const optionsSchema = z
     const secrets = resolveSecrets(o.secret, o.secrets);
     const now = checkedClock(o.now);
     const { ttl, clockTolerance, checkRevocation, keys, claims: customClaims, ...claims } = o.accessToken;
+    if ((o.totp || o.passkeys) && !isObject(o.storage.secondFactors)) {
+      throw configError("the storage has no second-factor operations (StorageAdapter.secondFactors), which totp and passkeys need");
+    }
     return {
       storage: o.storage,
       now,
+      /** The second-factor modules, when configured. */
+      totp: o.totp ?? null,
+      passkeys: o.passkeys ?? null,
       /** The secrets, current first: every key of the refresh-token codec, single-use tokens and HS256 comes from them. */
       secrets,
       passwords: o.password.hashing,

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { emitWarning } from "node:process";
+import process from "node:process";
 import { AuthError } from "./errors.js";
 import { secretProblem } from "./tokens/secret-strength.js";
 import { secretsProblem } from "./tokens/secret-keys.js";
@@ -74,7 +74,9 @@ export function resolveSecrets(secret: string | undefined, secrets: readonly str
   }
   if (processSecret === undefined) {
     processSecret = randomBytes(32).toString("base64url");
-    emitWarning(
+    // process.emitWarning looked up when called (not a named import bound at load): a test or tool that replaces it
+    // catches the warning on every runtime, Deno included (its node:process has no syncBuiltinESMExports).
+    process.emitWarning(
       "auth-skill: no secret configured (secret or secrets option, AUTH_SECRETS, AUTH_SECRET, BETTER_AUTH_SECRETS or BETTER_AUTH_SECRET); using a random per-process secret, so tokens will not survive a restart.",
       "AuthSkillWarning",
     );

@@ -84,9 +84,7 @@ export class Sessions {
    * `twoFactorEnabled` unless the caller says the second factor was checked: a pending factor is no session.
    */
   async start(user: UserRecord, context: RequestContext, options: StartOptions = {}): Promise<AuthResult> {
-    const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
-    const gated = options.secondFactorVerified === true ? { ...user, twoFactorEnabled: false } : user;
-    signinGate(gated, now, this.times.requireEmailVerification);
+    const now = this.admit(user, options.secondFactorVerified === true);
     const id = randomId();
     const token = this.codec.mint(id, 0);
     const persistent = options.persistent !== false;
@@ -109,6 +107,16 @@ export class Sessions {
     };
     await storageCall(() => this.storage.createSession(session));
     return this.result(user, session, token);
+  }
+
+  /**
+   * The gates of {@link Sessions.start} alone (ban, email verification, and — unless `secondFactorVerified` — the second
+   * factor), for a flow that checks them before it asks for a second factor. Resolves the checked clock's time.
+   */
+  admit(user: UserRecord, secondFactorVerified: boolean): Date {
+    const now = new Date(readClock(this.times.now)); // checked: a broken clock is CONFIG_ERROR
+    signinGate(secondFactorVerified ? { ...user, twoFactorEnabled: false } : user, now, this.times.requireEmailVerification);
+    return now;
   }
 
   /**

@@ -10,6 +10,8 @@ import { AuthError, storageCall } from "./errors.js";
 import { assertStrong, type FlowParts } from "./flow-parts.js";
 import { randomId } from "./ids.js";
 import { parseSignin, parseSignup } from "./input.js";
+import { finishSignin } from "./second-factor/challenge.js";
+import type { SigninResult } from "./second-factor/types.js";
 import { toUser, where } from "./sessions.js";
 import type { UserRecord } from "./storage/adapter.js";
 import type { AuthResult, RequestContext, SigninContext, SigninInput, SignupInput, StartSessionOptions, User } from "./types.js";
@@ -85,13 +87,11 @@ export async function signup(p: FlowParts, input: SignupInput, context: SigninCo
 }
 
 /** Signs a user in by email or username and password (see `AuthSkill.signin`). */
-export async function signin(p: FlowParts, input: SigninInput, context: SigninContext): Promise<AuthResult> {
+export async function signin(p: FlowParts, input: SigninInput, context: SigninContext): Promise<SigninResult> {
   const persistent = rememberMe(context.rememberMe, "signin");
   let userId: string | undefined;
   try {
-    const result = await signinOnce(p, input, context, persistent, (id) => (userId = id));
-    p.account.emit({ type: "signin.succeeded", method: "password", userId: result.user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
-    return result;
+    return await signinOnce(p, input, context, persistent, (id) => (userId = id));
   } catch (err) {
     const reason = err instanceof AuthError ? failureReason(err) : null;
     if (reason) p.account.emit({ type: "signin.failed", reason, userId, at: p.now(), ...where(context) });
@@ -139,7 +139,7 @@ async function signinOnce(
   context: RequestContext,
   persistent: boolean,
   found: (userId: string) => void,
-): Promise<AuthResult> {
+): Promise<SigninResult> {
   const v = parseSignin(input);
   const dummy = p.passwords.dummy(); // made once, on the first signin (token-only services never pay for it)
   const identifier = v.email !== undefined ? `email:${v.email}` : `username:${v.username}`;
@@ -156,10 +156,13 @@ async function signinOnce(
   // The password is right: the limiter's counters start again, whether or not a gate then refuses.
   if (attempt) await p.limiter?.succeeded(attempt);
   // The gates (ban, email, second factor) are Sessions.start's, once: a refused user gets no session and no rehash.
-  const session = await p.sessions.start(user, context, { persistent, amr: PASSWORD_AMR }).catch(async (err: unknown) => {
-    if (err instanceof AuthError && err.code === "EMAIL_NOT_VERIFIED") await resendVerification(p, user, context);
-    throw err;
-  });
+  // An account with a second factor gets the challenge instead (finishSignin): no session yet.
+  const session = await finishSignin(p, user, { ...context, rememberMe: persistent }, { method: "password", amr: [...PASSWORD_AMR] }).catch(
+    async (err: unknown) => {
+      if (err instanceof AuthError && err.code === "EMAIL_NOT_VERIFIED") await resendVerification(p, user, context);
+      throw err;
+    },
+  );
   const upgraded = p.passwords.needsRehash(hash) ? await p.passwords.upgrade(v.password) : null;
   // Best effort: a failed write keeps the old hash, and the next signin tries again.
   if (upgraded) await p.storage.updateUser(user.id, { passwordHash: upgraded, updatedAt: p.now() }).catch(() => false);

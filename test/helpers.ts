@@ -16,7 +16,7 @@ export function manualClock(start = new Date("2026-01-01T00:00:00Z")) {
   };
 }
 
-export function makeAuth(options: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}): AuthSkill {
+export function makeAuth(options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}): AuthSkill {
   return new AuthSkill({ secret: SECRET, ...options });
 }
 

@@ -3,6 +3,7 @@
 import { AuthSkill, memoryStorage, type SessionRecord, type StorageAdapter } from "../../src/index.js";
 import { randomId } from "../../src/ids.js";
 import { session as sessionRecord } from "../../src/testing/fixtures.js";
+import { chart } from "../chart.js";
 import { alternate, num, ratio, table } from "./measure.js";
 import { freshKyselyStorage, openRedis, openSql, REDIS_PREFIX, unavailable, type SqlStore, type StoreKind } from "./stores.js";
 
@@ -142,10 +143,16 @@ const LABELS: Record<StoreKind, string> = {
   redis: "Redis 7",
 };
 
-/** Measures one store; resolves its table row. */
-async function measure(kind: StoreKind): Promise<(string | number)[]> {
+/** One store's table row and, where it has a round-trip limit, the rates for the chart. */
+interface Measured {
+  row: (string | number)[];
+  rates?: { bare: number; adapter: number; refresh: number };
+}
+
+/** Measures one store. */
+async function measure(kind: StoreKind): Promise<Measured> {
   const why = unavailable(kind);
-  if (why) return [LABELS[kind], `skipped: ${why}`, "—", "—", "—", "—", "—"];
+  if (why) return { row: [LABELS[kind], `skipped: ${why}`, "—", "—", "—", "—", "—"] };
   const s = await setup(kind);
   try {
     const auth = new AuthSkill({ secret: SECRET, storage: s.storage, rateLimit: false });
@@ -185,7 +192,8 @@ async function measure(kind: StoreKind): Promise<(string | number)[]> {
       const r = rate / rates.bare;
       return r >= AIM ? ratio(r) : `**${ratio(r)}** (below ${AIM}x)`;
     };
-    return [LABELS[kind], s.trips, rates.bare ? num(rates.bare) : "—", num(rates.adapter!), vs(rates.adapter!), num(rates.refresh!), vs(rates.refresh!)];
+    const row = [LABELS[kind], s.trips, rates.bare ? num(rates.bare) : "—", num(rates.adapter!), vs(rates.adapter!), num(rates.refresh!), vs(rates.refresh!)];
+    return rates.bare ? { row, rates: { bare: rates.bare, adapter: rates.adapter!, refresh: rates.refresh! } } : { row };
   } finally {
     await s.close();
   }
@@ -194,9 +202,21 @@ async function measure(kind: StoreKind): Promise<(string | number)[]> {
 /** Part (a): resolves its markdown section. */
 export async function rotationBench(kinds: StoreKind[] = ["memory", "sqlite", "sqlite-cached", "pg", "mysql", "redis"]): Promise<string> {
   const rows: (string | number)[][] = [];
+  const groups: { label: string; bars: { label: string; value: number; tone: "ours" | "ref"; note?: string }[] }[] = [];
   for (const kind of kinds) {
     console.error(`[storage bench] rotations: ${kind}`);
-    rows.push(await measure(kind));
+    const { row, rates } = await measure(kind);
+    rows.push(row);
+    if (rates) {
+      groups.push({
+        label: LABELS[kind],
+        bars: [
+          { label: "round-trip limit", value: rates.bare, tone: "ref" },
+          { label: "adapter", value: rates.adapter, tone: "ours", note: `${ratio(rates.adapter / rates.bare)} limit` },
+          { label: "auth.refresh", value: rates.refresh, tone: "ours", note: `${ratio(rates.refresh / rates.bare)} limit` },
+        ],
+      });
+    }
   }
   return [
     `### Refresh-token rotations per second, ${WORKERS} in flight`,
@@ -208,5 +228,13 @@ export async function rotationBench(kinds: StoreKind[] = ["memory", "sqlite", "s
     `HS256 access token). Aim: at least ${AIM}x the limit; the in-memory row shows AuthSkill's own CPU ceiling.`,
     "",
     table(["store", "round trips per rotation", "round-trip limit /s", "adapter /s", "adapter / limit", "auth.refresh /s", "auth.refresh / limit"], rows),
+    "",
+    chart("storage-rotations.svg", {
+      title: `Refresh-token rotations per second, ${WORKERS} in flight`,
+      subtitle: `rotations/s beside each store's round-trip limit, each store on its own scale (higher is better; aim: >= ${AIM}x the limit)`,
+      groups,
+      scalePerGroup: true,
+      format: (v) => `${num(v)}/s`,
+    }),
   ].join("\n");
 }

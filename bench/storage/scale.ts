@@ -1,6 +1,7 @@
 // (b) Signin and refresh latency with 10^3 vs 10^6 users, on SQLite and PostgreSQL. The users are
 // loaded straight into the adapter's tables in bulk, all with one precomputed argon2id hash.
 import { AuthSkill } from "../../src/index.js";
+import { chart } from "../chart.js";
 import { ms, quantile, ratio, table, timed } from "./measure.js";
 import { dropTables, freshKyselyStorage, openSql, unavailable, type SqlStore } from "./stores.js";
 
@@ -43,10 +44,12 @@ interface Samples {
   refresh: number[];
 }
 
-async function measureStore(kind: "sqlite" | "pg"): Promise<{ rows: (string | number)[][]; loads: string[] }> {
+async function measureStore(
+  kind: "sqlite" | "pg",
+): Promise<{ rows: (string | number)[][]; loads: string[]; ratios: { label: string; p50: number; p99: number }[] }> {
   const label = kind === "sqlite" ? "SQLite" : "PostgreSQL";
   const why = unavailable(kind);
-  if (why) return { rows: [[label, "signin, refresh", "—", "—", "—", "—", "—", `skipped: ${why}`]], loads: [] };
+  if (why) return { rows: [[label, "signin, refresh", "—", "—", "—", "—", "—", `skipped: ${why}`]], loads: [], ratios: [] };
   const store = openSql(kind, 4);
   const loads: string[] = [];
   try {
@@ -85,14 +88,18 @@ async function measureStore(kind: "sqlite" | "pg"): Promise<{ rows: (string | nu
         }
       }
     }
+    const p50 = (xs: number[]) => quantile(xs, 0.5);
+    const p99 = (xs: number[]) => quantile(xs, 0.99);
     const rows = (["signin", "refresh"] as const).map((op) => {
       const [small, large] = SIZES.map((size) => samples.get(size)![op]);
-      const p50 = (xs: number[]) => quantile(xs, 0.5);
-      const p99 = (xs: number[]) => quantile(xs, 0.99);
       const r = p50(large!) / p50(small!);
       return [label, op, ms(p50(small!)), ms(p99(small!)), ms(p50(large!)), ms(p99(large!)), ratio(r), r <= AIM ? "met" : "**MISSED**"];
     });
-    return { rows, loads };
+    const ratios = (["signin", "refresh"] as const).map((op) => {
+      const [small, large] = SIZES.map((size) => samples.get(size)![op]);
+      return { label: `${label} ${op}`, p50: p50(large!) / p50(small!), p99: p99(large!) / p99(small!) };
+    });
+    return { rows, loads, ratios };
   } finally {
     for (const size of SIZES) await dropTables(store, prefixOf(size)).catch(() => undefined);
     await store.close();
@@ -103,11 +110,21 @@ async function measureStore(kind: "sqlite" | "pg"): Promise<{ rows: (string | nu
 export async function scaleBench(kinds: Array<"sqlite" | "pg"> = ["sqlite", "pg"]): Promise<string> {
   const rows: (string | number)[][] = [];
   const loads: string[] = [];
+  const groups: { label: string; bars: { label: string; value: number; tone: "ours" | "other" }[] }[] = [];
   for (const kind of kinds) {
     console.error(`[storage bench] latency at scale: ${kind}`);
     const result = await measureStore(kind);
     rows.push(...result.rows);
     loads.push(...result.loads);
+    for (const r of result.ratios) {
+      groups.push({
+        label: r.label,
+        bars: [
+          { label: "p50 at 10⁶ / p50 at 10³", value: r.p50, tone: "ours" },
+          { label: "p99 at 10⁶ / p99 at 10³", value: r.p99, tone: "other" },
+        ],
+      });
+    }
   }
   return [
     "### Signin and refresh latency (ms), 10^3 vs 10^6 users",
@@ -118,6 +135,17 @@ export async function scaleBench(kinds: Array<"sqlite" | "pg"> = ["sqlite", "pg"
     `(signin time is mostly that hash's verification). Aim: p50 at 10^6 within ${AIM}x of p50 at 10^3.`,
     "",
     table(["store", "operation", "p50 10^3", "p99 10^3", "p50 10^6", "p99 10^6", "p50 10^6 / 10^3", `aim <= ${AIM}x`], rows),
+    "",
+    chart("storage-scale.svg", {
+      title: "Signin and refresh latency, 10³ → 10⁶ users",
+      subtitle: `latency at 10⁶ users over latency at 10³ (1.0x: no slower; lower is better; aim: p50 <= ${AIM}x)`,
+      groups,
+      marks: [
+        { value: 1, label: "1.0x" },
+        { value: AIM, label: `aim ${AIM}x` },
+      ],
+      format: ratio,
+    }),
     "",
     `Bulk loads: ${loads.join("; ")}.`,
   ].join("\n");

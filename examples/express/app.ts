@@ -2,7 +2,7 @@
  * An Express 5 app on auth-skill: the auth routes under /auth (auth-skill/http's handler through
  * auth-skill/node), a protected `GET /me`, and a JSON route of the app's own behind `express.json()`.
  */
-import type { AccessTokenClaims, AuthResult, AuthSkill, PendingVerification } from "auth-skill";
+import type { AccessTokenClaims, AuthResult, AuthSkill, PendingVerification, SigninResult } from "auth-skill";
 import { authenticate, createAuthHandler, toResponse, type TrustedProxies } from "auth-skill/http";
 import { toNodeHandler } from "auth-skill/node";
 import express, { type Express, type NextFunction, type Request as ExpressRequest, type Response as ExpressResponse } from "express";
@@ -28,7 +28,7 @@ async function send(response: Response, res: ExpressResponse): Promise<void> {
  * createApp(new AuthSkill(), { trustedProxies: 1 }).listen(3000);
  * ```
  */
-export function createApp(auth: AuthSkill<AuthResult | PendingVerification>, options: AppOptions = {}): Express {
+export function createApp(auth: AuthSkill<AuthResult | PendingVerification, SigninResult>, options: AppOptions = {}): Express {
   const app = express();
 
   // 1. The auth routes FIRST: the handler reads the raw request stream (16 KiB cap). A body parser mounted

@@ -3,7 +3,7 @@
  * auth-skill/node, in an encapsulated plugin that leaves request bodies unread), a protected `GET /me`, and a
  * JSON route of the app's own parsed by Fastify as usual.
  */
-import type { AccessTokenClaims, AuthResult, AuthSkill, PendingVerification } from "auth-skill";
+import type { AccessTokenClaims, AuthResult, AuthSkill, PendingVerification, SigninResult } from "auth-skill";
 import { authenticate, createAuthHandler, toResponse, type TrustedProxies } from "auth-skill/http";
 import { toNodeHandler } from "auth-skill/node";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -27,7 +27,7 @@ declare module "fastify" {
  * await createApp(new AuthSkill(), { trustedProxies: 1 }).listen({ port: 3000 });
  * ```
  */
-export function createApp(auth: AuthSkill<AuthResult | PendingVerification>, options: AppOptions = {}): FastifyInstance {
+export function createApp(auth: AuthSkill<AuthResult | PendingVerification, SigninResult>, options: AppOptions = {}): FastifyInstance {
   const app = Fastify();
   const authHandler = toNodeHandler(createAuthHandler(auth, { basePath: "/auth", trustedProxies: options.trustedProxies }));
 

@@ -2,7 +2,7 @@
  * A small Hono app on auth-skill: sign in, read your profile, an admin-only route, and a password reset by mail.
  * It takes its `AuthSkill` as an argument, so its tests (app.test.ts) hand it the one `createTestAuth()` makes.
  */
-import { type AccessTokenClaims, type AuthResult, type AuthSkill, hasRole, isAuthError, type PendingVerification } from "auth-skill";
+import { type AccessTokenClaims, type AuthResult, type AuthSkill, hasRole, isAuthError, type PendingVerification, type SigninResult } from "auth-skill";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -18,7 +18,7 @@ type Env = { Variables: { claims: AccessTokenClaims } };
  * export default app; // Bun and Deno serve it as it is; on Node, use @hono/node-server
  * ```
  */
-export function createApp(auth: AuthSkill<AuthResult | PendingVerification>): Hono<Env> {
+export function createApp(auth: AuthSkill<AuthResult | PendingVerification, SigninResult>): Hono<Env> {
   const app = new Hono<Env>();
 
   // Every auth-skill failure becomes its own status and a JSON body without secrets (AuthError.toJSON).
@@ -41,7 +41,10 @@ export function createApp(auth: AuthSkill<AuthResult | PendingVerification>): Ho
   app.post("/login", async (c) => {
     const { email, password } = await c.req.json<{ email: string; password: string }>();
     // In production, pass { ip } from the connection (hono/conninfo for your runtime) or your trusted proxy's header.
-    const { accessToken, refreshToken } = await auth.signin({ email, password });
+    const result = await auth.signin({ email, password });
+    // an account with a second factor gets no tokens yet: the client sends a code with mfaToken to verifySecondFactor
+    if ("mfaRequired" in result) return c.json({ mfaToken: result.mfaToken, methods: result.methods }, 200, { "Cache-Control": "no-store" });
+    const { accessToken, refreshToken } = result;
     return c.json({ accessToken, refreshToken }, 200, { "Cache-Control": "no-store" });
   });
 

@@ -9,11 +9,12 @@ import type { RequestContext, User } from "../types.js";
 import { changePassword, confirmEmailChange, requestEmailChange } from "./credentials-change.js";
 import { requestEmailVerification, verifyEmail } from "./email-verification.js";
 import { requestPasswordReset, resetPassword } from "./password-reset.js";
+import type { SigninResult } from "../second-factor/types.js";
 import { PasswordlessMethods } from "./passwordless-methods.js";
 import { deleteUser, getUser, listSessions, setRoles, type SessionInfo } from "./users.js";
 
 /** The account methods of `AuthSkill`; not constructed on its own. */
-export abstract class AccountMethods extends PasswordlessMethods {
+export abstract class AccountMethods<R extends SigninResult = SigninResult> extends PasswordlessMethods<R> {
   readonly #flows: FlowParts;
 
   protected constructor(flows: FlowParts) {

@@ -70,8 +70,8 @@ export function sessionGate(user: GatedUser, now: Date, requireEmailVerification
 /**
  * The gate of every sign-in, after the password was found right. In order: `ACCOUNT_DISABLED` (no action of
  * the user lifts it), `EMAIL_NOT_VERIFIED` when `requireEmailVerification` and the email is unverified, and
- * `MFA_REQUIRED` for an account with a second factor (auth-skill has no second-factor step yet, so such an
- * account cannot sign in with a password alone; `startSession` lifts only this part, and only when its caller
+ * `MFA_REQUIRED` for an account with a second factor (the sign-ins ask for it first — `finishSignin` in
+ * second-factor/challenge.ts — and lift this part once it is verified; `startSession` lifts it only when its caller
  * says it checked the factor). All three are 403.
  *
  * @example

@@ -3,14 +3,17 @@
  * Each is a thin call into its flow in passwordless.ts.
  */
 import type { FlowParts } from "../flow-parts.js";
-import type { AuthResult, RequestContext, SigninContext } from "../types.js";
+import { SecondFactorMethods } from "../second-factor/methods.js";
+import type { SigninResult } from "../second-factor/types.js";
+import type { RequestContext, SigninContext } from "../types.js";
 import { requestEmailCode, requestMagicLink, signinWithEmailCode, signinWithMagicLink } from "./passwordless.js";
 
 /** The passwordless methods of `AuthSkill`; not constructed on its own. */
-export abstract class PasswordlessMethods {
+export abstract class PasswordlessMethods<R extends SigninResult = SigninResult> extends SecondFactorMethods {
   readonly #flows: FlowParts;
 
   protected constructor(flows: FlowParts) {
+    super(flows);
     this.#flows = flows;
   }
 
@@ -45,13 +48,13 @@ export abstract class PasswordlessMethods {
    * const { accessToken, refreshToken } = await auth.signinWithMagicLink({ token: form.token }, { ip, userAgent });
    * ```
    */
-  signinWithMagicLink(input: { token: string }, context: SigninContext = {}): Promise<AuthResult> {
-    return signinWithMagicLink(this.#flows, input, context);
+  signinWithMagicLink(input: { token: string }, context: SigninContext = {}): Promise<R> {
+    return signinWithMagicLink(this.#flows, input, context) as Promise<R>;
   }
 
   /**
    * Mails a six-digit sign-in code to the account with this email, if there is one (`email.send` gets
-   * `kind: "email-code"`, the code in `token`). Answers like {@link PasswordlessMethods.requestMagicLink}: the
+   * `kind: "email-code"`, the code in `token`). Answers like {@link AuthSkill.requestMagicLink}: the
    * same way and in the same time whether or not the address has an account, within the same mail limits. A new
    * request voids the code sent before; a code lives `tokens.emailCode` (default 15 minutes) and allows five
    * attempts.
@@ -77,7 +80,7 @@ export abstract class PasswordlessMethods {
    * const result = await auth.signinWithEmailCode({ email: form.email, code: form.code }, { ip, userAgent });
    * ```
    */
-  signinWithEmailCode(input: { email: string; code: string }, context: SigninContext = {}): Promise<AuthResult> {
-    return signinWithEmailCode(this.#flows, input, context);
+  signinWithEmailCode(input: { email: string; code: string }, context: SigninContext = {}): Promise<R> {
+    return signinWithEmailCode(this.#flows, input, context) as Promise<R>;
   }
 }

@@ -6,10 +6,12 @@
  */
 import { AuthError, storageCall } from "../errors.js";
 import { mailer, type FlowParts } from "../flow-parts.js";
+import { finishSignin } from "../second-factor/challenge.js";
+import type { SigninResult } from "../second-factor/types.js";
 import { parseEmailRequest, parseToken } from "../input.js";
 import { toUser, where } from "../sessions.js";
 import type { UserRecord } from "../storage/adapter.js";
-import type { AuthResult, RequestContext, SigninContext } from "../types.js";
+import type { RequestContext, SigninContext } from "../types.js";
 import { dispatch, inBackground } from "./mail.js";
 import { EMAIL_CODE_DIGITS } from "./single-use-tokens.js";
 
@@ -88,16 +90,15 @@ async function startMailSession(p: FlowParts, user: UserRecord, context: SigninC
     current = updated.user;
     p.account.emit({ type: "email.verified", userId: user.id, at: p.now() });
   }
-  const result = await p.sessions.start(current, context, { persistent, amr: MAIL_AMR });
-  p.account.emit({ type: "signin.succeeded", method, userId: user.id, sessionId: result.sessionId, at: p.now(), ...where(context) });
-  return result;
+  // a second factor is still asked for: two messages to one inbox are not two factors (ory/kratos#4317)
+  return finishSignin(p, current, { ...context, rememberMe: persistent }, { method, amr: [...MAIL_AMR] });
 }
 
 /**
  * See `AuthSkill.signinWithMagicLink`. The token is checked, then its account (it must still have the address the
  * link was sent to), then spent — of concurrent uses exactly one wins — and only then is the session started.
  */
-export async function signinWithMagicLink(p: FlowParts, input: { token: string }, context: SigninContext): Promise<AuthResult> {
+export async function signinWithMagicLink(p: FlowParts, input: { token: string }, context: SigninContext): Promise<SigninResult> {
   const persistent = rememberMe(context, "signinWithMagicLink");
   const { token } = parseToken(input);
   const record = await p.tokens.check(token, "magic-link");
@@ -113,7 +114,7 @@ export async function signinWithMagicLink(p: FlowParts, input: { token: string }
  * test more than five), the code's record, then spent — of concurrent uses exactly one wins. An unknown address
  * makes the same storage calls as a known one with a wrong code, and gets the same answer.
  */
-export async function signinWithEmailCode(p: FlowParts, input: { email: string; code: string }, context: SigninContext): Promise<AuthResult> {
+export async function signinWithEmailCode(p: FlowParts, input: { email: string; code: string }, context: SigninContext): Promise<SigninResult> {
   const persistent = rememberMe(context, "signinWithEmailCode");
   if (typeof input !== "object" || input === null) throw new AuthError("INVALID_INPUT", "The request is not valid.");
   const { email } = parseEmailRequest({ email: input.email });

@@ -11,6 +11,8 @@ export type TokenPurpose =
   | "email-change"
   | "magic-link"
   | "email-code"
+  /** A sign-in waiting for its second factor (`mfaToken`). */
+  | "mfa"
   /** A WebAuthn registration challenge (bound to the signed-in user). */
   | "passkey-registration"
   /** A WebAuthn sign-in challenge (bound to no user: the sign-in may be usernameless). */

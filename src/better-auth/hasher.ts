@@ -12,7 +12,9 @@ import { isWithinPasswordCap, MAX_PASSWORD_INPUT } from "../password/limits.js";
  * ```
  */
 export interface BetterAuthPasswordHasher {
+  /** Hashes a new password; resolves to the stored string. */
   hash(password: string): Promise<string>;
+  /** Whether `data.password` matches the stored `data.hash`; `false` for a wrong password or an unknown format. */
   verify(data: { hash: string; password: string }): Promise<boolean>;
 }
 

@@ -3,6 +3,7 @@
  * Better Auth app. Reads and writes Better Auth's formats directly (its tables through Kysely, its cookie
  * HMAC, its jwt-plugin keys); `better-auth` itself is not needed at runtime.
  */
+import type { SigninResult } from "../second-factor/types.js";
 import type { JWK, JWTPayload } from "jose";
 import type { AuthSkill } from "../auth-skill.js";
 import type { StorageAdapter } from "../storage/adapter.js";
@@ -115,7 +116,7 @@ export interface BetterAuthBridge {
    * ```
    */
   issueTokens(
-    auth: AuthSkill<AuthResult | PendingVerification>,
+    auth: AuthSkill<AuthResult | PendingVerification, SigninResult>,
     input: Request | Headers | BetterAuthSessionResult,
     options?: IssueTokensOptions,
   ): Promise<AuthResult>;

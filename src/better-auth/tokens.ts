@@ -1,3 +1,4 @@
+import type { SigninResult } from "../second-factor/types.js";
 import type { AuthSkill } from "../auth-skill.js";
 import type { Duration } from "../duration.js";
 import { assertNotDisabled } from "../account/gates.js";
@@ -50,7 +51,7 @@ const gated = (user: BetterAuthSessionResult["user"]) => ({ emailVerified: user.
  */
 export async function issueTokens(
   s: IssueSettings,
-  auth: AuthSkill<AuthResult | PendingVerification>,
+  auth: AuthSkill<AuthResult | PendingVerification, SigninResult>,
   input: Request | Headers | BetterAuthSessionResult,
   options: IssueTokensOptions = {},
 ): Promise<AuthResult> {

@@ -1,3 +1,4 @@
+import type { SigninResult } from "../second-factor/types.js";
 import type { AuthSkill } from "../auth-skill.js";
 import { requirePermission } from "../account/permissions.js";
 import { AuthError, isAuthError } from "../errors.js";
@@ -47,7 +48,7 @@ export interface AuthenticateOptions {
 export const insufficientScope = new WeakSet<AuthError>();
 
 /** What {@link authenticate} needs of an `AuthSkill`. */
-export type AccessTokenVerifier = Pick<AuthSkill<AuthResult | PendingVerification>, "verifyAccessToken">;
+export type AccessTokenVerifier = Pick<AuthSkill<AuthResult | PendingVerification, SigninResult>, "verifyAccessToken">;
 
 /**
  * Verifies the request's bearer access token and resolves its claims. Throws `AuthError`: `TOKEN_INVALID` when

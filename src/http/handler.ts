@@ -16,6 +16,7 @@ import {
   passkeySigninRoute,
   passkeysListRoute,
 } from "./passkey-routes.js";
+import { mfaVerifyRoute, recoveryCodesRoute, totpConfirmRoute, totpDisableRoute, totpEnrollRoute, totpStatusRoute } from "./second-factor-routes.js";
 import { emailCodeRequestRoute, emailCodeSigninRoute, magicLinkRequestRoute, magicLinkSigninRoute } from "./passwordless-routes.js";
 import { compileTrust, resolveClientIp, type ForwardedHeader, type TrustedProxies } from "./client-ip.js";
 import { checkOrigin, checkOrigins, refreshCookie, type RefreshCookieOptions } from "./cookies.js";
@@ -81,6 +82,12 @@ const ROUTES: Readonly<Record<string, Partial<Record<Method, Route>>>> = {
   "/email/change": { POST: emailChangeRoute },
   "/email/change/confirm": { POST: emailChangeConfirmRoute },
   "/jwks": { GET: jwksRoute },
+  "/mfa/verify": { POST: mfaVerifyRoute },
+  "/totp": { GET: totpStatusRoute },
+  "/totp/enroll": { POST: totpEnrollRoute },
+  "/totp/confirm": { POST: totpConfirmRoute },
+  "/totp/disable": { POST: totpDisableRoute },
+  "/totp/recovery-codes": { POST: recoveryCodesRoute },
   "/magic-link/request": { POST: magicLinkRequestRoute },
   "/magic-link/signin": { POST: magicLinkSigninRoute },
   "/email-code/request": { POST: emailCodeRequestRoute },

@@ -2,22 +2,17 @@
 // signed-in user (`Authorization: Bearer`, a live session); the sign-in routes are open, limited per client by the
 // flow. The options are the JSON the browser passes to navigator.credentials (or @simplewebauthn/browser); the
 // answers are the browser's JSON, checked by the flow.
+import { isConfigured } from "../second-factor/methods.js";
 import type { PasskeysApi } from "../second-factor/types.js";
 import { EarlyResponse, readJson } from "./body.js";
 import { emptyResponse, httpError, jsonResponse } from "./response.js";
-import { claimsOf, tokenResponse, type Route, type RouteContext } from "./route-context.js";
+import { claimsOf, signinResponse, type Route, type RouteContext } from "./route-context.js";
 import { checkRememberMe } from "./session-routes.js";
 
 /** The instance's passkeys, or a 404: the routes do not exist without the option. */
 function passkeysOf(ctx: RouteContext): PasskeysApi {
-  let api: PasskeysApi | undefined;
-  try {
-    api = (ctx.auth as unknown as { passkeys?: PasskeysApi }).passkeys;
-  } catch {
-    api = undefined; // CONFIG_ERROR: not configured
-  }
-  if (api === undefined || api === null) throw new EarlyResponse(httpError(404, "NOT_FOUND", "Not found."));
-  return api;
+  if (!isConfigured(ctx.auth.passkeys)) throw new EarlyResponse(httpError(404, "NOT_FOUND", "Not found."));
+  return ctx.auth.passkeys;
 }
 
 /** POST /passkeys/registration-options (authenticated, no body): 200, the creation options. */
@@ -52,7 +47,7 @@ export const passkeySigninRoute: Route = async (ctx) => {
   const api = passkeysOf(ctx);
   const { response, rememberMe } = await readJson(ctx.request, ["response", "rememberMe"]);
   const result = await api.verifyAuthentication(response, { ...ctx.client, rememberMe: checkRememberMe(rememberMe) });
-  return "mfaRequired" in result ? jsonResponse(result) : tokenResponse(ctx, result);
+  return signinResponse(ctx, result);
 };
 
 /** GET /passkeys (authenticated): 200 `{ passkeys }`, oldest first. */

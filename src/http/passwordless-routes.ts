@@ -3,7 +3,7 @@
 import type { SigninContext } from "../types.js";
 import { readJson } from "./body.js";
 import { emptyResponse } from "./response.js";
-import { tokenResponse, type Route, type RouteContext } from "./route-context.js";
+import { signinResponse, type Route, type RouteContext } from "./route-context.js";
 import { checkRememberMe } from "./session-routes.js";
 
 /** The flow's context: the client, and the body's optional `rememberMe`. */
@@ -15,10 +15,10 @@ export const magicLinkRequestRoute: Route = async (ctx) => {
   return emptyResponse(202);
 };
 
-/** POST /magic-link/signin `{ token, rememberMe? }`: 200 with the session's tokens. */
+/** POST /magic-link/signin `{ token, rememberMe? }`: 200 with the session's tokens (or the second factor's challenge, as /signin). */
 export const magicLinkSigninRoute: Route = async (ctx) => {
   const { rememberMe, ...input } = await readJson(ctx.request, ["token", "rememberMe"]);
-  return tokenResponse(ctx, await ctx.auth.signinWithMagicLink(input as { token: string }, signinContext(ctx, rememberMe)));
+  return signinResponse(ctx, await ctx.auth.signinWithMagicLink(input as { token: string }, signinContext(ctx, rememberMe)));
 };
 
 /** POST /email-code/request `{ email }`: 202, whether or not the address has an account. */
@@ -27,8 +27,8 @@ export const emailCodeRequestRoute: Route = async (ctx) => {
   return emptyResponse(202);
 };
 
-/** POST /email-code/signin `{ email, code, rememberMe? }`: 200 with the session's tokens. */
+/** POST /email-code/signin `{ email, code, rememberMe? }`: 200 with the session's tokens (or the second factor's challenge, as /signin). */
 export const emailCodeSigninRoute: Route = async (ctx) => {
   const { rememberMe, ...input } = await readJson(ctx.request, ["email", "code", "rememberMe"]);
-  return tokenResponse(ctx, await ctx.auth.signinWithEmailCode(input as { email: string; code: string }, signinContext(ctx, rememberMe)));
+  return signinResponse(ctx, await ctx.auth.signinWithEmailCode(input as { email: string; code: string }, signinContext(ctx, rememberMe)));
 };

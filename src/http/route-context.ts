@@ -1,3 +1,4 @@
+import type { SigninResult } from "../second-factor/types.js";
 import type { AuthSkill } from "../auth-skill.js";
 import type { AccessTokenClaims, AuthResult, PendingVerification, RequestContext } from "../types.js";
 import { authenticate } from "./bearer.js";
@@ -5,7 +6,7 @@ import { setRefreshCookie, type RefreshCookie } from "./cookies.js";
 import { jsonResponse } from "./response.js";
 
 /** Any `AuthSkill` instance (whatever its `signup` resolves). */
-export type HandlerAuth = AuthSkill<AuthResult | PendingVerification>;
+export type HandlerAuth = AuthSkill<AuthResult | PendingVerification, SigninResult>;
 
 /** Where the refresh token travels: JSON bodies (`"bearer"`) or an HttpOnly cookie (`"cookie"`). */
 export type HandlerMode = "bearer" | "cookie";
@@ -43,4 +44,15 @@ export function tokenResponse(ctx: RouteContext, result: AuthResult, status = 20
   const { refreshToken, ...body } = result;
   const expiresAt = result.rememberMe ? result.refreshTokenExpiresAt : null;
   return jsonResponse(body, status, { "set-cookie": setRefreshCookie(ctx.cookie, refreshToken, expiresAt) });
+}
+
+/**
+ * The answer to a sign-in: the session's tokens ({@link tokenResponse}), or — for an account with a second factor —
+ * `{ mfaRequired: true, mfaToken, mfaTokenExpiresAt, methods }` with no cookie and no token: nothing that counts as
+ * signed in until `POST /mfa/verify`.
+ */
+export function signinResponse(ctx: RouteContext, result: SigninResult, status = 200): Response {
+  if (!("mfaRequired" in result)) return tokenResponse(ctx, result, status);
+  const { mfaRequired, mfaToken, mfaTokenExpiresAt, methods } = result;
+  return jsonResponse({ mfaRequired, mfaToken, mfaTokenExpiresAt, methods }, 200);
 }

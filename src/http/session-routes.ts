@@ -4,7 +4,7 @@ import type { SigninInput, SignupInput } from "../types.js";
 import { readForm, readJson, requireString } from "./body.js";
 import { clearRefreshCookie, readRefreshCookie } from "./cookies.js";
 import { emptyResponse, httpError, jsonResponse, toResponse } from "./response.js";
-import { claimsOf, tokenResponse, type Route, type RouteContext } from "./route-context.js";
+import { claimsOf, signinResponse, tokenResponse, type Route, type RouteContext } from "./route-context.js";
 
 const REFRESH_TOKEN_REQUIRED = "A refresh token is required.";
 
@@ -31,10 +31,10 @@ export const signupRoute: Route = async (ctx) => {
   return "accessToken" in result ? tokenResponse(ctx, result, 201) : jsonResponse({ user: result.user }, 202);
 };
 
-/** POST /signin: 200 with the session's tokens. */
+/** POST /signin: 200 with the session's tokens, or `{ mfaRequired, mfaToken, methods }` for an account with a second factor. */
 export const signinRoute: Route = async (ctx) => {
   const { rememberMe, ...input } = await readJson(ctx.request, ["email", "username", "password", "rememberMe"]);
-  return tokenResponse(ctx, await ctx.auth.signin(input as SigninInput, { ...ctx.client, rememberMe: checkRememberMe(rememberMe) }));
+  return signinResponse(ctx, await ctx.auth.signin(input as SigninInput, { ...ctx.client, rememberMe: checkRememberMe(rememberMe) }));
 };
 
 /**

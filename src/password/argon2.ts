@@ -11,6 +11,17 @@ export interface Argon2Params {
   parallelism: number;
 }
 
+/**
+ * The default argon2id parameters, frozen: OWASP's minimum (m = 19456 KiB, t = 2, p = 1), about 10 ms a hash on a
+ * 2-core machine. The `password.argon2` option refuses values below these; raise them there or with
+ * {@link argon2idHasher}.
+ *
+ * @example
+ * ```ts
+ * import { ARGON2_DEFAULTS, argon2idHasher } from "auth-skill";
+ * const hasher = argon2idHasher({ ...ARGON2_DEFAULTS, memoryCost: 65536 }); // 64 MiB
+ * ```
+ */
 export const ARGON2_DEFAULTS: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
 /**

@@ -63,6 +63,7 @@ export interface TotpApi {
 
 /** The door a second-factor module opens into `AuthSkill`: the flows' parts, the storage's operations, sign-in. */
 export interface SecondFactorHost {
+  /** @internal The flows' parts (storage, sessions, tokens, limiter, clock, events): auth-skill's own modules only. */
   parts: FlowParts;
   /** The storage's second-factor operations. */
   factors: SecondFactorStorage;
@@ -125,6 +126,7 @@ export interface PasskeysApi {
 /** A configured passkeys module (`passkeys()` from `auth-skill/passkeys`), as `AuthSkill` takes it. */
 export interface PasskeysModule {
   readonly kind: "passkeys";
+  /** Builds the module's API over the host. */
   create(host: SecondFactorHost): PasskeysApi;
 }
 

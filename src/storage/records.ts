@@ -29,10 +29,11 @@ export interface UserRecord {
    */
   disabledUntil?: Date | null;
   /**
-   * Optional. The account signs in with a second factor. Until auth-skill has a second-factor flow of its
-   * own, a password signin of such an account answers `MFA_REQUIRED` once the password is right, and so does
-   * `startSession` unless the caller says it checked the factor (`secondFactorVerified`); sessions the account
-   * already has keep refreshing. Absent or `false`: no second factor.
+   * Optional. The account signs in with a second factor (a confirmed TOTP authenticator: adapters with
+   * `secondFactors` set it, see `SecondFactorStorage`). Its sign-ins answer `{ mfaRequired, mfaToken }` once the first
+   * factor is right (with the `totp` option; `MFA_REQUIRED` without), and `startSession` refuses it unless the caller
+   * says it checked the factor (`secondFactorVerified`); sessions the account already has keep refreshing. Absent or
+   * `false`: no second factor.
    */
   twoFactorEnabled?: boolean;
 }

@@ -11,7 +11,7 @@ import { T0 } from "./fixtures.js";
 /** What the account-flow part of the conformance suite needs from {@link runStorageConformance}. */
 export interface FlowsConformanceContext {
   /** An `AuthSkill` on the current test's storage, with `extra` options. */
-  auth: (extra?: AuthSkillOptions & { requireEmailVerification?: false | undefined }) => AuthSkill;
+  auth: (extra?: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined }) => AuthSkill;
   /** Concurrent calls per race test. */
   n: number;
   itIf: (capability: StorageCapability) => typeof it | typeof it.skip;

@@ -10,7 +10,7 @@ export interface RememberConformanceContext {
   /** The current test's storage. */
   storage: () => StorageAdapter;
   /** An `AuthSkill` on the current storage, on the suite's clock (at `T0` when each test starts). */
-  auth: (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined }) => AuthSkill;
+  auth: (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined }) => AuthSkill;
   /** Moves the suite's clock forward. */
   advance: (ms: number) => void;
 }

@@ -10,6 +10,7 @@ import { attemptsConformance } from "./conformance-attempts.js";
 import { flowsConformance } from "./conformance-flows.js";
 import { passwordlessConformance } from "./conformance-passwordless.js";
 import { rememberConformance } from "./conformance-remember.js";
+import { secondFactorConformance } from "./conformance-second-factor.js";
 import { tokenReadConformance } from "./conformance-token-reads.js";
 import { SECRET, T0, session, user, verification } from "./fixtures.js";
 
@@ -48,7 +49,7 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
   describe(`storage conformance: ${name}`, () => {
     let storage: StorageAdapter;
     let clock = T0.getTime();
-    const auth = (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) =>
+    const auth = (extra: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}) =>
       new AuthSkill({ secret: SECRET, storage, now: () => new Date(clock), ...extra });
 
     beforeEach(async () => {
@@ -244,6 +245,7 @@ export function runStorageConformance(name: string, makeStorage: () => StorageAd
     passwordlessConformance({ auth, n, itIf });
     rememberConformance({ storage: () => storage, auth, advance: (ms) => (clock += ms) });
     attemptsConformance({ storage: () => storage, n, itIf });
+    secondFactorConformance({ storage: () => storage, n, itIf, lacks });
 
     describe("clean-up", () => {
       itIf("cleanup")("deletes expired sessions and verifications and keeps live ones", async () => {

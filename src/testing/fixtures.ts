@@ -1,5 +1,5 @@
 import { randomId } from "../ids.js";
-import type { SessionRecord, UserRecord, VerificationRecord } from "../storage/adapter.js";
+import type { PasskeyRecord, SessionRecord, UserRecord, VerificationRecord } from "../storage/adapter.js";
 
 /** Records the conformance suite writes: valid, unique, and dated from {@link T0}. */
 export const SECRET = "conformance-secret-0123456789-abcdefghijklmnop";
@@ -66,6 +66,24 @@ export function verification(overrides: Partial<VerificationRecord> = {}): Verif
     createdAt: T0,
     expiresAt: new Date(T0.getTime() + 3_600_000),
     payload: null,
+    ...overrides,
+  };
+}
+
+/** A passkey record of `userId` with a fresh credential id and user handle, created at `T0`, with `overrides` applied. */
+export function passkey(userId: string, overrides: Partial<PasskeyRecord> = {}): PasskeyRecord {
+  return {
+    id: randomId(43),
+    userId,
+    userHandle: randomId(43),
+    publicKey: `pk-${randomId(86)}`,
+    counter: 0,
+    transports: ["internal", "hybrid"],
+    deviceType: "multiDevice",
+    backedUp: true,
+    name: null,
+    createdAt: T0,
+    lastUsedAt: null,
     ...overrides,
   };
 }

@@ -1,3 +1,4 @@
+import type { SigninResult, TotpModule } from "../second-factor/types.js";
 import { AuthSkill } from "../auth-skill.js";
 import { AuthError } from "../errors.js";
 import { randomId, randomToken } from "../ids.js";
@@ -41,9 +42,9 @@ export interface TestSignIn {
 }
 
 /** What {@link createTestAuth} returns. */
-export interface TestAuth<S extends AuthResult | PendingVerification = AuthResult> {
+export interface TestAuth<S extends AuthResult | PendingVerification = AuthResult, R extends SigninResult = AuthResult> {
   /** The instance under test. */
-  auth: AuthSkill<S>;
+  auth: AuthSkill<S, R>;
   /** Its clock (unless the `now` option replaced it): `advance("16m")`, `set(date)`. */
   clock: TestClock;
   /** The messages it sent (also passed on to an `email.send` option, when one is given). */
@@ -75,10 +76,13 @@ export interface TestAuth<S extends AuthResult | PendingVerification = AuthResul
  * await auth.verifyAccessToken(tokens.accessToken); // throws AuthError TOKEN_EXPIRED
  * ```
  */
-export function createTestAuth(options: TestAuthOptions & { requireEmailVerification: true }): TestAuth<PendingVerification>;
-export function createTestAuth(options?: TestAuthOptions & { requireEmailVerification?: false | undefined }): TestAuth<AuthResult>;
-export function createTestAuth(options?: TestAuthOptions): TestAuth<AuthResult | PendingVerification>;
-export function createTestAuth(options: TestAuthOptions = {}): TestAuth<AuthResult | PendingVerification> {
+export function createTestAuth(options: TestAuthOptions & { requireEmailVerification: true; totp?: undefined }): TestAuth<PendingVerification>;
+export function createTestAuth(options?: TestAuthOptions & { requireEmailVerification?: false | undefined; totp?: undefined }): TestAuth<AuthResult>;
+export function createTestAuth(
+  options: TestAuthOptions & { requireEmailVerification?: false | undefined; totp: TotpModule },
+): TestAuth<AuthResult, SigninResult>;
+export function createTestAuth(options?: TestAuthOptions): TestAuth<AuthResult | PendingVerification, SigninResult>;
+export function createTestAuth(options: TestAuthOptions = {}): TestAuth<AuthResult | PendingVerification, SigninResult> {
   refuseProduction("createTestAuth");
   const { clockStart, ...given } = options;
   const clock = clockStart === undefined ? testClock() : testClock(clockStart);
@@ -88,7 +92,7 @@ export function createTestAuth(options: TestAuthOptions = {}): TestAuth<AuthResu
   if (forward !== undefined && typeof forward !== "function")
     throw new AuthError("CONFIG_ERROR", "auth-skill configuration: email.send must be a function (message) => void");
   const now = given.now ?? clock.now;
-  const auth: AuthSkill<AuthResult | PendingVerification> = new AuthSkill({
+  const auth: AuthSkill<AuthResult | PendingVerification, SigninResult> = new AuthSkill({
     ...given,
     secret: given.secret ?? randomToken(32), // an option left undefined means the preset's, never the environment's
     now,

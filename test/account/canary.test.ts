@@ -36,7 +36,7 @@ async function canaryRun(variant: Variant) {
   const clock = manualClock();
   const mail = recordingMailer(canaries, outputs, problems, mailState);
   let delivered = 0;
-  const options: AuthSkillOptions = {
+  const options: AuthSkillOptions & { totp?: undefined } = {
     secret: SECRET,
     storage: recordingStorage(canaries, storageState),
     now: clock.now,

@@ -36,7 +36,7 @@ export function outbox() {
   };
 }
 
-type Options = Omit<AuthSkillOptions, "requireEmailVerification" | "now" | "onEvent">;
+type Options = Omit<AuthSkillOptions, "requireEmailVerification" | "now" | "onEvent" | "totp">;
 
 /** An instance on a fresh memoryStorage, with its clock, outbox and events. */
 export function setup(options: Options = {}) {

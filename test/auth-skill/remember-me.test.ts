@@ -11,7 +11,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const EMAIL = "ada@example.com";
 
-function setup(options: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) {
+function setup(options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}) {
   const storage: StorageAdapter = memoryStorage();
   const clock = manualClock();
   const auth = new AuthSkill({ secret: SECRET, storage, now: clock.now, rateLimit: false, ...options });

@@ -15,7 +15,7 @@ import { runCli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "auth-skill-cli-migrate-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const TABLES = ["users", "sessions", "verifications", "migrations"];
+const TABLES = ["users", "sessions", "verifications", "totp", "recovery_codes", "passkeys", "migrations"];
 const prefix = () => `cli_${randomBytes(4).toString("hex")}_`;
 
 /** The URL with its password replaced by `password`. */
@@ -67,7 +67,7 @@ describe.concurrent("migrate: SQLite", () => {
     const { code } = await runCli(["migrate", "--prefix", "env_"], { env: { DATABASE_URL: `sqlite:${file}` } });
     expect(code).toBe(0);
     const sqlite = new Database(file, { readonly: true });
-    expect(sqlite.prepare("select count(*) from sqlite_master where name like 'env_%' and type = 'table'").pluck().get()).toBe(4);
+    expect(sqlite.prepare("select count(*) from sqlite_master where name like 'env_%' and type = 'table'").pluck().get()).toBe(TABLES.length);
     sqlite.close();
   });
 
@@ -134,7 +134,7 @@ describe.skipIf(!mysqlUrl)("migrate: MySQL/MariaDB", () => {
       expect(wrong.stderr).toMatch(/^auth-skill: STORAGE_ERROR \(ER_ACCESS_DENIED_ERROR\): /);
       expect(wrong.stdout + wrong.stderr).not.toContain(canary);
     } finally {
-      for (const t of ["sessions", "verifications", "users", "migrations"]) await pool.query(`drop table if exists \`${p}${t}\``); // children first
+      for (const t of ["sessions", "verifications", "recovery_codes", "totp", "passkeys", "users", "migrations"]) await pool.query(`drop table if exists \`${p}${t}\``); // children first
       await pool.end();
     }
   });

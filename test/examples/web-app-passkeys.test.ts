@@ -6,10 +6,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, type CDPSession, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { memoryStorage } from "auth-skill";
+import { AuthSkill, memoryStorage } from "auth-skill";
 import { passkeys } from "auth-skill/passkeys";
 import { createWebApp, toNodeListener } from "../../examples/web-app/server.js";
-import { interimAuth } from "../passkeys/interim.js";
 import { CHROMIUM, COOKIE, missingChromium, status } from "./web-app-harness.js";
 
 const IN_CI = Boolean(process.env.CI) && process.env.CI !== "false";
@@ -18,7 +17,7 @@ if (missing && !IN_CI) console.warn(`[examples/web-app passkeys] SKIPPED: ${miss
 
 interface App {
   origin: string;
-  auth: ReturnType<typeof interimAuth>;
+  auth: AuthSkill;
   close(): Promise<void>;
 }
 
@@ -27,11 +26,10 @@ async function startApp(): Promise<App> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-  const auth = interimAuth({
+  const auth = new AuthSkill({
     secret: "web-app-passkeys-secret-0123456789abcdefghijklmnop",
     storage: memoryStorage(),
     passkeys: passkeys({ rpID: "localhost", rpName: "auth-skill web app", origins: [origin] }),
-    onEvent: () => undefined,
   });
   server.on("request", toNodeListener(createWebApp({ auth, origin })));
   return {

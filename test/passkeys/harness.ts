@@ -1,9 +1,9 @@
 // A passkeys module over a real AuthSkill and memoryStorage, and the nid-webauthn-emulator authenticators that
 // answer its ceremonies (a stateful one: synced, backup eligible; a stateless one: device-bound).
 import { AuthenticatorEmulator, PasskeysCredentialsMemoryRepository, WebAuthnEmulator } from "nid-webauthn-emulator";
-import { memoryStorage, type AuthEvent } from "auth-skill";
-import { interimAuth } from "./interim.js";
+import { AuthSkill, memoryStorage, type AuthEvent } from "auth-skill";
 import { passkeys } from "auth-skill/passkeys";
+import { totp } from "../../src/totp/index.js";
 
 export const RP_ID = "localhost";
 export const ORIGIN = "http://localhost:3000";
@@ -55,10 +55,11 @@ export interface SetupOptions {
 export async function setup(options: SetupOptions = {}) {
   const events: AuthEvent[] = [];
   const storage = options.storage ?? memoryStorage();
-  const auth = interimAuth({
+  const auth = new AuthSkill({
     secret: SECRET,
     storage,
     passkeys: passkeys({ rpID: options.rpID ?? RP_ID, rpName: "Example", origins: options.origins ?? [ORIGIN] }),
+    totp: totp({ issuer: "Example" }), // an account with TOTP gets the challenge (without the module: MFA_REQUIRED)
     onEvent: (e) => void events.push(e),
     ...(options.rateLimit === false ? { rateLimit: false } : {}),
     ...(options.now ? { now: options.now } : {}),

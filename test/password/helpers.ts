@@ -6,7 +6,7 @@ import { AuthSkill, type AuthSkillOptions } from "../../src/index.js";
 export const SECRET = "password-tests-secret-0123456789-ABCDEFGHIJ";
 
 /** An `AuthSkill` with the test secret and the given options (memory storage unless one is passed). */
-export function makeAuth(options: Omit<AuthSkillOptions & { requireEmailVerification?: false | undefined }, "secret"> = {}): AuthSkill {
+export function makeAuth(options: Omit<AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined }, "secret"> = {}): AuthSkill {
   return new AuthSkill({ secret: SECRET, ...options });
 }
 

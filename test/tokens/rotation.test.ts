@@ -18,7 +18,7 @@ const B = randomBytes(32).toString("base64url");
 const PASSWORD = "quiet mountain lakes at dawn";
 
 /** Instances over one storage, outbox and clock, each with its own secrets. */
-function deployment(options: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) {
+function deployment(options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}) {
   const storage: StorageAdapter = memoryStorage();
   const clock: TestClock = frozenClock();
   const outbox: EmailMessage[] = [];

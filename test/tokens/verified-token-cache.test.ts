@@ -9,7 +9,7 @@ import { SECRET, T0, b64u, flipSignatureByte, frozenClock, hmacToken, makeAuth, 
 
 /** A no-cost hasher for instances that never touch passwords (the default warms an argon2 hash per instance). */
 const cheapHasher: PasswordHasher = { hash: async () => "cheap$x", verify: async () => false };
-const tokenOnly = (options: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}, clock?: TestClock) =>
+const tokenOnly = (options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}, clock?: TestClock) =>
   makeAuth({ password: { hasher: cheapHasher }, ...options }, clock);
 const PASSWORD = "violet-harbor-quantum-41";
 

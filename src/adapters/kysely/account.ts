@@ -15,6 +15,9 @@ export interface AccountContext {
   users: "users";
   sessions: "sessions";
   verifications: "verifications";
+  totp: "totp";
+  recoveryCodes: "recovery_codes";
+  passkeys: "passkeys";
   writeFlag: FlagWriter;
   /** `UPDATE/DELETE ... RETURNING` (PostgreSQL, SQLite). */
   returning: boolean;
@@ -55,7 +58,7 @@ async function lockUser(c: AccountContext, trx: Kysely<Tables>, userId: string):
 }
 
 /**
- * One transaction: the user's single-use tokens, sessions, then the user. A session inserted concurrently
+ * One transaction: the user's single-use tokens, sessions, second factors (TOTP, recovery codes, passkeys), then the user. A session inserted concurrently
  * either fails its foreign key or is removed by the `ON DELETE CASCADE` of the user's row.
  */
 export async function deleteUser(c: AccountContext, userId: string): Promise<boolean> {
@@ -63,6 +66,9 @@ export async function deleteUser(c: AccountContext, userId: string): Promise<boo
     await lockUser(c, trx, userId);
     await trx.deleteFrom(c.verifications).where("user_id", "=", userId).execute();
     await trx.deleteFrom(c.sessions).where("user_id", "=", userId).execute();
+    await trx.deleteFrom(c.recoveryCodes).where("user_id", "=", userId).execute();
+    await trx.deleteFrom(c.totp).where("user_id", "=", userId).execute();
+    await trx.deleteFrom(c.passkeys).where("user_id", "=", userId).execute();
     const deleted = await trx.deleteFrom(c.users).where("id", "=", userId).executeTakeFirst();
     return Number(deleted.numDeletedRows) > 0;
   });

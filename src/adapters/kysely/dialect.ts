@@ -2,7 +2,11 @@ import { AuthError } from "../../errors.js";
 import { sqlDialectOf, type SqlDialect } from "../sql/dialect.js";
 import type { AnyKysely } from "../sql/any-kysely.js";
 
-/** The SQL dialects the Kysely adapter speaks. MySQL covers MariaDB. */
+/**
+ * The SQL dialects the Kysely adapter speaks. MySQL covers MariaDB.
+ *
+ * @useDeclaredType
+ */
 export type KyselyDialect = SqlDialect;
 
 const DIALECTS: readonly KyselyDialect[] = ["sqlite", "postgres", "mysql"];

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { quote, type KyselyDialect } from "./dialect.js";
-import { MODIFIERS, schemaStatements, tableNames, TYPES, type Modifier, type Type } from "./schema.js";
+import { MODIFIERS, TYPES, type Modifier, type Type } from "./columns.js";
+import { schemaStatements, tableNames } from "./schema.js";
 
 /**
  * Versioned migrations. `<prefix>migrations(version, applied_at)` records each step a database has been
@@ -15,10 +16,12 @@ import { MODIFIERS, schemaStatements, tableNames, TYPES, type Modifier, type Typ
  * | 2       | `users.roles` (JSON array, NULL = none) and `verifications.payload`, nullable  |
  * | 3       | `sessions.persistent` ("remember me"; a flag, NULL = remember-me), nullable    |
  * | 4       | `sessions.amr` (comma-joined, NULL = unknown), `verifications.attempts` (0)     |
+ * | 5       | `users.two_factor_enabled` (nullable flag); the `totp`, `recovery_codes` and   |
+ * |         | `passkeys` tables (second factors)                                            |
  */
 
 /** The schema version `migrate()` brings a database to. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 // Untyped: the tables are named at runtime (the prefix); every statement here is raw SQL.
 type Conn = Kysely<object>;
@@ -71,6 +74,13 @@ const STEPS: readonly Step[] = [
       ["sessions", "amr", "text"],
       ["verifications", "attempts", "int", "zero"],
     ]),
+  },
+  {
+    version: 5,
+    run: async (conn, dialect, prefix) => {
+      await addColumns([["users", "two_factor_enabled", "flag"]])(conn, dialect, prefix);
+      await createTables(conn, dialect, prefix); // the second-factor tables (CREATE ... IF NOT EXISTS)
+    },
   },
 ];
 

@@ -85,6 +85,7 @@ export function userRow(u: UserRecord, writeFlag: FlagWriter): UsersTable {
     created_at: ms(u.createdAt),
     updated_at: ms(u.updatedAt),
     roles: writeRoles(u.roles),
+    two_factor_enabled: typeof u.twoFactorEnabled === "boolean" ? writeFlag(u.twoFactorEnabled) : null,
   };
 }
 
@@ -107,6 +108,8 @@ export function toUser(row: UsersTable): UserRecord {
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
     roles: readRoles(row.roles ?? null),
+    // NULL (never set: no second factor yet, or a row from before version 5) is left out, which reads as false
+    ...(row.two_factor_enabled === null || row.two_factor_enabled === undefined ? {} : { twoFactorEnabled: flag(row.two_factor_enabled) }),
   };
 }
 

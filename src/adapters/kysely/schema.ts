@@ -1,17 +1,17 @@
 import { AuthError } from "../../errors.js";
+import { MODIFIERS, TYPES, type Flag, type Millis, type TableSpec } from "./columns.js";
 import { isKyselyDialect, quote, type KyselyDialect } from "./dialect.js";
+import { SECOND_FACTOR_SPECS, type PasskeysTable, type RecoveryCodesTable, type TotpTable } from "./second-factor-schema.js";
 
 /**
- * The three tables, their columns and indexes. Portable types: ids and hashes are `VARCHAR(255)` (MySQL
+ * The tables (users, sessions, single-use tokens, and the second factors of second-factor-schema.ts), their columns
+ * and indexes. Portable types: ids and hashes are `VARCHAR(255)` (MySQL
  * cannot index TEXT without a length), timestamps are `BIGINT` epoch milliseconds, flags are each
  * dialect's boolean (`INTEGER` 0/1 on SQLite, `BOOLEAN` = `TINYINT(1)` on MySQL). MySQL tables use
  * `utf8mb4_bin`, so ids, hashes and emails compare byte for byte as they do on SQLite and PostgreSQL.
  */
 
-/** A timestamp as stored (epoch milliseconds) and as drivers return it: pg reads BIGINT as a string. */
-export type Millis = number | string | bigint;
-/** A boolean as stored: `BOOLEAN` on PostgreSQL, 0/1 on SQLite and MySQL. */
-export type Flag = boolean | number;
+export type { Flag, Millis } from "./columns.js";
 
 /** A row of the users table. */
 export interface UsersTable {
@@ -25,6 +25,8 @@ export interface UsersTable {
   updated_at: Millis;
   /** A JSON array of role names; NULL (rows from before schema version 2) reads as none. */
   roles: string | null;
+  /** Whether the user has a confirmed TOTP secret (set with it); NULL (never set, or rows from before schema version 5) reads as absent. */
+  two_factor_enabled?: Flag | null | undefined;
 }
 
 /** A row of the sessions table. */
@@ -65,6 +67,9 @@ export interface Tables {
   users: UsersTable;
   sessions: SessionsTable;
   verifications: VerificationsTable;
+  totp: TotpTable;
+  recovery_codes: RecoveryCodesTable;
+  passkeys: PasskeysTable;
 }
 
 /** The default table prefix. */
@@ -85,26 +90,6 @@ export function checkPrefix(prefix: unknown, caller: string): asserts prefix is 
   }
 }
 
-/** A column's portable type (see `TYPES`). */
-export type Type = "id" | "text" | "time" | "int" | "flag";
-/** `"null"`: nullable; `"zero"`: NOT NULL DEFAULT 0 (a counter rows from before it read as 0); none: NOT NULL. */
-export type Modifier = "null" | "zero";
-type Column = readonly [name: string, type: Type, modifier?: Modifier];
-interface TableSpec {
-  table: keyof Tables;
-  columns: readonly Column[];
-  unique: readonly string[];
-  indexed: readonly string[];
-  userRef?: string;
-}
-
-/** Each portable type in each dialect. */
-export const TYPES: Record<KyselyDialect, Record<Type, string>> = {
-  sqlite: { id: "TEXT", text: "TEXT", time: "INTEGER", int: "INTEGER", flag: "INTEGER" },
-  postgres: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
-  mysql: { id: "VARCHAR(255)", text: "TEXT", time: "BIGINT", int: "INTEGER", flag: "BOOLEAN" },
-};
-
 const SPECS: readonly TableSpec[] = [
   {
     table: "users",
@@ -118,6 +103,7 @@ const SPECS: readonly TableSpec[] = [
       ["created_at", "time"],
       ["updated_at", "time"],
       ["roles", "text", "null"],
+      ["two_factor_enabled", "flag", "null"],
     ],
     unique: ["email", "username"],
     indexed: [],
@@ -160,6 +146,7 @@ const SPECS: readonly TableSpec[] = [
     indexed: ["user_id", "expires_at"],
     userRef: "user_id",
   },
+  ...SECOND_FACTOR_SPECS,
 ];
 
 /**
@@ -175,6 +162,9 @@ export function tableNames(prefix: string) {
     users: `${prefix}users`,
     sessions: `${prefix}sessions`,
     verifications: `${prefix}verifications`,
+    totp: `${prefix}totp`,
+    recoveryCodes: `${prefix}recovery_codes`,
+    passkeys: `${prefix}passkeys`,
     migrations: `${prefix}migrations`,
     emailKey: `${prefix}users_email_key`,
     usernameKey: `${prefix}users_username_key`,
@@ -195,6 +185,7 @@ export function schemaNames(prefix: string): ReadonlySet<string> {
   for (const spec of SPECS) {
     const table = `${prefix}${spec.table}`;
     names.add(table);
+    names.add(`${table}_pkey`); // PostgreSQL's name for the primary key
     for (const [column] of spec.columns) names.add(column);
     for (const c of spec.unique) names.add(`${table}_${c}_key`);
     for (const c of spec.indexed) names.add(`${table}_${c}_idx`);
@@ -203,14 +194,11 @@ export function schemaNames(prefix: string): ReadonlySet<string> {
   return names;
 }
 
-/** Each column modifier as SQL (the same in every dialect). */
-export const MODIFIERS: Record<Modifier | "none", string> = { null: "NULL", zero: "NOT NULL DEFAULT 0", none: "NOT NULL" };
-
 function statementsFor(spec: TableSpec, dialect: KyselyDialect, prefix: string): string[] {
   const q = (name: string) => quote(dialect, name);
   const table = `${prefix}${spec.table}`;
   const lines = spec.columns.map(([name, type, modifier]) => `  ${q(name)} ${TYPES[dialect][type]} ${MODIFIERS[modifier ?? "none"]}`);
-  lines.push(`  PRIMARY KEY (${q("id")})`);
+  lines.push(`  PRIMARY KEY (${(spec.primaryKey ?? ["id"]).map(q).join(", ")})`);
   for (const c of spec.unique) lines.push(`  CONSTRAINT ${q(`${table}_${c}_key`)} UNIQUE (${q(c)})`);
   if (spec.userRef) {
     lines.push(

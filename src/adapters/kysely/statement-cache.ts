@@ -2,7 +2,9 @@ import { AuthError } from "../../errors.js";
 
 /** The part of a better-sqlite3 `Database` that Kysely's `SqliteDialect` uses. */
 export interface SqliteDatabaseLike<Statement> {
+  /** Compiles `sql` into a statement that can run many times. */
   prepare(sql: string): Statement;
+  /** Closes the database (and, through the cache, drops the statements it keeps). */
   close(): void;
 }
 

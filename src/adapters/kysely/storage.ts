@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { SecondFactorStorage } from "../../storage/second-factor.js";
 import type { CreateUserResult, DeletedCounts, SessionRecord, StorageAdapter, UserRecord, VerificationRecord } from "../../storage/adapter.js";
 import { AuthError } from "../../errors.js";
 import { detectDialect, isKyselyDialect, type KyselyDialect } from "./dialect.js";
@@ -9,6 +10,7 @@ import { checkAttemptArgs } from "../../storage/memory.js";
 import { flagWriter, millis, sessionRow, toSession, toUser, toVerification, userRow } from "./rows.js";
 import { checkPrefix, DEFAULT_PREFIX, schemaNames, tableNames, type Tables, type VerificationsTable } from "./schema.js";
 import { hotStatements, rotationValues } from "./statements.js";
+import { kyselySecondFactors } from "./second-factor.js";
 import type { AnyKysely } from "../sql/any-kysely.js";
 
 /** Options of {@link kyselyStorage}. */
@@ -18,7 +20,10 @@ export interface KyselyStorageOptions {
    * shares it with your application and never closes it.
    */
   db: AnyKysely;
-  /** Prepended to the table names: up to 32 of `[a-z0-9_]` (default "auth_": auth_users, auth_sessions, auth_verifications). */
+  /**
+   * Prepended to the table names: up to 32 of `[a-z0-9_]` (default "auth_": auth_users, auth_sessions, auth_verifications,
+   * auth_totp, auth_recovery_codes, auth_passkeys, auth_migrations).
+   */
   tablePrefix?: string | undefined;
   /** The SQL dialect, for a Kysely dialect whose adapter is not (a subclass of) Kysely's own; detected otherwise. */
   dialect?: KyselyDialect | undefined;
@@ -36,13 +41,23 @@ export interface KyselyStorage extends StorageAdapter {
   /** The detected (or given) SQL dialect. */
   readonly dialect: KyselyDialect;
   /** The table names in use (`migrations` holds the schema versions applied). */
-  readonly tables: Readonly<{ users: string; sessions: string; verifications: string; migrations: string }>;
+  readonly tables: Readonly<{
+    users: string;
+    sessions: string;
+    verifications: string;
+    totp: string;
+    recoveryCodes: string;
+    passkeys: string;
+    migrations: string;
+  }>;
+  /** TOTP enrolments, recovery codes and passkeys (schema version 5; see `SecondFactorStorage`). */
+  readonly secondFactors: SecondFactorStorage;
 }
 
 const MAX_ATTEMPTS = 3;
 
 /**
- * Users, sessions and single-use tokens in SQLite, PostgreSQL or MySQL/MariaDB through Kysely. Every
+ * Users, sessions, single-use tokens and second factors in SQLite, PostgreSQL or MySQL/MariaDB through Kysely. Every
  * operation is one indexed statement, except where the dialect lacks `RETURNING` (MySQL), as noted per
  * method. Uniqueness comes from unique indexes; rotation is one conditional UPDATE. Driver errors are
  * rethrown as `KyselyStorageError` (an `AuthError`, `STORAGE_ERROR`) with a scrubbed `cause`; deadlock victims are retried. It never
@@ -76,6 +91,9 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
   const users = names.users as "users";
   const sessions = names.sessions as "sessions";
   const verifications = names.verifications as "verifications";
+  const totp = names.totp as "totp";
+  const recoveryCodes = names.recoveryCodes as "recovery_codes";
+  const passkeys = names.passkeys as "passkeys";
   const known = schemaNames(prefix);
   const writeFlag = flagWriter(dialect);
   const returning = dialect !== "mysql"; // UPDATE/DELETE ... RETURNING: PostgreSQL, SQLite >= 3.35; not MySQL
@@ -99,7 +117,7 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
   };
 
   const hot = hotStatements(db, { users, sessions }, returning);
-  const ctx: account.AccountContext = { db, dialect, users, sessions, verifications, writeFlag, returning, conflictOf };
+  const ctx: account.AccountContext = { db, dialect, users, sessions, verifications, totp, recoveryCodes, passkeys, writeFlag, returning, conflictOf };
   const findUser = (by: "Id" | "Email" | "Username", value: string) =>
     run(`findUserBy${by}`, async () => {
       const [row] = (await hot.userBy[by]({ value })).rows;
@@ -108,7 +126,16 @@ export function kyselyStorage(options: KyselyStorageOptions): KyselyStorage {
 
   return {
     dialect,
-    tables: Object.freeze({ users: names.users, sessions: names.sessions, verifications: names.verifications, migrations: names.migrations }),
+    tables: Object.freeze({
+      users: names.users,
+      sessions: names.sessions,
+      verifications: names.verifications,
+      totp: names.totp,
+      recoveryCodes: names.recoveryCodes,
+      passkeys: names.passkeys,
+      migrations: names.migrations,
+    }),
+    secondFactors: kyselySecondFactors({ ...ctx, run }),
 
     migrate: () => run("migrate", () => migrate(options.db, dialect, prefix)),
 

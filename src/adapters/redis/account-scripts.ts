@@ -59,27 +59,33 @@ return redis.call('HGETALL', KEYS[1])`),
 
   /**
    * KEYS: user hash, email index, username index (any key when the user has none), the user's session-id set,
-   * the user's token index, then the session hashes and token hashes read just before. ARGV: user id, email,
-   * username ('' for none), the number of session ids, the session ids, then the token hashes.
-   * 0 for an unknown user; 'retry' when the email, username, session set or token index holds anything the
-   * caller did not declare; otherwise deletes everything and returns 1.
+   * the user's token index, TOTP hash, recovery-code set and passkey index, then the session hashes, token
+   * hashes and passkey hashes read just before. ARGV: user id, email, username ('' for none), the number of
+   * session ids, the number of token hashes, the session ids, the token hashes, then the passkey ids.
+   * 0 for an unknown user; 'retry' when the email, username, session set, token index or passkey index holds
+   * anything the caller did not declare; otherwise deletes everything and returns 1. createPasskey refuses a
+   * user that no longer exists, so no passkey of the user can appear once this has run.
    */
   deleteUser: new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local id, email, username, ns = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local id, email, username, ns, nt = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 if redis.call('HGET', KEYS[1], 'email') ~= email then return 'retry' end
 if (redis.call('HGET', KEYS[1], 'username') or '') ~= username then return 'retry' end
-local sessions, tokens = {}, {}
-for i = 5, 4 + ns do sessions[ARGV[i]] = true end
-for i = 5 + ns, #ARGV do tokens['t:' .. ARGV[i]] = true end
+local sessions, tokens, passkeys = {}, {}, {}
+for i = 6, 5 + ns do sessions[ARGV[i]] = true end
+for i = 6 + ns, 5 + ns + nt do tokens['t:' .. ARGV[i]] = true end
+for i = 6 + ns + nt, #ARGV do passkeys[ARGV[i]] = true end
 for _, sid in ipairs(redis.call('SMEMBERS', KEYS[4])) do
   if not sessions[sid] then return 'retry' end
 end
 for _, field in ipairs(redis.call('HKEYS', KEYS[5])) do
   if string.sub(field, 1, 2) == 't:' and not tokens[field] then return 'retry' end
 end
-for i = 6, #KEYS do redis.call('DEL', KEYS[i]) end
-redis.call('DEL', KEYS[1], KEYS[4], KEYS[5])
+for _, pid in ipairs(redis.call('ZRANGE', KEYS[8], 0, -1)) do
+  if not passkeys[pid] then return 'retry' end
+end
+for i = 9, #KEYS do redis.call('DEL', KEYS[i]) end
+redis.call('DEL', KEYS[1], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8])
 if redis.call('GET', KEYS[2]) == id then redis.call('DEL', KEYS[2]) end
 if username ~= '' and redis.call('GET', KEYS[3]) == id then redis.call('DEL', KEYS[3]) end
 return 1`),

@@ -6,19 +6,82 @@ import type { SessionRecord, UserRecord, VerificationRecord } from "../../storag
 import { amrOf } from "../../storage/memory.js";
 import type { Fields } from "./codec.js";
 
-function req(f: Fields, name: string): string {
+/**
+ * A field the record must have (an error when it is absent; the message names the field, never its value).
+ *
+ * @example
+ * ```ts
+ * const userId = req(fields, "userId");
+ * ```
+ */
+export function req(f: Fields, name: string): string {
   const value = f[name];
   if (value === undefined) throw new Error(`auth-skill/redis: stored record lacks "${name}"`);
   return value;
 }
-const opt = (f: Fields, name: string): string | null => f[name] ?? null;
-function int(value: string, name: string): number {
+/**
+ * An optional field: its value, or `null` when absent.
+ *
+ * @example
+ * ```ts
+ * opt({ name: "Ada" }, "name"); // "Ada"
+ * ```
+ */
+export const opt = (f: Fields, name: string): string | null => f[name] ?? null;
+
+/**
+ * A stored integer (an error unless it is a safe integer).
+ *
+ * @example
+ * ```ts
+ * int("59999999", "lastStep"); // 59999999
+ * ```
+ */
+export function int(value: string, name: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new Error(`auth-skill/redis: stored field "${name}" is not an integer`);
   return n;
 }
-const date = (f: Fields, name: string) => new Date(int(req(f, name), name));
-const optDate = (f: Fields, name: string) => (f[name] === undefined ? null : new Date(int(f[name], name)));
+/**
+ * A required date (epoch milliseconds).
+ *
+ * @example
+ * ```ts
+ * date({ createdAt: "1767225600000" }, "createdAt"); // 2026-01-01T00:00:00.000Z
+ * ```
+ */
+export const date = (f: Fields, name: string) => new Date(int(req(f, name), name));
+
+/**
+ * An optional date (epoch milliseconds), `null` when absent.
+ *
+ * @example
+ * ```ts
+ * optDate({}, "lastUsedAt"); // null
+ * ```
+ */
+export const optDate = (f: Fields, name: string) => (f[name] === undefined ? null : new Date(int(f[name], name)));
+
+/**
+ * A stored boolean ("1"/"0"); anything else is an error, never read as either value.
+ *
+ * @example
+ * ```ts
+ * flag("1", "backedUp"); // true
+ * ```
+ */
+export function flag(value: string, name: string): boolean {
+  if (value !== "1" && value !== "0") throw new Error(`auth-skill/redis: stored field "${name}" is not "1" or "0"`);
+  return value === "1";
+}
+
+/**
+ * The user's second-factor flag, set to "1" by activateTotp and "0" by deleteTotp (in their scripts). A user that
+ * never had either has no field and reads without the property, as memoryStorage's users do.
+ */
+function twoFactor(f: Fields): { twoFactorEnabled?: boolean } {
+  return f.twoFactorEnabled === undefined ? {} : { twoFactorEnabled: flag(f.twoFactorEnabled, "twoFactorEnabled") };
+}
 
 /**
  * A session's "remember me" as stored ("1"/"0"); a record written before it existed has none and is left
@@ -65,6 +128,7 @@ export function decodeUser(f: Fields | null): UserRecord | null {
     createdAt: date(f, "createdAt"),
     updatedAt: date(f, "updatedAt"),
     roles: roles(f),
+    ...twoFactor(f),
   };
 }
 

@@ -11,6 +11,13 @@
  * | `{prefix}user-sessions:<userId>` | set    | ids of the user's sessions              | with the user's last session |
  * | `{prefix}verification:<hash>`    | hash   | a single-use token record, by tokenHash | at the token's expiresAt    |
  * | `{prefix}user-verifications:<userId>` | hash | purpose -> tokenHash of the user's latest token | with the user's last token |
+ * | `{prefix}totp:<userId>`          | hash   | the user's TOTP enrolment               | never                       |
+ * | `{prefix}recovery-codes:<userId>` | set   | keyed hashes of the user's recovery codes | never                     |
+ * | `{prefix}passkey:<id>`           | hash   | a passkey, by credential id             | never                       |
+ * | `{prefix}user-passkeys:<userId>` | zset   | ids of the user's passkeys, scored by createdAt (ms) | never          |
+ *
+ * Second-factor keys never expire: they guard accounts, so none may be dropped by expiry (see the docs on
+ * `maxmemory-policy`).
  */
 import { globEscape } from "./client.js";
 
@@ -34,6 +41,14 @@ export interface StorageKeys {
   verification(tokenHash: string): string;
   /** The user's latest single-use token per purpose (purpose -> tokenHash), so a new one voids the older. */
   userVerifications(userId: string): string;
+  /** The user's TOTP enrolment (a hash). */
+  totp(userId: string): string;
+  /** The user's recovery codes (a set of keyed hashes). */
+  recoveryCodes(userId: string): string;
+  /** A passkey by credential id (a hash). */
+  passkey(id: string): string;
+  /** The ids of the user's passkeys (a sorted set scored by createdAt in ms: oldest first). */
+  userPasskeys(userId: string): string;
   /** SCAN MATCH patterns for the kinds `deleteExpired` walks. */
   patterns: { userSessions: string; verifications: string };
 }
@@ -57,6 +72,10 @@ export function storageKeys(prefix: string): StorageKeys {
     userSessions: (userId) => `${tag}user-sessions:${userId}`,
     verification: (tokenHash) => `${tag}verification:${tokenHash}`,
     userVerifications: (userId) => `${tag}user-verifications:${userId}`,
+    totp: (userId) => `${tag}totp:${userId}`,
+    recoveryCodes: (userId) => `${tag}recovery-codes:${userId}`,
+    passkey: (id) => `${tag}passkey:${id}`,
+    userPasskeys: (userId) => `${tag}user-passkeys:${userId}`,
     patterns: { userSessions: `${globEscape(tag)}user-sessions:*`, verifications: `${globEscape(tag)}verification:*` },
   };
 }

@@ -7,6 +7,7 @@ import { decodeSession, decodeUser, decodeVerification } from "./decode.js";
 import { encodeSession, encodeUser, encodeVerification, fieldsOf, patchArgs, rotationPatch, userPatch } from "./codec.js";
 import { storageKeys } from "./key-names.js";
 import { storageScripts as lua } from "./scripts.js";
+import { redisSecondFactors } from "./second-factor.js";
 
 /**
  * Options of {@link redisStorage}.
@@ -45,7 +46,10 @@ const ms = (at: Date) => {
  * uniqueness, rotation, revocation and single-use consumption are atomic across any number of
  * instances. Session and verification keys expire at their records' `expiresAt`, so Redis drops ended
  * sessions itself; revoked sessions stay readable (with `revokedAt`) until then, or until
- * `deleteExpired` removes them. Users never expire.
+ * `deleteExpired` removes them. Users never expire, nor do second factors (`secondFactors`: TOTP enrolments,
+ * recovery codes, passkeys), which `deleteUser` deletes with the user. Run the server with
+ * `maxmemory-policy noeviction`: under an `allkeys-*` policy Redis may evict any key, a used TOTP step or a
+ * recovery-code set among them.
  *
  * Redis Cluster: all keys of one prefix carry the hash tag `{prefix}` and live in one slot, so every
  * script's keys are declared and co-located; `deleteExpired` uses SCAN, which ioredis' `Cluster` does
@@ -85,7 +89,10 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
     throw tooBusy(name);
   };
 
+  const secondFactors = redisSecondFactors(client, keys);
+
   return scrubbed<StorageAdapter>({
+    secondFactors,
     async createUser(user): Promise<CreateUserResult> {
       const indexes = [keys.email(user.email), ...(user.username !== null ? [keys.username(user.username)] : [])];
       const reply = await lua.createUser.run(client, [keys.user(user.id), ...indexes], [user.id, ...encodeUser(user)]);
@@ -111,10 +118,11 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
     async deleteUser(userId) {
       for (let attempt = 0; attempt < REVOKE_ATTEMPTS; attempt++) {
         // Read, then declared to the script, which checks nothing changed in between.
-        const [[email, username], sessionIds, tokenFields] = await Promise.all([
+        const [[email, username], sessionIds, tokenFields, passkeyIds] = await Promise.all([
           client.hmget(keys.user(userId), "email", "username"),
           client.smembers(keys.userSessions(userId)),
           client.hkeys(keys.userVerifications(userId)),
+          client.zrange(keys.userPasskeys(userId), 0, -1),
         ]);
         const tokenHashes = tokenFields.filter((f) => f.startsWith("t:")).map((f) => f.slice(2));
         if (email === null || email === undefined) return false;
@@ -124,10 +132,14 @@ export function redisStorage(options: RedisStorageOptions): StorageAdapter {
           keys.username(username ?? ""),
           keys.userSessions(userId),
           keys.userVerifications(userId),
+          keys.totp(userId),
+          keys.recoveryCodes(userId),
+          keys.userPasskeys(userId),
           ...sessionIds.map(keys.session),
           ...tokenHashes.map(keys.verification),
+          ...passkeyIds.map(keys.passkey),
         ];
-        const args = [userId, email, username ?? "", sessionIds.length, ...sessionIds, ...tokenHashes];
+        const args = [userId, email, username ?? "", sessionIds.length, tokenHashes.length, ...sessionIds, ...tokenHashes, ...passkeyIds];
         const reply = await account.deleteUser.run(client, scriptKeys, args);
         if (reply !== "retry") return reply === 1;
       }

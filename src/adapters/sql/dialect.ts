@@ -4,6 +4,8 @@ import type { AnyKysely } from "./any-kysely.js";
 /**
  * Which SQL dialect a Kysely instance speaks: shared by the Kysely storage adapter and the Better Auth bridge.
  * MySQL covers MariaDB.
+ *
+ * @inline
  */
 export type SqlDialect = "sqlite" | "postgres" | "mysql";
 

@@ -35,8 +35,8 @@ export const randomPrefix = (): string => `t${randomId(10).toLowerCase()}_`;
 
 /** Drops an adapter's tables (children first: they reference users). */
 export async function dropTables(db: Kysely<any>, storage: KyselyStorage): Promise<void> {
-  const { users, sessions, verifications, migrations } = storage.tables;
-  for (const table of [verifications, sessions, users, migrations]) await db.schema.dropTable(table).ifExists().execute();
+  const { users, sessions, verifications, totp, recoveryCodes, passkeys, migrations } = storage.tables;
+  for (const table of [recoveryCodes, totp, passkeys, verifications, sessions, users, migrations]) await db.schema.dropTable(table).ifExists().execute();
 }
 
 /** Runs the plain-SQL schema (as a user's own migration tool would), statement by statement. */

@@ -46,9 +46,17 @@ const QUERIES: Record<
  * Reads the schema of `storage`'s tables from the catalog.
  */
 export async function snapshot(db: Kysely<any>, storage: KyselyStorage): Promise<SchemaSnapshot> {
-  const { users, sessions, verifications } = storage.tables;
-  const tables = [users, sessions, verifications];
-  const short = (t: string) => (t === users ? "users" : t === sessions ? "sessions" : "verifications");
+  const { users, sessions, verifications, totp, recoveryCodes, passkeys } = storage.tables;
+  const byName = new Map<string, string>([
+    [users, "users"],
+    [sessions, "sessions"],
+    [verifications, "verifications"],
+    [totp, "totp"],
+    [recoveryCodes, "recovery_codes"],
+    [passkeys, "passkeys"],
+  ]);
+  const tables = [...byName.keys()];
+  const short = (t: string) => byName.get(t) ?? t;
   const q = QUERIES[storage.dialect];
   const columns = (await q.columns(tables).execute(db)).rows;
   const indexes = (await q.indexes(tables).execute(db)).rows;

@@ -21,10 +21,15 @@ const user = (email = `${randomId(8).toLowerCase()}@example.com`) => ({
 
 /** Every lookup the adapter makes has an index (primary keys included). */
 const EXPECTED_INDEXES = [
+  "passkeys.id unique",
+  "passkeys.user_id index",
+  "recovery_codes.code_hash unique", // the primary key (user_id, code_hash)
+  "recovery_codes.user_id unique",
   "sessions.expires_at index",
   "sessions.id unique",
   "sessions.revoked_at index",
   "sessions.user_id index",
+  "totp.user_id unique",
   "users.email unique",
   "users.id unique",
   "users.username unique",
@@ -36,13 +41,13 @@ const EXPECTED_INDEXES = [
 
 for (const target of allTargets()) {
   describe(`kysely ${target.dialect}: schema and migrations`, () => {
-    it("detects the dialect and creates the three tables with an index for every lookup", async () => {
+    it("detects the dialect and creates the tables with an index for every lookup", async () => {
       const storage = await freshStorage(target.db());
       try {
         expect(storage.dialect).toBe(target.dialect);
         const schema = await snapshot(target.db(), storage);
         expect(schema.indexes).toEqual(EXPECTED_INDEXES);
-        expect(schema.columns).toHaveLength(9 + 14 + 8);
+        expect(schema.columns).toHaveLength(10 + 14 + 8 + 5 + 3 + 11);
       } finally {
         await dropTables(target.db(), storage);
       }

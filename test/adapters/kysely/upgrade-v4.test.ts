@@ -79,7 +79,7 @@ for (const target of allTargets()) {
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         const old = await storage.findSession(session.id);
         expect(old).toEqual({ ...session, persistent: true });
@@ -102,8 +102,8 @@ for (const target of allTargets()) {
         expect((await storage.findSession(next.id))?.amr).toEqual(["pwd", "otp", "mfa"]);
 
         await storage.migrate(); // at the latest version: nothing to do
-        expect(versions.length).toBe(4);
-        expect((await db.selectFrom(storage.tables.migrations).select("version").execute()).length).toBe(4);
+        expect(versions.length).toBe(5);
+        expect((await db.selectFrom(storage.tables.migrations).select("version").execute()).length).toBe(5);
       } finally {
         await dropTables(db, storage);
         await dropTables(db, fresh);

@@ -115,7 +115,7 @@ for (const target of allTargets()) {
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
         expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: [] });
@@ -130,7 +130,7 @@ for (const target of allTargets()) {
         expect(await storage.updateUser(user.id, { roles: ["admin"] })).toMatchObject({ ok: true, user: { roles: ["admin"] } });
 
         await Promise.all([storage.migrate(), storage.migrate()]); // at the latest version: nothing to do
-        expect(await count(db, storage.tables.migrations)).toBe(4);
+        expect(await count(db, storage.tables.migrations)).toBe(5);
         expect(await count(db, storage.tables.sessions)).toBe(2);
       } finally {
         await dropTables(db, storage);
@@ -150,7 +150,7 @@ for (const target of allTargets()) {
 
         await storage.migrate();
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
         expect(await snapshot(db, storage)).toEqual({ ...(await snapshot(db, fresh)), indexNames: expect.any(Array) });
         for (const table of [storage.tables.users, storage.tables.sessions, storage.tables.verifications]) expect(await count(db, table)).toBe(1);
         expect(await storage.findUserById(user.id)).toEqual({ ...user, roles: ["editor"] });
@@ -168,7 +168,7 @@ for (const target of allTargets()) {
         expect(await storage.consumeVerification(tokenHash, "password-reset", new Date())).toMatchObject({ userId: user.id, payload: null });
 
         await storage.migrate(); // at the latest version: nothing to do
-        expect(await count(db, storage.tables.migrations)).toBe(4);
+        expect(await count(db, storage.tables.migrations)).toBe(5);
       } finally {
         await dropTables(db, storage);
         await dropTables(db, fresh);
@@ -180,7 +180,7 @@ for (const target of allTargets()) {
       const storage = await freshStorage(db);
       try {
         const versions = await db.selectFrom(storage.tables.migrations).select("version").orderBy("version").execute();
-        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4]);
+        expect(versions.map((r) => Number(r.version))).toEqual([1, 2, 3, 4, 5]);
         const id = randomId();
         const now = new Date();
         await storage.createUser({
@@ -198,7 +198,8 @@ for (const target of allTargets()) {
         await db.updateTable(storage.tables.users).set({ roles: "admin" }).where("id", "=", id).execute();
         await rejectsWith(storage.findUserById(id), "STORAGE_ERROR");
         // tables dropped while the migrations table stayed: migrate() makes them again, in the latest shape
-        for (const table of [storage.tables.verifications, storage.tables.sessions, storage.tables.users]) await db.schema.dropTable(table).execute();
+        const { recoveryCodes, totp, passkeys, verifications, sessions, users } = storage.tables;
+        for (const table of [recoveryCodes, totp, passkeys, verifications, sessions, users]) await db.schema.dropTable(table).execute();
         await storage.migrate();
         expect(
           (

@@ -32,7 +32,7 @@ describe.skipIf(!url)("a failing Redis connection", () => {
   let prefix = randomPrefix();
   const admin = connect(url);
   afterEach(() => deletePrefix(admin, prefix));
-  const authOn = (client: ReturnType<typeof connect>, extra: AuthSkillOptions & { requireEmailVerification?: false | undefined } = {}) =>
+  const authOn = (client: ReturnType<typeof connect>, extra: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}) =>
     new AuthSkill({ secret: SECRET, storage: redisStorage({ client, prefix }), rateLimit: { store: redisRateLimitStore({ client, prefix }) }, ...extra });
 
   // "Promptly": with no offline queue and no retries, each call fails on the first attempt; a hang would
