@@ -151,4 +151,15 @@ describe("passkeys: user verification, amr and the second factor", () => {
     if (!isSession(session)) throw new Error("expected a session");
     expect((await ctx.auth.verifyAccessToken(session.accessToken)).amr).toEqual(["swk", "mfa"]);
   });
+
+  it("without the totp module, an account with TOTP and a non-verified passkey is refused (MFA_REQUIRED), no session", async () => {
+    const ctx = await setup({ totp: false });
+    const emulator = syncedAuthenticator({ userVerified: false });
+    const userId = await ctx.signup("ada@example.com");
+    await register(ctx, userId, emulator);
+    await withTotp(ctx, userId);
+    const before = (await ctx.storage.listUserSessions(userId, new Date())).length;
+    await expect(ctx.pk.verifyAuthentication(await assertion(ctx, emulator))).rejects.toMatchObject({ code: "MFA_REQUIRED" });
+    expect((await ctx.storage.listUserSessions(userId, new Date())).length).toBe(before);
+  });
 });

@@ -45,6 +45,8 @@ export function deviceAuthenticator(options: { userVerified?: boolean } = {}): E
 
 export interface SetupOptions {
   rateLimit?: false;
+  /** `false`: no TOTP module (an account with TOTP can then not sign in with a first factor alone). */
+  totp?: false;
   now?: () => Date;
   rpID?: string;
   origins?: string[];
@@ -59,7 +61,7 @@ export async function setup(options: SetupOptions = {}) {
     secret: SECRET,
     storage,
     passkeys: passkeys({ rpID: options.rpID ?? RP_ID, rpName: "Example", origins: options.origins ?? [ORIGIN] }),
-    totp: totp({ issuer: "Example" }), // an account with TOTP gets the challenge (without the module: MFA_REQUIRED)
+    ...(options.totp === false ? {} : { totp: totp({ issuer: "Example" }) }), // an account with TOTP gets the challenge (without the module: MFA_REQUIRED)
     onEvent: (e) => void events.push(e),
     ...(options.rateLimit === false ? { rateLimit: false } : {}),
     ...(options.now ? { now: options.now } : {}),
