@@ -2,7 +2,7 @@
 // signed-in user (`Authorization: Bearer`, a live session); the sign-in routes are open, limited per client by the
 // flow. The options are the JSON the browser passes to navigator.credentials (or @simplewebauthn/browser); the
 // answers are the browser's JSON, checked by the flow.
-import { isConfigured } from "../second-factor/methods.js";
+import { isConfigured } from "../second-factor/configured.js";
 import type { PasskeysApi } from "../second-factor/types.js";
 import { EarlyResponse, readJson } from "./body.js";
 import { emptyResponse, httpError, jsonResponse } from "./response.js";

@@ -6,30 +6,13 @@ import { AuthError } from "../errors.js";
 import type { FlowParts } from "../flow-parts.js";
 import type { AuthResult, RequestContext } from "../types.js";
 import { verifySecondFactor } from "./challenge.js";
+import { markUnconfigured } from "./configured.js";
 import type { PasskeysApi, SecondFactorInput, TotpApi } from "./types.js";
-
-/** The stand-ins of modules that are not configured. */
-const UNCONFIGURED = new WeakSet<object>();
 
 /** An API whose every method rejects with `CONFIG_ERROR` naming the option to set. */
 function unconfigured<T extends object>(option: string, methods: readonly (keyof T & string)[]): T {
   const refuse = () => Promise.reject(new AuthError("CONFIG_ERROR", `auth-skill configuration: set the ${option} option to use auth.${option}`));
-  const api = Object.freeze(Object.fromEntries(methods.map((m) => [m, refuse]))) as T;
-  UNCONFIGURED.add(api);
-  return api;
-}
-
-/**
- * Whether `auth.totp` or `auth.passkeys` is a configured module's API (not the stand-in that answers `CONFIG_ERROR`):
- * the HTTP handler's passkey routes do not exist (404) without it.
- *
- * @example
- * ```ts
- * if (isConfigured(auth.passkeys)) showPasskeyButton();
- * ```
- */
-export function isConfigured(api: object): boolean {
-  return !UNCONFIGURED.has(api);
+  return markUnconfigured(Object.freeze(Object.fromEntries(methods.map((m) => [m, refuse]))) as T);
 }
 
 const TOTP_METHODS = ["enroll", "confirm", "disable", "regenerateRecoveryCodes", "status"] as const;
