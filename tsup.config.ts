@@ -13,6 +13,7 @@ const library: Options = {
     http: "src/http/index.ts",
     node: "src/node/index.ts",
     totp: "src/totp/index.ts",
+    passkeys: "src/passkeys/index.ts",
   },
   external: EXTERNAL,
   format: ["esm", "cjs"],

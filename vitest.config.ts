@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^auth-skill\/better-auth$/, replacement: src("better-auth/index.ts") },
       { find: /^auth-skill\/http$/, replacement: src("http/index.ts") },
       { find: /^auth-skill\/node$/, replacement: src("node/index.ts") },
+      { find: /^auth-skill\/passkeys$/, replacement: src("passkeys/index.ts") },
     ],
   },
   test: {

@@ -8,11 +8,13 @@
  * See README.md next to this file.
  */
 import { randomBytes } from "node:crypto";
+import { isIP } from "node:net";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { getRequestListener } from "@hono/node-server";
 import { AuthSkill, memoryStorage } from "auth-skill";
 import { createAuthHandler, type ConnectionInfo, type HandlerAuth, type TrustedProxies } from "auth-skill/http";
+import { passkeys } from "auth-skill/passkeys";
 import { createDemoOutbox, type DemoOutbox } from "./outbox.js";
 import { staticFiles } from "./static.js";
 
@@ -84,6 +86,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     storage: memoryStorage(),
     refreshToken: { reuseInterval: "10s" }, // two tabs refreshing at once stay signed in (docs/http.md)
     email: { send: outbox.send },
+    // Passkeys need a host name for their RP ID (an IP address is none): APP_ORIGIN=http://localhost:3000 enables them.
+    ...(isIP(new URL(origin).hostname) === 0
+      ? { passkeys: passkeys({ rpID: new URL(origin).hostname, rpName: "auth-skill web app", origins: [origin] }) }
+      : {}),
   });
   createServer(toNodeListener(createWebApp({ auth, origin, outbox }))).listen(port, "127.0.0.1", () => {
     console.log(`web-app: ${origin} (demo outbox at ${origin}/outbox — a stand-in for a mailbox, never for production)`);

@@ -47,6 +47,11 @@ export type AuthEvent = AuthEventBase &
     | { type: "signin.mfa_required"; userId: string; method: SigninMethod }
     /** A second factor was enrolled, removed, or (`recovery-code`) its codes were replaced. */
     | { type: "second_factor.changed"; userId: string; factor: SecondFactorKind; change: "enabled" | "disabled" | "regenerated" }
+    /**
+     * A passkey signed with a counter not above the one last seen (a possible clone of the authenticator). The sign-in
+     * is not refused; the stored counter keeps the highest value seen.
+     */
+    | { type: "passkey.counter_regressed"; userId: string; passkeyId: string }
     | { type: "signin.failed"; reason: SigninFailureReason }
     | { type: "session.refreshed"; userId: string; sessionId: string }
     /** `sessionId` for one session; `count` when every session of a user was ended. */

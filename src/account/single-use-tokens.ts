@@ -5,7 +5,18 @@ import type { StorageAdapter, VerificationRecord } from "../storage/adapter.js";
 import type { SecretKeySet } from "../tokens/secret-keys.js";
 
 /** What a single-use token is for: each purpose has its own TTL, and a token of one never serves another. */
-export type TokenPurpose = "password-reset" | "email-verification" | "email-change" | "magic-link" | "email-code" | "mfa";
+export type TokenPurpose =
+  | "password-reset"
+  | "email-verification"
+  | "email-change"
+  | "magic-link"
+  | "email-code"
+  /** A sign-in waiting for its second factor (`mfaToken`). */
+  | "mfa"
+  /** A WebAuthn registration challenge (bound to the signed-in user). */
+  | "passkey-registration"
+  /** A WebAuthn sign-in challenge (bound to no user: the sign-in may be usernameless). */
+  | "passkey-authentication";
 
 /** Digits of an email code: 10^6 values, of which 5 attempts per code may be tried. */
 export const EMAIL_CODE_DIGITS = 6;
@@ -40,9 +51,10 @@ export class SingleUseTokens {
 
   /**
    * Mints a token for `userId` and `purpose`, valid `ttlMs`, and stores its hash; the storage voids the
-   * user's older token of the same purpose in the same step.
+   * user's older token of the same purpose in the same step. A `userId` of `null` binds the token to nobody and
+   * voids nothing (a passkey sign-in's challenge, asked for before anyone is known): take it with {@link take}.
    */
-  async issue(purpose: TokenPurpose, userId: string, ttlMs: number, payload: string | null = null): Promise<{ token: string; expiresAt: Date }> {
+  async issue(purpose: TokenPurpose, userId: string | null, ttlMs: number, payload: string | null = null): Promise<{ token: string; expiresAt: Date }> {
     const now = this.now();
     const token = `${this.keys.current.kid}.${randomToken(32)}`;
     const expiresAt = new Date(now.getTime() + ttlMs);
@@ -101,6 +113,24 @@ export class SingleUseTokens {
     // "not after now": a stored expiry that is not a number counts as expired
     if (!(record.expiresAt.getTime() > this.now().getTime())) throw expired();
     return record as VerificationRecord & { userId: string };
+  }
+
+  /**
+   * Takes a token in one step, whether or not it names a user: the record, deleted — of concurrent takes of one token
+   * exactly one resolves it. `TOKEN_INVALID` for anything malformed, unknown, used or of another purpose,
+   * `TOKEN_EXPIRED` for an expired one (it stays unusable).
+   */
+  async take(token: unknown, purpose: TokenPurpose): Promise<VerificationRecord> {
+    const shaped = typeof token === "string" ? SHAPE.exec(token) : null;
+    const key = shaped && this.keys.byKid(shaped[1]!)?.singleUseHash;
+    if (!key) throw invalid();
+    const hash = this.hash(token as string, key);
+    const found = await storageCall(() => this.storage.findVerification(hash, purpose));
+    if (found === null || found.purpose !== purpose) throw invalid();
+    if (!(found.expiresAt.getTime() > this.now().getTime())) throw expired();
+    const record = await storageCall(() => this.storage.consumeVerification(hash, purpose, this.now()));
+    if (record === null || record.purpose !== purpose) throw invalid();
+    return record;
   }
 
   /** Consumes a checked record; `TOKEN_INVALID` when another caller spent it first (or it expired meanwhile). */

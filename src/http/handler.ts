@@ -8,6 +8,14 @@ import {
   verifyRoute,
 } from "./account-routes.js";
 import { EarlyResponse } from "./body.js";
+import {
+  passkeyAuthenticationOptionsRoute,
+  passkeyDeleteRoute,
+  passkeyRegisterRoute,
+  passkeyRegistrationOptionsRoute,
+  passkeySigninRoute,
+  passkeysListRoute,
+} from "./passkey-routes.js";
 import { mfaVerifyRoute, recoveryCodesRoute, totpConfirmRoute, totpDisableRoute, totpEnrollRoute, totpStatusRoute } from "./second-factor-routes.js";
 import { emailCodeRequestRoute, emailCodeSigninRoute, magicLinkRequestRoute, magicLinkSigninRoute } from "./passwordless-routes.js";
 import { compileTrust, resolveClientIp, type ForwardedHeader, type TrustedProxies } from "./client-ip.js";
@@ -84,20 +92,33 @@ const ROUTES: Readonly<Record<string, Partial<Record<Method, Route>>>> = {
   "/magic-link/signin": { POST: magicLinkSigninRoute },
   "/email-code/request": { POST: emailCodeRequestRoute },
   "/email-code/signin": { POST: emailCodeSigninRoute },
+  "/passkeys": { GET: passkeysListRoute },
+  "/passkeys/registration-options": { POST: passkeyRegistrationOptionsRoute },
+  "/passkeys/register": { POST: passkeyRegisterRoute },
+  "/passkeys/authentication-options": { POST: passkeyAuthenticationOptionsRoute },
+  "/passkeys/signin": { POST: passkeySigninRoute },
+  "/passkeys/:id": { DELETE: passkeyDeleteRoute },
 };
 
-const SESSION_PATH = /^\/sessions\/([^/]{1,255})$/;
+/** The routes with an `:id`: a session id (at most 255 characters), a passkey's credential id (base64url, at most 1364). */
+const ID_PATHS: readonly (readonly [string, RegExp])[] = [
+  ["/sessions/:id", /^\/sessions\/([^/]{1,255})$/],
+  ["/passkeys/:id", /^\/passkeys\/([^/]{1,1400})$/],
+];
 
 /** The route key and `:id` of a path below the base path, or null. */
 function match(path: string): { key: string; id: string } | null {
-  if (Object.hasOwn(ROUTES, path) && path !== "/sessions/:id") return { key: path, id: "" };
-  const m = SESSION_PATH.exec(path);
-  if (!m) return null;
-  try {
-    return { key: "/sessions/:id", id: decodeURIComponent(m[1]!) };
-  } catch {
-    return null; // a malformed percent-escape names no session
+  if (Object.hasOwn(ROUTES, path) && !path.endsWith("/:id")) return { key: path, id: "" };
+  for (const [key, pattern] of ID_PATHS) {
+    const m = pattern.exec(path);
+    if (!m) continue;
+    try {
+      return { key, id: decodeURIComponent(m[1]!) };
+    } catch {
+      return null; // a malformed percent-escape names nothing
+    }
   }
+  return null;
 }
 
 function checkBasePath(basePath: string): string {
@@ -113,7 +134,9 @@ function checkBasePath(basePath: string): string {
  * POST `/signup`, `/signin`, `/refresh`, `/signout`, `/revoke` (RFC 7009, form-encoded), GET `/session`,
  * `/sessions`, DELETE `/sessions/:id`, POST `/password/reset-request`, `/password/reset`, `/password/change`,
  * `/email/verify-request`, `/email/verify`, `/email/change`, `/email/change/confirm`, GET `/jwks`, and signing in
- * by mail: POST `/magic-link/request`, `/magic-link/signin`, `/email-code/request`, `/email-code/signin`. Routes
+ * by mail: POST `/magic-link/request`, `/magic-link/signin`, `/email-code/request`, `/email-code/signin`; with the
+ * `passkeys` option, POST `/passkeys/registration-options`, `/passkeys/register`, `/passkeys/authentication-options`,
+ * `/passkeys/signin`, GET `/passkeys`, DELETE `/passkeys/:id` (404 without it). Routes
  * that act for a signed-in user read the access token from `Authorization: Bearer` (in cookie mode too) and
  * check its session is live. 404 outside `basePath` or for an unknown route, 405 (with `Allow`) for a wrong
  * method. JSON bodies only (form-encoded for `/revoke`), at most 16 KiB; extra fields are ignored. Errors are

@@ -19,7 +19,7 @@ export interface RouteContext {
   client: RequestContext;
   mode: HandlerMode;
   cookie: RefreshCookie;
-  /** The `:id` of `/sessions/:id`, percent-decoded. */
+  /** The `:id` of `/sessions/:id` or `/passkeys/:id`, percent-decoded. */
   id: string;
 }
 

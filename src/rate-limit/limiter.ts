@@ -132,6 +132,23 @@ export class SigninLimiter {
     if (!r.ok) throw limited("requests for this address", r.resetAt, now);
   }
 
+  /**
+   * Reserves one request of `scope` (a flow that anyone may call without an account, e.g. `"passkey-options"`) from
+   * `ip` under the per-client rule (`client`); throws `RATE_LIMITED` with `retryAfter` when the client's budget is
+   * spent. Resolves the counter's key: pass it to {@link refundClient} to give the request back (a success).
+   */
+  async reserveClient(scope: string, ip: string | undefined, now: Date): Promise<string> {
+    const key = `${scope}:${clientKey(ip)}`;
+    const r = await storageCall(() => this.#store.reserve(key, this.#client.max, this.#client.windowMs, now));
+    if (!r.ok) throw limited("requests", r.resetAt, now);
+    return key;
+  }
+
+  /** Gives back a request reserved by {@link reserveClient}. */
+  async refundClient(key: string): Promise<void> {
+    await storageCall(() => this.#store.refund(key));
+  }
+
   /** Lifts a lock and the attempt counter of an account (the password-reset flow calls this). */
   async unlock(account: string): Promise<void> {
     await storageCall(async () => {

@@ -6,12 +6,13 @@ import { AuthError } from "../errors.js";
 import type { FlowParts } from "../flow-parts.js";
 import type { AuthResult, RequestContext } from "../types.js";
 import { verifySecondFactor } from "./challenge.js";
+import { markUnconfigured } from "./configured.js";
 import type { PasskeysApi, SecondFactorInput, TotpApi } from "./types.js";
 
 /** An API whose every method rejects with `CONFIG_ERROR` naming the option to set. */
 function unconfigured<T extends object>(option: string, methods: readonly (keyof T & string)[]): T {
   const refuse = () => Promise.reject(new AuthError("CONFIG_ERROR", `auth-skill configuration: set the ${option} option to use auth.${option}`));
-  return Object.freeze(Object.fromEntries(methods.map((m) => [m, refuse]))) as T;
+  return markUnconfigured(Object.freeze(Object.fromEntries(methods.map((m) => [m, refuse]))) as T);
 }
 
 const TOTP_METHODS = ["enroll", "confirm", "disable", "regenerateRecoveryCodes", "status"] as const;

@@ -22,6 +22,7 @@ const SOURCE_PATHS = {
   "auth-skill/http": src("http/index.ts"),
   "auth-skill/node": src("node/index.ts"),
   "auth-skill/totp": src("totp/index.ts"),
+  "auth-skill/passkeys": src("passkeys/index.ts"),
 };
 
 describe("docs code blocks: extraction", () => {

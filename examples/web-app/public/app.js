@@ -1,4 +1,5 @@
-// The page's side of cookie mode, in plain JavaScript (no build step).
+// The page's side of cookie mode, in plain JavaScript (no build step). passkeys.js adds the passkey buttons on top of
+// the helpers this module exports.
 // The refresh token is in an HttpOnly cookie: this script never sees it; the browser sends it to this origin.
 // The access token is kept in a variable of this module (not localStorage, not a cookie) and sent as
 // `Authorization: Bearer`. When it is refused (401), the page gets a new one from /auth/refresh and retries once.
@@ -105,8 +106,13 @@ async function startSession(path, fields, form) {
   const response = await post(path, fields);
   if (response.status === 202) return say("Check your mail to verify the address, then sign in.");
   if (!response.ok) return say(await errorMessage(response), true);
-  accessToken = (await response.json()).accessToken;
-  form.reset();
+  form?.reset();
+  await signedIn(await response.json());
+}
+
+/** A session's answer (sign-in, sign-up, passkey): keeps its access token, tells the other tabs, shows the profile. */
+async function signedIn(body) {
+  accessToken = body.accessToken;
   channel.postMessage("signed-in");
   await showProfile();
   say("Signed in.");
@@ -155,3 +161,5 @@ run(async () => {
   await showProfile();
   say("Signed in.");
 });
+
+export { api, errorMessage, post, run, say, signedIn };
