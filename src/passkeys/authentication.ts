@@ -91,7 +91,8 @@ export async function verifyAuthentication(
     const passkey = await storageCall(() => host.factors.findPasskey(response.id));
     if (passkey === null || passkey.id !== response.id) throw failed();
     const userHandle = response.response.userHandle;
-    if (userHandle !== undefined && userHandle !== passkey.userHandle) throw failed();
+    // a passkey stored without a handle (Better Auth keeps none: its passkeys read with "") is named by its id alone
+    if (userHandle !== undefined && passkey.userHandle !== "" && userHandle !== passkey.userHandle) throw failed();
     const taker = new ChallengeTaker(p.tokens, "passkey-authentication", (record) => {
       if (record.userId !== null && record.userId !== undefined) return false;
       // usernameless (no payload): the authenticator must name the user; with an email: that account's passkey only
