@@ -1,3 +1,4 @@
+import type { TotpModule } from "./second-factor/host.js";
 import type { JWK } from "jose";
 import { AccountMethods } from "./account/account-methods.js";
 import { SingleUseTokens } from "./account/single-use-tokens.js";
@@ -10,7 +11,7 @@ import { SigninLimiter } from "./rate-limit/limiter.js";
 import { sessionSigner } from "./session-claims.js";
 import { secretCodec } from "./second-factor/codec.js";
 import { installSecondFactors } from "./second-factor/install.js";
-import type { SigninResult, TotpModule } from "./second-factor/types.js";
+import type { SigninResult } from "./second-factor/types.js";
 import { Sessions } from "./sessions.js";
 import { signin, signup, startSession } from "./signin-flows.js";
 import { AccessTokens } from "./tokens/access-token-service.js";

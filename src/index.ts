@@ -5,19 +5,8 @@ export { can, requirePermission } from "./account/permissions.js";
 export { requireAmr } from "./account/amr.js";
 export type { PermissionMap } from "./account/permissions.js";
 export type { AuthEvent, AuthEventBase, AuthEventType, EmailKind, SecondFactorKind, SigninFailureReason, SigninMethod } from "./account/events.js";
-export type {
-  MfaChallenge,
-  PasskeyInfo,
-  PasskeysApi,
-  PasskeysModule,
-  SecondFactorHost,
-  SecondFactorInput,
-  SigninResult,
-  TotpApi,
-  TotpModule,
-  TotpRuntime,
-  TotpStatus,
-} from "./second-factor/types.js";
+export type { MfaChallenge, PasskeyInfo, PasskeysApi, SecondFactorInput, SigninResult, TotpApi, TotpRuntime, TotpStatus } from "./second-factor/types.js";
+export type { PasskeysModule, SecondFactorHost, TotpModule } from "./second-factor/host.js";
 export type { EmailMessage, EmailOptions } from "./account/mail.js";
 export type { SessionInfo } from "./account/users.js";
 export type { PolicyViolation } from "./password/policy.js";

@@ -2,6 +2,7 @@
 // field, its default and its bounds. `options.ts` validates them and fills in the defaults with a zod schema
 // whose input type is checked at compile time to be exactly this one, so the two cannot drift. (A type
 // inferred from the schema would reach the .d.ts as `z.input<typeof schema>`, without these comments.)
+import type { PasskeysModule, TotpModule } from "./second-factor/host.js";
 import type { JWK } from "jose";
 import type { AuthEvent } from "./account/events.js";
 import type { EmailOptions } from "./account/mail.js";
@@ -11,7 +12,7 @@ import type { HasherChoice } from "./password/hasher.js";
 import type { PepperKey } from "./password/pepper.js";
 import type { RateLimitStore } from "./rate-limit/store.js";
 import type { StorageAdapter } from "./storage/adapter.js";
-import type { PasskeysModule, TotpModule } from "./second-factor/types.js";
+
 import type { SigningAlgorithm } from "./tokens/algorithms.js";
 import type { User } from "./types.js";
 

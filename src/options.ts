@@ -6,6 +6,7 @@
  * to be exactly `AuthSkillOptions`; `ResolvedOptions` is its output type. Nothing below `AuthSkill` imports
  * this file.
  */
+import type { PasskeysModule, TotpModule } from "./second-factor/host.js";
 import type { JWK } from "jose";
 import { z } from "zod";
 import { emitter, type AuthEvent } from "./account/events.js";
@@ -25,7 +26,7 @@ import type { LimiterSettings, LimitRule } from "./rate-limit/limiter.js";
 import { memoryRateLimitStore, type RateLimitStore } from "./rate-limit/store.js";
 import { configError, resolveSecrets } from "./secret.js";
 import type { SessionSettings } from "./sessions.js";
-import type { PasskeysModule, TotpModule } from "./second-factor/types.js";
+
 import type { StorageAdapter } from "./storage/adapter.js";
 import { memoryStorage } from "./storage/memory.js";
 import type { AccessTokensSettings } from "./tokens/access-token-service.js";

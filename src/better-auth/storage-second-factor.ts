@@ -34,7 +34,7 @@ export function bridgeSecondFactors(settings: BridgeSecondFactorSettings): Secon
     findTotp: (userId) => run("findTotp", () => totp.findTotp(settings, userId), t),
     setPendingTotp: (userId, pendingSecret, at) => run("setPendingTotp", () => totp.setPendingTotp(settings, userId, pendingSecret, at), t),
     activateTotp: (input) => run("activateTotp", () => totp.activateTotp(settings, input), t),
-    useTotpStep: (userId, step) => run("useTotpStep", () => totp.useTotpStep(settings, userId, step, now()), t),
+    acceptTotpStep: (userId, step) => run("acceptTotpStep", () => totp.acceptTotpStep(settings, userId, step, now()), t),
     deleteTotp: (userId) => run("deleteTotp", () => totp.deleteTotp(settings, userId, now()), t),
     replaceRecoveryCodes: (userId, codes, at) => run("replaceRecoveryCodes", () => totp.replaceRecoveryCodes(settings, userId, codes, at), t),
     consumeRecoveryCode: (userId, code) => run("consumeRecoveryCode", () => totp.consumeRecoveryCode(settings, userId, code, now()), t),

@@ -192,10 +192,10 @@ export async function activateTotp(s: TotpStoreSettings, input: ActivateTotpInpu
 }
 
 /**
- * See `SecondFactorStorage.useTotpStep`: a conditional write on our `lastStep` (`lastStep IS NULL OR lastStep <
+ * See `SecondFactorStorage.acceptTotpStep`: a conditional write on our `lastStep` (`lastStep IS NULL OR lastStep <
  * step`), for a user whose `twoFactor` row is confirmed and not locked by Better Auth's lockout.
  */
-export async function useTotpStep(s: TotpStoreSettings, userId: string, step: number, now: Date): Promise<boolean> {
+export async function acceptTotpStep(s: TotpStoreSettings, userId: string, step: number, now: Date): Promise<boolean> {
   if (!Number.isSafeInteger(step) || step < 0) return false;
   if (!(await pluginTable(s.db, "twoFactor"))) return false;
   const { db } = s;

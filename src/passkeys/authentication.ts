@@ -4,10 +4,11 @@
  * signature checked by the library against the configured RP ID and origins, the challenge taken atomically on the
  * way. Both steps are open to anyone, so each is limited per client address.
  */
+import type { SecondFactorHost } from "../second-factor/host.js";
 import { generateAuthenticationOptions, verifyAuthenticationResponse, type VerifiedAuthenticationResponse } from "@simplewebauthn/server";
 import { AuthError, storageCall } from "../errors.js";
 import { parseEmailRequest } from "../input.js";
-import type { SecondFactorHost, SigninResult } from "../second-factor/types.js";
+import type { SigninResult } from "../second-factor/types.js";
 import { where } from "../sessions.js";
 import type { PasskeyRecord } from "../storage/adapter.js";
 import type { RequestContext, SigninContext } from "../types.js";

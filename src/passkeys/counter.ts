@@ -3,8 +3,9 @@
  * does not grow may be a cloned authenticator — or a reset one: the sign-in goes on, an event
  * (`passkey.counter_regressed`) tells the application, and the stored counter keeps the highest value seen.
  */
+import type { SecondFactorHost } from "../second-factor/host.js";
 import { storageCall } from "../errors.js";
-import type { SecondFactorHost } from "../second-factor/types.js";
+
 import type { PasskeyRecord } from "../storage/adapter.js";
 
 /** Whether a counter reading is a regression: either side counts (is above 0) and the new one is not greater. */

@@ -10,6 +10,7 @@
  * const auth = new AuthSkill({ passkeys: passkeys({ rpID: "example.com", rpName: "Example", origins: ["https://example.com"] }) });
  * ```
  */
-export type { PasskeyInfo, PasskeysApi, PasskeysModule } from "../second-factor/types.js";
+export type { PasskeysModule } from "../second-factor/host.js";
+export type { PasskeyInfo, PasskeysApi } from "../second-factor/types.js";
 export type { PasskeysOptions } from "./options.js";
 export { passkeys } from "./module.js";

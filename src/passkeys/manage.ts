@@ -1,7 +1,8 @@
 /** Listing and removing a user's passkeys, and what of a passkey the API shows (no key material, no user handle). */
 import { knownUser } from "../account/users.js";
 import { AuthError, storageCall } from "../errors.js";
-import type { SecondFactorHost, PasskeyInfo } from "../second-factor/types.js";
+import type { SecondFactorHost } from "../second-factor/host.js";
+import type { PasskeyInfo } from "../second-factor/types.js";
 import type { PasskeyRecord } from "../storage/adapter.js";
 
 /** The longest credential id (1023 bytes as base64url): a longer one names no passkey. */

@@ -1,5 +1,6 @@
 /** `passkeys()`: the configured module `AuthSkill` takes, and the API it builds over the host. */
-import type { PasskeysApi, PasskeysModule, SecondFactorHost } from "../second-factor/types.js";
+import type { PasskeysModule, SecondFactorHost } from "../second-factor/host.js";
+import type { PasskeysApi } from "../second-factor/types.js";
 import { authenticationOptions, verifyAuthentication } from "./authentication.js";
 import { listPasskeys, removePasskey } from "./manage.js";
 import { checkOptions, type PasskeysOptions, type PasskeysSettings } from "./options.js";

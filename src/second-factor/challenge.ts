@@ -120,7 +120,7 @@ export async function verifySecondFactor(p: FlowParts, input: SecondFactorInput,
   const attempt = await p.limiter?.reserveSignin(`user:${record.userId}`, context.ip, now);
   const allowed = await storageCall(() => p.storage.reserveVerificationAttempt(record.userId, "mfa", MFA_ATTEMPTS, now));
   if (!allowed) throw spentChallenge();
-  const right = code.kind === "totp" ? await totp.verify(record.userId, code.value) : await totp.useRecoveryCode(record.userId, code.value);
+  const right = code.kind === "totp" ? await totp.verify(record.userId, code.value) : await totp.takeRecoveryCode(record.userId, code.value);
   if (!right) {
     p.account.emit({ type: "signin.failed", reason: "invalid_second_factor", userId: record.userId, at: p.now(), ...where(context) });
     throw invalidCode();

@@ -1,7 +1,7 @@
 import type { FlowParts } from "../flow-parts.js";
 import type { SecondFactorCodec } from "../storage/adapter.js";
 import { finishSignin } from "./challenge.js";
-import type { PasskeysModule, SecondFactorHost, TotpModule } from "./types.js";
+import type { PasskeysModule, SecondFactorHost, TotpModule } from "./host.js";
 
 /**
  * Builds the configured second-factor modules over the flows and records them in `flows.secondFactor`, before

@@ -4,9 +4,7 @@
  * `auth-skill/passkeys` modules plug into `AuthSkill` ({@link SecondFactorHost}). Types only: the core never imports
  * those modules or their libraries.
  */
-import type { SecondFactorKind, SigninMethod } from "../account/events.js";
-import type { FlowParts } from "../flow-parts.js";
-import type { SecondFactorCodec, SecondFactorStorage, UserRecord } from "../storage/adapter.js";
+import type { SecondFactorKind } from "../account/events.js";
 import type { AuthResult, RequestContext, SigninContext } from "../types.js";
 
 /**
@@ -61,35 +59,13 @@ export interface TotpApi {
   status(userId: string): Promise<TotpStatus>;
 }
 
-/** The door a second-factor module opens into `AuthSkill`: the flows' parts, the storage's operations, sign-in. */
-export interface SecondFactorHost {
-  /** @internal The flows' parts (storage, sessions, tokens, limiter, clock, events): auth-skill's own modules only. */
-  parts: FlowParts;
-  /** The storage's second-factor operations. */
-  factors: SecondFactorStorage;
-  /** How secrets are sealed and recovery codes keyed: the storage's codec, or AuthSkill's own. */
-  codec: SecondFactorCodec;
-  /**
-   * Ends a first factor: the session, or — for an account with a second factor — the challenge. `verified` says the
-   * method itself was multi-factor (a user-verified passkey): then no challenge, the session's `amr` has `mfa`.
-   */
-  finishSignin(user: UserRecord, context: SigninContext, how: { method: SigninMethod; amr: string[]; verified?: boolean }): Promise<SigninResult>;
-}
-
-/** A configured TOTP module (`totp()` from `auth-skill/totp`), as `AuthSkill` takes it. */
-export interface TotpModule {
-  readonly kind: "totp";
-  /** Builds the module's runtime over the host. */
-  create(host: SecondFactorHost): TotpRuntime;
-}
-
 /** What a TOTP module gives `AuthSkill`: its API, and the check `verifySecondFactor` calls. */
 export interface TotpRuntime {
   api: TotpApi;
   /** Whether `code` is right for the user's confirmed secret, accepting its time step once (atomically). */
   verify(userId: string, code: string): Promise<boolean>;
   /** Whether `code` is one of the user's recovery codes, taking it (atomically). */
-  useRecoveryCode(userId: string, code: string): Promise<boolean>;
+  takeRecoveryCode(userId: string, code: string): Promise<boolean>;
 }
 
 /** A passkey as `auth.passkeys.list` shows it (no key material). */
@@ -121,13 +97,6 @@ export interface PasskeysApi {
   list(userId: string): Promise<PasskeyInfo[]>;
   /** Removes one of the user's passkeys; resolves whether it existed. */
   remove(userId: string, passkeyId: string): Promise<boolean>;
-}
-
-/** A configured passkeys module (`passkeys()` from `auth-skill/passkeys`), as `AuthSkill` takes it. */
-export interface PasskeysModule {
-  readonly kind: "passkeys";
-  /** Builds the module's API over the host. */
-  create(host: SecondFactorHost): PasskeysApi;
 }
 
 /** Re-exported for the modules. */

@@ -47,7 +47,7 @@ export function memorySecondFactors(users: Map<string, UserRecord>): MemorySecon
       setEnabled(userId, true);
       return true;
     },
-    async useTotpStep(userId, step) {
+    async acceptTotpStep(userId, step) {
       const t = totps.get(userId);
       if (!t || t.secret === null || (t.lastStep !== null && t.lastStep >= step)) return false;
       t.lastStep = step;

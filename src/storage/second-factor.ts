@@ -102,7 +102,7 @@ export interface SecondFactorStorage {
    * `null` or lower than `step`, sets `lastStep` to `step` and resolves `true`; otherwise resolves `false`. Of N
    * concurrent calls with one step exactly one resolves `true` (a conditional write).
    */
-  useTotpStep(userId: string, step: number): Promise<boolean>;
+  acceptTotpStep(userId: string, step: number): Promise<boolean>;
   /**
    * Deletes the user's TOTP enrolment (confirmed and pending) with their recovery codes; the user reads
    * `twoFactorEnabled: false`. Resolves whether there was one. Atomic.

@@ -135,7 +135,7 @@ export function passkeysConformance({ storage: current, n, itIf }: SecondFactorC
       expect(await storage.deleteUser(a.id)).toBe(true);
       expect(await factors.findTotp(a.id)).toBeNull();
       expect(await factors.consumeRecoveryCode(a.id, "code-1")).toBe(false);
-      expect(await factors.useTotpStep(a.id, 2)).toBe(false);
+      expect(await factors.acceptTotpStep(a.id, 2)).toBe(false);
       expect(await factors.findPasskey(pa.id)).toBeNull();
       expect(await factors.listPasskeys(a.id)).toEqual([]);
       expect(await factors.updatePasskey(pa.id, { counter: 1, backedUp: true, lastUsedAt: T0 })).toBe(false);

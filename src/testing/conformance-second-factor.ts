@@ -56,7 +56,7 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
       expect(await factors.setPendingTotp(u.id, "sealed-3", later(40))).toBe(true); // re-enrolment
       expect(await factors.findTotp(u.id)).toMatchObject({ ...active, pendingSecret: "sealed-3", updatedAt: expect.any(Date) });
       expect(await enabled(storage, u, false)).toBe(true);
-      expect(await factors.useTotpStep(u.id, 57_000_124)).toBe(true); // the confirmed secret stays active meanwhile
+      expect(await factors.acceptTotpStep(u.id, 57_000_124)).toBe(true); // the confirmed secret stays active meanwhile
       expect(await factors.consumeRecoveryCode(u.id, "keyed-one-0")).toBe(true);
       expect(await factors.findTotp(u.id)).toMatchObject({ secret: "sealed-2", pendingSecret: "sealed-3", lastStep: 57_000_124, recoveryCodes: 9 });
     });
@@ -98,7 +98,7 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
       const { storage, factors } = withFactors(current);
       const u = await enrolled(storage, factors, "old");
       const other = await enrolled(storage, factors, "other");
-      expect(await factors.useTotpStep(u.id, 500)).toBe(true);
+      expect(await factors.acceptTotpStep(u.id, 500)).toBe(true);
       await factors.setPendingTotp(u.id, "sealed-new", later(2));
       expect(await factors.activateTotp({ userId: u.id, pendingSecret: "sealed-new", step: 300, recoveryCodes: codes("new", 3), now: later(3) })).toBe(true);
       expect(await factors.findTotp(u.id)).toEqual({
@@ -118,15 +118,14 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
       const { storage, factors } = withFactors(current);
       const u = user();
       await storage.createUser(u);
-      expect(await factors.useTotpStep(u.id, 1)).toBe(false); // no record
-      expect(await factors.useTotpStep("no-such-user", 1)).toBe(false);
+      expect(await factors.acceptTotpStep(u.id, 1)).toBe(false); // no record
+      expect(await factors.acceptTotpStep("no-such-user", 1)).toBe(false);
       await factors.setPendingTotp(u.id, "sealed-1", T0);
-      expect(await factors.useTotpStep(u.id, 1)).toBe(false); // pending only
+      expect(await factors.acceptTotpStep(u.id, 1)).toBe(false); // pending only
       expect((await factors.findTotp(u.id))?.lastStep).toBeNull();
       await factors.activateTotp({ userId: u.id, pendingSecret: "sealed-1", step: 10, recoveryCodes: [], now: T0 });
       const results: boolean[] = [];
-      // biome-ignore lint/correctness/useHookAtTopLevel: useTotpStep is a storage operation, not a React hook.
-      for (const step of [10, 9, 11, 11, 13, 12, 14]) results.push(await factors.useTotpStep(u.id, step));
+      for (const step of [10, 9, 11, 11, 13, 12, 14]) results.push(await factors.acceptTotpStep(u.id, step));
       expect(results).toEqual([false, false, true, false, true, false, true]);
       expect((await factors.findTotp(u.id))?.lastStep).toBe(14);
       expect(await factors.findTotp(u.id)).toMatchObject({ recoveryCodes: 0, secret: "sealed-1" });
@@ -141,7 +140,7 @@ export function secondFactorConformance(context: SecondFactorConformanceContext)
       expect(await factors.findTotp(u.id)).toBeNull();
       expect(await enabled(storage, u, false)).toBe(false);
       expect(await factors.consumeRecoveryCode(u.id, "keyed-a-0")).toBe(false);
-      expect(await factors.useTotpStep(u.id, 1000)).toBe(false);
+      expect(await factors.acceptTotpStep(u.id, 1000)).toBe(false);
       expect(await factors.activateTotp({ userId: u.id, pendingSecret: "sealed-next", step: 1, recoveryCodes: [], now: T0 })).toBe(false);
       expect(await factors.deleteTotp(u.id)).toBe(false);
       expect(await factors.deleteTotp("no-such-user")).toBe(false);

@@ -31,10 +31,10 @@ export function totpRaces({ storage: current, n, itIf }: SecondFactorConformance
     itIf("secondFactors")(`of ${n} concurrent uses of one time step exactly one wins`, async () => {
       const { storage, factors } = withFactors(current);
       const u = await enrolled(storage, factors);
-      expect((await race(() => factors.useTotpStep(u.id, 101))).filter(Boolean)).toHaveLength(1);
+      expect((await race(() => factors.acceptTotpStep(u.id, 101))).filter(Boolean)).toHaveLength(1);
       expect((await factors.findTotp(u.id))?.lastStep).toBe(101);
       const steps = Array.from({ length: n }, (_, i) => 200 + (i % 3)); // three later steps at once
-      const results = await race((i) => factors.useTotpStep(u.id, steps[i]!));
+      const results = await race((i) => factors.acceptTotpStep(u.id, steps[i]!));
       for (const step of [200, 201, 202]) expect(results.filter((r, i) => r && steps[i] === step).length).toBeLessThanOrEqual(1);
       expect(results.filter((r, i) => r && steps[i] === Math.max(...steps))).toHaveLength(1); // nothing higher can win first
       expect((await factors.findTotp(u.id))?.lastStep).toBe(Math.max(...steps));

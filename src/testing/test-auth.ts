@@ -1,4 +1,5 @@
-import type { SigninResult, TotpModule } from "../second-factor/types.js";
+import type { TotpModule } from "../second-factor/host.js";
+import type { SigninResult } from "../second-factor/types.js";
 import { AuthSkill } from "../auth-skill.js";
 import { AuthError } from "../errors.js";
 import { randomId, randomToken } from "../ids.js";

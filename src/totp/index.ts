@@ -3,7 +3,7 @@
  * second factor. Built on `otplib` (an optional peer: `npm install otplib`), imported only here.
  */
 import { AuthError } from "../errors.js";
-import type { TotpModule } from "../second-factor/types.js";
+import type { TotpModule } from "../second-factor/host.js";
 import { totpRuntime } from "./runtime.js";
 
 /** Options of {@link totp}. */

@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { generateURI, ScureBase32Plugin, verify } from "otplib";
 import { AuthError, storageCall } from "../errors.js";
-import type { SecondFactorHost, TotpApi, TotpRuntime } from "../second-factor/types.js";
+import type { SecondFactorHost } from "../second-factor/host.js";
+import type { TotpApi, TotpRuntime } from "../second-factor/types.js";
 import { newRecoveryCodes, normaliseRecoveryCode } from "./recovery-codes.js";
 
 /** The module's settings, checked by `totp()`. */
@@ -75,10 +76,10 @@ export function totpRuntime(host: SecondFactorHost, settings: TotpSettings): Tot
     const secret = record?.secret ? codec.open(record.secret) : null;
     if (!record || !secret) return false;
     const step = await matchStep(secret, code, p.now(), record.lastStep);
-    return step !== null && (await storageCall(() => factors.useTotpStep(userId, step)));
+    return step !== null && (await storageCall(() => factors.acceptTotpStep(userId, step)));
   }
 
-  async function useRecoveryCode(userId: string, typed: string): Promise<boolean> {
+  async function takeRecoveryCode(userId: string, typed: string): Promise<boolean> {
     if (typeof typed !== "string" || typed.length > 64) return false;
     for (const key of codec.recoveryCodeKeys(normaliseRecoveryCode(typed) ?? typed.trim())) {
       if (await storageCall(() => factors.consumeRecoveryCode(userId, key))) return true;
@@ -127,7 +128,7 @@ export function totpRuntime(host: SecondFactorHost, settings: TotpSettings): Tot
       const { code, recoveryCode, password } = proofOf(proof);
       await guarded(userId, async () => {
         if (code !== undefined) return (await verifyCode(userId, code)) || null;
-        if (recoveryCode !== undefined) return (await useRecoveryCode(userId, recoveryCode)) || null;
+        if (recoveryCode !== undefined) return (await takeRecoveryCode(userId, recoveryCode)) || null;
         const user = await storageCall(() => p.storage.findUserById(userId));
         return (user?.passwordHash && (await p.passwords.verify(password ?? "", user.passwordHash))) || null;
       });
@@ -147,5 +148,5 @@ export function totpRuntime(host: SecondFactorHost, settings: TotpSettings): Tot
       return { enabled: record?.secret != null, pending: record?.pendingSecret != null, recoveryCodes: record?.secret != null ? record.recoveryCodes : 0 };
     },
   };
-  return { api, verify: verifyCode, useRecoveryCode };
+  return { api, verify: verifyCode, takeRecoveryCode };
 }

@@ -57,7 +57,7 @@ for (const dialect of DIALECTS) {
       const record = await factors(s).findTotp(bob.userId);
       expect(record).toMatchObject({ secret: null, recoveryCodes: 0 });
       expect(Buffer.from(factors(s).codec!.open(record!.pendingSecret!)!)).toEqual(Buffer.from(base32Bytes(uriSecret(enabled.totpURI))));
-      expect(await factors(s).useTotpStep(bob.userId, currentStep())).toBe(false); // nothing confirmed
+      expect(await factors(s).acceptTotpStep(bob.userId, currentStep())).toBe(false); // nothing confirmed
       expect(await factors(s).consumeRecoveryCode(bob.userId, enabled.backupCodes[0]!)).toBe(false);
     });
 
@@ -65,12 +65,12 @@ for (const dialect of DIALECTS) {
       s = await twoFactorStack(dialect);
       const ada = await enableInBetterAuth(s, "ada@example.com");
       const step = currentStep();
-      const wins = await Promise.all(Array.from({ length: 50 }, () => factors(s!).useTotpStep(ada.userId, step)));
+      const wins = await Promise.all(Array.from({ length: 50 }, () => factors(s!).acceptTotpStep(ada.userId, step)));
       expect(wins.filter(Boolean)).toHaveLength(1);
-      expect(await factors(s).useTotpStep(ada.userId, step - 1)).toBe(false);
-      expect(await factors(s).useTotpStep(ada.userId, step + 1)).toBe(true);
+      expect(await factors(s).acceptTotpStep(ada.userId, step - 1)).toBe(false);
+      expect(await factors(s).acceptTotpStep(ada.userId, step + 1)).toBe(true);
       expect((await factors(s).findTotp(ada.userId))?.lastStep).toBe(step + 1);
-      expect(await factors(s).useTotpStep("no-such-user", step + 2)).toBe(false);
+      expect(await factors(s).acceptTotpStep("no-such-user", step + 2)).toBe(false);
     });
 
     it("a Better Auth backup code is taken once here, and is then gone for Better Auth; 50 at once: one wins", async () => {
@@ -150,10 +150,10 @@ for (const dialect of DIALECTS) {
         .set({ lockedUntil: dialect === "sqlite" ? until.toISOString() : until })
         .where("userId", "=", ada.userId)
         .execute();
-      expect(await factors(s).useTotpStep(ada.userId, currentStep())).toBe(false);
+      expect(await factors(s).acceptTotpStep(ada.userId, currentStep())).toBe(false);
       expect(await factors(s).consumeRecoveryCode(ada.userId, ada.backupCodes[0]!)).toBe(false);
       await s.db.updateTable("twoFactor").set({ lockedUntil: null }).where("userId", "=", ada.userId).execute();
-      expect(await factors(s).useTotpStep(ada.userId, currentStep())).toBe(true);
+      expect(await factors(s).acceptTotpStep(ada.userId, currentStep())).toBe(true);
     });
 
     it("a failed write leaves nothing half-written and its error holds no secret (migrate() not run since upgrading)", async () => {
@@ -173,7 +173,7 @@ for (const dialect of DIALECTS) {
     it("deleting the user deletes the twoFactor row and ours", async () => {
       s = await twoFactorStack(dialect);
       const ada = await enableInBetterAuth(s, "ada@example.com");
-      await factors(s).useTotpStep(ada.userId, currentStep());
+      await factors(s).acceptTotpStep(ada.userId, currentStep());
       expect(await s.bridge.storage.deleteUser(ada.userId)).toBe(true);
       expect(await row(s, ada.userId)).toBeUndefined();
       expect(await s.db.selectFrom("authSkillTotp").selectAll().execute()).toEqual([]);
@@ -192,7 +192,7 @@ for (const dialect of DIALECTS) {
       const ada = await betterAuthSignup(s, "ada@example.com", PASSWORD);
       const f = factors(s);
       expect(await f.findTotp(ada.userId)).toBeNull();
-      expect(await f.useTotpStep(ada.userId, currentStep())).toBe(false);
+      expect(await f.acceptTotpStep(ada.userId, currentStep())).toBe(false);
       expect(await f.consumeRecoveryCode(ada.userId, "abcde-fghij")).toBe(false);
       expect(await f.deleteTotp(ada.userId)).toBe(false);
       const err = await rejectsWith(f.setPendingTotp(ada.userId, f.codec!.seal(randomBytes(20)), new Date()), "CONFIG_ERROR");

@@ -134,7 +134,8 @@ describe.skipIf(!mysqlUrl)("migrate: MySQL/MariaDB", () => {
       expect(wrong.stderr).toMatch(/^auth-skill: STORAGE_ERROR \(ER_ACCESS_DENIED_ERROR\): /);
       expect(wrong.stdout + wrong.stderr).not.toContain(canary);
     } finally {
-      for (const t of ["sessions", "verifications", "recovery_codes", "totp", "passkeys", "users", "migrations"]) await pool.query(`drop table if exists \`${p}${t}\``); // children first
+      for (const t of ["sessions", "verifications", "recovery_codes", "totp", "passkeys", "users", "migrations"])
+        await pool.query(`drop table if exists \`${p}${t}\``); // children first
       await pool.end();
     }
   });

@@ -34,7 +34,10 @@ export function frozenClock(startSeconds = T0): TestClock {
 }
 
 /** An `AuthSkill` with the test secret and a frozen clock (options override both). */
-export function makeAuth(options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {}, clock: TestClock = frozenClock()): AuthSkill {
+export function makeAuth(
+  options: AuthSkillOptions & { requireEmailVerification?: false | undefined; totp?: undefined } = {},
+  clock: TestClock = frozenClock(),
+): AuthSkill {
   return new AuthSkill({ secret: SECRET, now: clock.now, ...options });
 }
 

@@ -13,7 +13,7 @@ export interface SecondFactorContext extends AccountContext {
 }
 
 /**
- * The Kysely adapter's {@link SecondFactorStorage}. Reads are one indexed SELECT; `useTotpStep` is one conditional
+ * The Kysely adapter's {@link SecondFactorStorage}. Reads are one indexed SELECT; `acceptTotpStep` is one conditional
  * UPDATE and `consumeRecoveryCode` one DELETE, each deciding its one winner by the rows it affected; the writes that
  * touch several rows (enrolment, activation, codes, deletion) are one transaction that first locks the user's row
  * (as `deleteUser` does), so they queue per user in one lock order. `users.two_factor_enabled` is set in the
@@ -22,7 +22,7 @@ export interface SecondFactorContext extends AccountContext {
  * @example
  * ```ts
  * const factors = kyselySecondFactors(ctx);
- * await factors.useTotpStep(userId, 59_000_000); // true once
+ * await factors.acceptTotpStep(userId, 59_000_000); // true once
  * ```
  */
 export function kyselySecondFactors(c: SecondFactorContext): SecondFactorStorage {
@@ -103,8 +103,8 @@ export function kyselySecondFactors(c: SecondFactorContext): SecondFactorStorage
       }),
 
     /** One conditional UPDATE (`... WHERE secret IS NOT NULL AND (last_step IS NULL OR last_step < step)`). */
-    useTotpStep: (userId, step) =>
-      run("useTotpStep", async () => {
+    acceptTotpStep: (userId, step) =>
+      run("acceptTotpStep", async () => {
         const value = stepValue(step);
         const updated = await db
           .updateTable(totp)

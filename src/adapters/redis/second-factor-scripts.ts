@@ -17,7 +17,7 @@ end
  *
  * @example
  * ```ts
- * const ok = (await secondFactorScripts.useTotpStep.run(client, [keys.totp(userId)], ["59000000"])) === 1;
+ * const ok = (await secondFactorScripts.acceptTotpStep.run(client, [keys.totp(userId)], ["59000000"])) === 1;
  * ```
  */
 export const secondFactorScripts = {
@@ -55,7 +55,7 @@ return 1`),
    * KEYS: TOTP hash. ARGV: step. With a confirmed secret and no `lastStep` or a lower one, sets `lastStep` to step
    * and returns 1; otherwise 0. A stored step that is not a number is an error (never accepted).
    */
-  useTotpStep: new LuaScript(`
+  acceptTotpStep: new LuaScript(`
 local f = redis.call('HMGET', KEYS[1], 'secret', 'lastStep')
 if not f[1] then return 0 end
 local step = tonumber(ARGV[1])

@@ -17,7 +17,7 @@ import { secondFactorScripts as lua } from "./second-factor-scripts.js";
  * @example
  * ```ts
  * const factors = redisSecondFactors(client, storageKeys("auth:"));
- * await factors.useTotpStep(userId, 59_000_000); // true once, then false
+ * await factors.acceptTotpStep(userId, 59_000_000); // true once, then false
  * ```
  */
 export function redisSecondFactors(client: RedisClient, keys: StorageKeys): SecondFactorStorage {
@@ -36,8 +36,8 @@ export function redisSecondFactors(client: RedisClient, keys: StorageKeys): Seco
       const args = [pendingSecret, stepArg(step), msOf(now, "now"), ...codesArgs(recoveryCodes)];
       return run("activateTotp", [keys.totp(userId), keys.recoveryCodes(userId), keys.user(userId)], args);
     },
-    async useTotpStep(userId, step) {
-      return run("useTotpStep", [keys.totp(userId)], [stepArg(step)]);
+    async acceptTotpStep(userId, step) {
+      return run("acceptTotpStep", [keys.totp(userId)], [stepArg(step)]);
     },
     async deleteTotp(userId) {
       return run("deleteTotp", [keys.totp(userId), keys.recoveryCodes(userId), keys.user(userId)], []);

@@ -44,13 +44,13 @@ for (const target of serverTargets()) {
       await db?.destroy();
     });
 
-    it(`of ${N} concurrent useTotpStep with one step exactly one wins, then a later step once more`, async () => {
+    it(`of ${N} concurrent acceptTotpStep with one step exactly one wins, then a later step once more`, async () => {
       const storage = await freshStorage(pool());
       try {
         const u = await enrolled(storage);
-        expect((await race(() => storage.secondFactors.useTotpStep(u.id, 11))).filter(Boolean)).toHaveLength(1);
-        expect((await race(() => storage.secondFactors.useTotpStep(u.id, 11))).filter(Boolean)).toHaveLength(0); // replay
-        expect((await race(() => storage.secondFactors.useTotpStep(u.id, 12))).filter(Boolean)).toHaveLength(1);
+        expect((await race(() => storage.secondFactors.acceptTotpStep(u.id, 11))).filter(Boolean)).toHaveLength(1);
+        expect((await race(() => storage.secondFactors.acceptTotpStep(u.id, 11))).filter(Boolean)).toHaveLength(0); // replay
+        expect((await race(() => storage.secondFactors.acceptTotpStep(u.id, 12))).filter(Boolean)).toHaveLength(1);
         expect((await storage.secondFactors.findTotp(u.id))?.lastStep).toBe(12);
       } finally {
         await dropTables(pool(), storage);
@@ -87,7 +87,7 @@ for (const target of serverTargets()) {
           ...Array.from({ length: 10 }, () => storage.secondFactors.activateTotp(input)),
           ...Array.from({ length: 10 }, () => storage.secondFactors.createPasskey(passkey(u.id))),
           storage.deleteUser(u.id),
-          ...Array.from({ length: 10 }, () => storage.secondFactors.useTotpStep(u.id, 6)),
+          ...Array.from({ length: 10 }, () => storage.secondFactors.acceptTotpStep(u.id, 6)),
         ]);
         for (const s of settled) if (s.status === "rejected") expect(s.reason).toBeInstanceOf(KyselyStorageError); // a passkey for a deleted user
         expect(await storage.findUserById(u.id)).toBeNull();
@@ -108,10 +108,10 @@ for (const target of allTargets()) {
       try {
         const u = await enrolled(storage);
         const big = 2 ** 40 + 3;
-        expect(await storage.secondFactors.useTotpStep(u.id, 2 ** 31 + 1)).toBe(true);
-        expect(await storage.secondFactors.useTotpStep(u.id, big)).toBe(true);
-        expect(await storage.secondFactors.useTotpStep(u.id, big)).toBe(false);
-        expect(await storage.secondFactors.useTotpStep(u.id, 2 ** 31 + 2)).toBe(false); // lower than the last one
+        expect(await storage.secondFactors.acceptTotpStep(u.id, 2 ** 31 + 1)).toBe(true);
+        expect(await storage.secondFactors.acceptTotpStep(u.id, big)).toBe(true);
+        expect(await storage.secondFactors.acceptTotpStep(u.id, big)).toBe(false);
+        expect(await storage.secondFactors.acceptTotpStep(u.id, 2 ** 31 + 2)).toBe(false); // lower than the last one
         expect((await storage.secondFactors.findTotp(u.id))?.lastStep).toBe(big);
         const p = passkey(u.id, { id: Buffer.alloc(1023, 7).toString("base64url"), counter: 0xffff_ffff, deviceType: "multiDevice", backedUp: true });
         expect(p.id).toHaveLength(1364);
@@ -122,7 +122,7 @@ for (const target of allTargets()) {
         expect(await storage.secondFactors.updatePasskey(p.id, use)).toBe(true); // the same values again: still there
         expect(await storage.secondFactors.updatePasskey("missing", use)).toBe(false);
         await expect(storage.secondFactors.updatePasskey(p.id, { ...use, counter: 2 ** 32 })).rejects.toThrow(TypeError);
-        await expect(storage.secondFactors.useTotpStep(u.id, 1.5)).rejects.toThrow(TypeError);
+        await expect(storage.secondFactors.acceptTotpStep(u.id, 1.5)).rejects.toThrow(TypeError);
       } finally {
         await dropTables(target.db(), storage);
       }

@@ -64,7 +64,7 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
     expect((await storage.findUserById(id))?.twoFactorEnabled).toBeUndefined();
     expect(await sf.setPendingTotp(id, "s1", T)).toBe(true);
     expect(await sf.findTotp(id)).toEqual({ userId: id, secret: null, pendingSecret: "s1", lastStep: null, recoveryCodes: 0, updatedAt: T });
-    expect(await sf.useTotpStep(id, STEP)).toBe(false); // nothing confirmed yet
+    expect(await sf.acceptTotpStep(id, STEP)).toBe(false); // nothing confirmed yet
     expect(await sf.replaceRecoveryCodes(id, ["x"], T)).toBe(false);
     expect(await sf.activateTotp({ userId: id, pendingSecret: "other", step: STEP, recoveryCodes: ["c1"], now: at(1) })).toBe(false);
     expect(await sf.activateTotp({ userId: id, pendingSecret: "s1", step: STEP, recoveryCodes: ["c1", "c2"], now: at(1) })).toBe(true);
@@ -73,15 +73,15 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
     expect((await storage.findUserById(id))?.twoFactorEnabled).toBe(true);
     expect((await storage.updateUser(id, { name: "N" })).ok && (await storage.findUserById(id))?.twoFactorEnabled).toBe(true);
 
-    expect(await sf.useTotpStep(id, STEP)).toBe(false); // the confirming code's step
-    expect(await sf.useTotpStep(id, STEP - 1)).toBe(false);
-    expect(await sf.useTotpStep(id, STEP + 1)).toBe(true);
-    expect(await sf.useTotpStep(id, STEP + 1)).toBe(false);
+    expect(await sf.acceptTotpStep(id, STEP)).toBe(false); // the confirming code's step
+    expect(await sf.acceptTotpStep(id, STEP - 1)).toBe(false);
+    expect(await sf.acceptTotpStep(id, STEP + 1)).toBe(true);
+    expect(await sf.acceptTotpStep(id, STEP + 1)).toBe(false);
 
     // a new pending secret keeps the confirmed one, its step and codes
     expect(await sf.setPendingTotp(id, "s2", at(2))).toBe(true);
     expect(await sf.findTotp(id)).toEqual({ userId: id, secret: "s1", pendingSecret: "s2", lastStep: STEP + 1, recoveryCodes: 2, updatedAt: at(2) });
-    expect(await sf.useTotpStep(id, STEP + 2)).toBe(true);
+    expect(await sf.acceptTotpStep(id, STEP + 2)).toBe(true);
 
     expect(await sf.consumeRecoveryCode(id, "c1")).toBe(true);
     expect(await sf.consumeRecoveryCode(id, "c1")).toBe(false);
@@ -99,9 +99,9 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
     expect(await client.exists(key("user:nobody"))).toBe(0); // the flag is never written to a missing user
   });
 
-  it(`of ${N} concurrent useTotpStep, consumeRecoveryCode and activateTotp calls exactly one wins`, async () => {
+  it(`of ${N} concurrent acceptTotpStep, consumeRecoveryCode and activateTotp calls exactly one wins`, async () => {
     const id = await enrolled();
-    const steps = await Promise.all(Array.from({ length: N }, () => sf.useTotpStep(id, STEP + 1)));
+    const steps = await Promise.all(Array.from({ length: N }, () => sf.acceptTotpStep(id, STEP + 1)));
     expect(steps.filter(Boolean)).toHaveLength(1);
     const codes = await Promise.all(Array.from({ length: N }, () => sf.consumeRecoveryCode(id, "c2")));
     expect(codes.filter(Boolean)).toHaveLength(1);
@@ -114,7 +114,7 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
     expect(activations.filter(Boolean)).toHaveLength(1);
 
     // racing steps: each one once, the highest ends up as lastStep
-    const mixed = await Promise.all(Array.from({ length: N }, (_, i) => sf.useTotpStep(other, STEP + 1 + (i % 5))));
+    const mixed = await Promise.all(Array.from({ length: N }, (_, i) => sf.acceptTotpStep(other, STEP + 1 + (i % 5))));
     expect(mixed.filter(Boolean).length).toBeGreaterThanOrEqual(1);
     expect(mixed.filter(Boolean).length).toBeLessThanOrEqual(5);
     expect((await sf.findTotp(other))?.lastStep).toBe(STEP + 5);
@@ -214,13 +214,13 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
   it("keeps steps exact up to 2^53 - 1, refuses steps and counters it cannot store (TypeError, nothing written)", async () => {
     const id = await enrolled();
     const max = Number.MAX_SAFE_INTEGER;
-    expect(await sf.useTotpStep(id, max - 1)).toBe(true);
-    expect(await sf.useTotpStep(id, max - 1)).toBe(false);
-    expect(await sf.useTotpStep(id, max)).toBe(true);
+    expect(await sf.acceptTotpStep(id, max - 1)).toBe(true);
+    expect(await sf.acceptTotpStep(id, max - 1)).toBe(false);
+    expect(await sf.acceptTotpStep(id, max)).toBe(true);
     expect((await sf.findTotp(id))?.lastStep).toBe(max);
     const fresh = await enrolled();
     const bad = [Number.NaN, 1.5, -1, max + 1, Number.POSITIVE_INFINITY, "7" as unknown as number];
-    const refused = await Promise.allSettled(bad.map((step) => sf.useTotpStep(fresh, step)));
+    const refused = await Promise.allSettled(bad.map((step) => sf.acceptTotpStep(fresh, step)));
     for (const r of refused) expect(r.status === "rejected" && r.reason instanceof TypeError).toBe(true);
     expect((await sf.findTotp(fresh))?.lastStep).toBe(STEP);
     const a = await newUser();
@@ -237,7 +237,7 @@ describe.skipIf(!url)("redisStorage secondFactors", () => {
     await expect(storage.findUserById(id)).rejects.toThrow(/twoFactorEnabled/);
     await client.hset(key(`totp:${id}`), "lastStep", "soon");
     await expect(sf.findTotp(id)).rejects.toThrow(/lastStep/);
-    await expect(sf.useTotpStep(id, STEP + 1)).rejects.toThrow();
+    await expect(sf.acceptTotpStep(id, STEP + 1)).rejects.toThrow();
     const a = await newUser();
     await sf.createPasskey(passkey(a, "pk"));
     await client.hset(key("passkey:pk"), "deviceType", "phone");
