@@ -167,7 +167,9 @@ describe("built package", () => {
       const external: string[] = [];
       for (const file of files) {
         const { specifiers, warnings } = await importsOf(join(dist, file));
-        expect(warnings).toEqual([]);
+        // tsup's code splitting may import a shared chunk of ours bare, to keep evaluation order; esbuild then notes that
+        // package.json says it has no side effects (true: a bundler may drop the import). Any other warning fails.
+        expect(warnings.filter((w) => !/^Ignoring this import because "dist\/chunk-[A-Z0-9]+\.js" was marked as having no side effects$/.test(w))).toEqual([]);
         // esbuild lists only literal specifiers: a require(x)/import(x) of a computed name would slip past it.
         const computed = readFileSync(join(dist, file), "utf8").match(/\b(?:require|import)\s*\(\s*[^"'`\s)][^)]{0,40}/g) ?? [];
         expect(computed, "every import/require has a literal specifier").toEqual([]);

@@ -60,7 +60,8 @@ export function openStore(kind: StoreKind, url: string, prefix: string, connecti
     storage,
     migrate: () => storage.migrate(),
     async drop() {
-      const tables = ["verifications", "sessions", "users"].map((t) => sql.table(`${prefix}${t}`));
+      // children first (MySQL checks foreign keys table by table), then users and the migrations record
+      const tables = ["recovery_codes", "totp", "passkeys", "verifications", "sessions", "users", "migrations"].map((t) => sql.table(`${prefix}${t}`));
       await sql`DROP TABLE IF EXISTS ${sql.join(tables)}${kind === "pg" ? sql` CASCADE` : sql``}`.execute(db);
     },
     close: () => db.destroy(),

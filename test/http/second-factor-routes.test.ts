@@ -138,6 +138,18 @@ for (const mode of ["bearer", "cookie"] as const) {
       const signin = await t.call("POST", "/signin", { json: { email: t.email, password: PASSWORD }, headers: SAME_ORIGIN });
       expect(await signin.json()).toHaveProperty("accessToken");
     });
+
+    it("POST /totp/disable reads a recovery code or the password from the body too", async () => {
+      const byCode = await enrolledOver(mode);
+      const r1 = await byCode.call("POST", "/totp/disable", { json: { recoveryCode: byCode.recoveryCodes[0] }, headers: byCode.headers });
+      expect(r1.status).toBe(204);
+      const byPassword = await enrolledOver(mode);
+      const r2 = await byPassword.call("POST", "/totp/disable", { json: { password: PASSWORD }, headers: byPassword.headers });
+      expect(r2.status).toBe(204);
+      for (const t of [byCode, byPassword]) {
+        expect(await (await t.call("GET", "/totp", { headers: t.headers })).json()).toMatchObject({ enabled: false });
+      }
+    });
   });
 }
 
